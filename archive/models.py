@@ -1,0 +1,194 @@
+"""Articles, provinces, outlets, officials and the meetings the articles report."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Province(models.Model):
+    """A province as the gazetteer names it, in one of two eras.
+
+    Articles name the province as it stood when they were written (63 before 1 July 2025);
+    each of those knows its successor among the 34 after the merger.
+    """
+
+    class Era(models.TextChoices):
+        BEFORE_2025 = "legacy", "63 tỉnh (trước 1/7/2025)"
+        FROM_2025 = "2025", "34 tỉnh (từ 1/7/2025)"
+
+    name = models.CharField("tên", max_length=100)  # short name, NFC, "Hòa Bình"
+    full_name = models.CharField("tên đầy đủ", max_length=120)  # "Tỉnh Hòa Bình"
+    slug = models.SlugField(max_length=100)
+    code = models.CharField("mã", max_length=4)
+    era = models.CharField("thời kỳ", max_length=8, choices=Era.choices)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="tỉnh kế thừa (2025)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        limit_choices_to={"era": "2025"},
+    )
+
+    class Meta:
+        verbose_name = "tỉnh/thành"
+        verbose_name_plural = "tỉnh/thành"
+        ordering = ["era", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["era", "slug"], name="province_unique_slug_per_era"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.era == self.Era.BEFORE_2025 else f"{self.name} (2025)"
+
+
+class Outlet(models.Model):
+    name = models.CharField("tên", max_length=200, unique=True)
+    code = models.CharField("mã nguồn", max_length=20, blank=True)  # "LSO"
+    site = models.CharField("trang web", max_length=200, blank=True)
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "cơ quan báo chí"
+        verbose_name_plural = "cơ quan báo chí"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Official(models.Model):
+    name = models.CharField("họ tên", max_length=120)  # as printed, normalised
+    key = models.CharField("khóa so khớp", max_length=120, unique=True)  # fold_key(name)
+
+    class Meta:
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+
+class Article(models.Model):
+    class Precision(models.TextChoices):
+        DAY = "day", "ngày ghi trên bài"
+        YEAR_INFERRED = "year_inferred", "năm suy ra từ nội dung"
+        NONE = "", "không rõ"
+
+    title = models.CharField("tiêu đề", max_length=500)
+    text = models.TextField("nội dung")
+    raw = models.TextField("bản gốc", editable=False)  # never modified after ingest
+    source_file = models.CharField("tệp nguồn", max_length=500, unique=True)
+    content_hash = models.CharField("mã băm nội dung", max_length=64, unique=True, editable=False)
+    url = models.URLField("địa chỉ gốc", max_length=1000, blank=True)
+    published_on = models.DateField("ngày đăng", null=True, blank=True, db_index=True)
+    published_time = models.TimeField("giờ đăng", null=True, blank=True)
+    date_precision = models.CharField(
+        "độ chính xác ngày", max_length=16, choices=Precision.choices, blank=True
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name="tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        limit_choices_to={"era": "legacy"},
+    )
+    district = models.CharField("huyện", max_length=100, blank=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        verbose_name="cơ quan báo chí",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    authors = models.JSONField("tác giả", default=list, blank=True)
+    needs_review = models.BooleanField("cần xem lại", default=False, db_index=True)
+    review_reasons = models.JSONField("lý do cần xem lại", default=list, blank=True)
+    # Fields a person changed in the admin: re-ingest leaves them alone unless --overwrite.
+    edited_fields = models.JSONField("trường đã sửa tay", default=list, blank=True, editable=False)
+    created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    officials = models.ManyToManyField(
+        Official, through="ArticleOfficial", related_name="articles", verbose_name="cán bộ"
+    )
+    history = HistoricalRecords(excluded_fields=["raw"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bài viết"
+        verbose_name_plural = "bài viết"
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["province", "published_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article_detail", args=[self.pk])
+
+
+class ArticleOfficial(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    official = models.ForeignKey(
+        Official, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="mentions"
+    )
+    position = models.CharField("chức vụ", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cán bộ trong bài"
+        verbose_name_plural = "cán bộ trong bài"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "official"], name="one_mention_per_official"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} — {self.position}"
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        SO_KET = "so_ket", "Sơ kết"
+        TONG_KET = "tong_ket", "Tổng kết"
+        GIAO_BAN = "giao_ban", "Giao ban"
+        HOI_NGHI = "hoi_nghi", "Hội nghị"
+        OTHER = "other", "Khác"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices)
+    period = models.CharField("kỳ", max_length=100, blank=True)  # "quý I/2024"
+    period_start = models.DateField("từ ngày", null=True, blank=True)
+    period_end = models.DateField("đến ngày", null=True, blank=True)
+    held_on = models.DateField("ngày tổ chức", null=True, blank=True)
+    location = models.CharField("địa điểm", max_length=200, blank=True)
+    chair = models.ForeignKey(
+        Official,
+        verbose_name="chủ trì",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_events",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "sự kiện"
+        verbose_name_plural = "sự kiện"
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}".strip()

@@ -1,0 +1,49 @@
+"""Reads the views need."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import ExtractYear
+
+from archive.models import Article, ArticleOfficial, Event, Province
+
+
+def article_list(*, province_slug: str | None = None, year: int | None = None) -> QuerySet[Article]:
+    articles = Article.objects.select_related("province__successor", "outlet")
+    if province_slug:
+        articles = articles.filter(province__slug=province_slug, province__era=Province.Era.BEFORE_2025)
+    if year:
+        articles = articles.filter(published_on__year=year)
+    return articles.prefetch_related(
+        Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official").order_by("id")),
+        Prefetch("events", queryset=Event.objects.select_related("chair")),
+    ).order_by("-published_on", "-id")
+
+
+def article_get(*, pk: int) -> Article | None:
+    return article_list().filter(pk=pk).first()
+
+
+def province_get(*, slug: str) -> Province | None:
+    return Province.objects.filter(slug=slug, era=Province.Era.BEFORE_2025).first()
+
+
+def province_counts() -> list[dict]:
+    """Provinces that have articles, with counts, for the browse page."""
+    return list(
+        Province.objects.filter(era=Province.Era.BEFORE_2025)
+        .annotate(article_count=Count("articles"))
+        .filter(article_count__gt=0)
+        .select_related("successor")
+        .order_by("-article_count", "name")
+    )
+
+
+def year_counts() -> list[dict]:
+    return list(
+        Article.objects.exclude(published_on=None)
+        .annotate(year=ExtractYear("published_on"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by("year")
+    )

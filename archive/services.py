@@ -1,0 +1,301 @@
+"""Writes. Every change to stored articles goes through here (ingest, admin actions)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from archive.extract.normalize import fold_key, normalize_line, slugify_vi
+from archive.extract.types import ExtractedArticle
+from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province
+
+# Article fields that come from extraction; a person's edit in the admin wins over re-ingest.
+EXTRACTED_FIELDS = (
+    "title",
+    "text",
+    "url",
+    "published_on",
+    "published_time",
+    "date_precision",
+    "province",
+    "district",
+    "outlet",
+    "authors",
+    "needs_review",
+    "review_reasons",
+)
+RELATED_FIELDS = ("officials", "events")
+
+NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
+
+
+def content_hash(*, title: str, text: str) -> str:
+    """Hash of the normalised title and body: the same text twice is one article."""
+    return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
+
+
+# --- provinces ---------------------------------------------------------------------------------
+
+
+def provinces_load() -> int:
+    """Load the 63 pre-2025 provinces and the 34 from 2025 from the vietnamadminunits gazetteer.
+
+    Idempotent; returns how many provinces were created.
+    """
+    from vietnamadminunits import convert_address
+    from vietnamadminunits.database import get_data
+
+    created = 0
+    current: dict[str, Province] = {}
+    for row in get_data(["provinceCode", "province", "provinceShort"], "admin_units"):
+        name = normalize_line(row["provinceShort"])
+        province, was_created = Province.objects.update_or_create(
+            era=Province.Era.FROM_2025,
+            slug=slugify_vi(name),
+            defaults={"name": name, "full_name": normalize_line(row["province"]), "code": row["provinceCode"]},
+        )
+        current[name] = province
+        created += was_created
+    for row in get_data(["provinceCode", "province", "provinceShort"], "admin_units_legacy"):
+        name = normalize_line(row["provinceShort"])
+        successor = normalize_line(convert_address(row["province"]).short_province)
+        _, was_created = Province.objects.update_or_create(
+            era=Province.Era.BEFORE_2025,
+            slug=slugify_vi(name),
+            defaults={
+                "name": name,
+                "full_name": normalize_line(row["province"]),
+                "code": row["provinceCode"],
+                "successor": current[successor],
+            },
+        )
+        created += was_created
+    return created
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestOutcome:
+    status: str  # NEW, UPDATED, UNCHANGED or DUPLICATE
+    article: Article
+    changed: list[str] = field(default_factory=list)
+    duplicate_of: str = ""
+
+
+class _Lookups:
+    """Per-run caches so a 100,000-article run does not ask the database for every name."""
+
+    def __init__(self) -> None:
+        self.provinces = {p.name: p for p in Province.objects.filter(era=Province.Era.BEFORE_2025)}
+        self.outlets: dict[str, Outlet] = {}
+        self.officials: dict[str, Official] = {}
+
+    def outlet(self, item: ExtractedArticle) -> Outlet | None:
+        if not item.outlet_name:
+            return None
+        outlet = self.outlets.get(item.outlet_name)
+        if outlet is None:
+            outlet, _ = Outlet.objects.get_or_create(
+                name=item.outlet_name,
+                defaults={
+                    "code": item.outlet_code,
+                    "site": item.outlet_site,
+                    "province": self.provinces.get(item.province),
+                },
+            )
+            self.outlets[item.outlet_name] = outlet
+        return outlet
+
+    def official(self, name: str) -> Official:
+        key = fold_key(name)
+        official = self.officials.get(key)
+        if official is None:
+            official, _ = Official.objects.get_or_create(key=key, defaults={"name": name})
+            self.officials[key] = official
+        return official
+
+
+def _article_values(item: ExtractedArticle, lookups: _Lookups) -> dict:
+    reasons = list(item.review_reasons)
+    province = lookups.provinces.get(item.province) if item.province else None
+    if item.province and province is None:
+        reasons.append(f"province not in gazetteer: {item.province}")
+    return {
+        "title": item.title,
+        "text": item.text,
+        "url": item.url,
+        "published_on": item.published_on,
+        "published_time": item.published_time,
+        "date_precision": item.date_precision,
+        "province": province,
+        "district": item.district,
+        "outlet": lookups.outlet(item),
+        "authors": list(item.authors),
+        "needs_review": bool(reasons),
+        "review_reasons": reasons,
+    }
+
+
+def _related_rows(item: ExtractedArticle, article: Article, lookups: _Lookups):
+    mentions = [
+        ArticleOfficial(article=article, official=lookups.official(m.name), position=m.position)
+        for m in item.officials
+    ]
+    events = [
+        Event(
+            article=article,
+            kind=e.kind,
+            period=e.period,
+            period_start=e.period_start,
+            period_end=e.period_end,
+            held_on=e.held_on,
+            location=e.location,
+            chair=lookups.official(e.chair) if e.chair else None,
+        )
+        for e in item.events
+    ]
+    return mentions, events
+
+
+def _related_signature(article: Article) -> tuple:
+    mentions = sorted((m.official.key, m.position) for m in article.mentions.select_related("official"))
+    events = sorted(
+        (e.kind, e.period, e.period_start, e.period_end, e.held_on, e.location, e.chair.key if e.chair else "")
+        for e in article.events.select_related("chair")
+    )
+    return tuple(mentions), tuple(events)
+
+
+def _item_signature(item: ExtractedArticle) -> tuple:
+    mentions = sorted((fold_key(m.name), m.position) for m in item.officials)
+    events = sorted(
+        (e.kind, e.period, e.period_start, e.period_end, e.held_on, e.location, fold_key(e.chair) if e.chair else "")
+        for e in item.events
+    )
+    return tuple(mentions), tuple(events)
+
+
+@transaction.atomic
+def articles_ingest_batch(
+    *, items: Iterable[ExtractedArticle], overwrite: bool = False, lookups: _Lookups | None = None
+) -> list[IngestOutcome]:
+    """Create or update the articles of one batch in one transaction.
+
+    A file seen before with the same content changes nothing. A changed file updates its
+    article, except fields a person edited in the admin (unless `overwrite`). The same text
+    under another file name is reported as a duplicate and not stored twice.
+    """
+    lookups = lookups or _Lookups()
+    items = list(items)
+    by_source = Article.objects.in_bulk([i.source_name for i in items], field_name="source_file")
+    hashes = {content_hash(title=i.title, text=i.text): i for i in items}
+    by_hash = {
+        a.content_hash: a
+        for a in Article.objects.filter(content_hash__in=list(hashes)).only("id", "source_file", "content_hash")
+    }
+
+    outcomes: list[IngestOutcome] = []
+    to_create: list[tuple[ExtractedArticle, Article]] = []
+    seen_hashes: dict[str, str] = {}
+    for item in items:
+        digest = content_hash(title=item.title, text=item.text)
+        existing = by_source.get(item.source_name)
+        if existing is not None:
+            outcomes.append(_article_update(article=existing, item=item, digest=digest, overwrite=overwrite, lookups=lookups))
+            continue
+        twin = by_hash.get(digest)
+        if twin is not None or digest in seen_hashes:
+            source = twin.source_file if twin is not None else seen_hashes[digest]
+            outcomes.append(IngestOutcome(DUPLICATE, twin or Article(source_file=source), duplicate_of=source))
+            continue
+        seen_hashes[digest] = item.source_name
+        article = Article(raw=item.raw, source_file=item.source_name, content_hash=digest, **_article_values(item, lookups))
+        article.full_clean(exclude=["province", "outlet", "content_hash", "source_file", "url"], validate_unique=False)
+        to_create.append((item, article))
+
+    if to_create:
+        created = bulk_create_with_history([a for _, a in to_create], Article, batch_size=500)
+        mentions, events = [], []
+        for (item, _), article in zip(to_create, created, strict=True):
+            m, e = _related_rows(item, article, lookups)
+            mentions += m
+            events += e
+            outcomes.append(IngestOutcome(NEW, article))
+        ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
+        Event.objects.bulk_create(events, batch_size=500)
+    return outcomes
+
+
+def _article_update(
+    *, article: Article, item: ExtractedArticle, digest: str, overwrite: bool, lookups: _Lookups
+) -> IngestOutcome:
+    protected = set() if overwrite else set(article.edited_fields)
+    values = _article_values(item, lookups)
+    changed = []
+    for name, value in values.items():
+        if name in protected:
+            continue
+        current = getattr(article, name)
+        if name in ("province", "outlet"):
+            same = (current.pk if current else None) == (value.pk if value else None)
+        else:
+            same = current == value
+        if not same:
+            setattr(article, name, value)
+            changed.append(name)
+    if article.raw != item.raw:
+        article.raw = item.raw
+        changed.append("raw")
+    new_hash = content_hash(title=article.title, text=article.text)
+    if article.content_hash != new_hash:
+        article.content_hash = new_hash
+    related_protected = not overwrite and set(RELATED_FIELDS) & set(article.edited_fields)
+    related_changed = not related_protected and _related_signature(article) != _item_signature(item)
+    if overwrite and article.edited_fields:
+        article.edited_fields = []
+        changed.append("edited_fields")
+    if not changed and not related_changed:
+        return IngestOutcome(UNCHANGED, article)
+    if changed:
+        article._change_reason = "ingest"
+        article.save()
+    if related_changed:
+        article.mentions.all().delete()
+        article.events.all().delete()
+        mentions, events = _related_rows(item, article, lookups)
+        ArticleOfficial.objects.bulk_create(mentions)
+        Event.objects.bulk_create(events)
+        changed += ["officials", "events"]
+    return IngestOutcome(UPDATED, article, changed=changed)
+
+
+# --- admin -------------------------------------------------------------------------------------
+
+
+def article_mark_edited(*, article: Article, fields: Iterable[str]) -> None:
+    """Remember which extracted fields a person changed, so re-ingest keeps them."""
+    protected = set(EXTRACTED_FIELDS) | set(RELATED_FIELDS)
+    edited = sorted(set(article.edited_fields) | (set(fields) & protected))
+    if edited != article.edited_fields:
+        article.edited_fields = edited
+        Article.objects.filter(pk=article.pk).update(edited_fields=edited)
+
+
+@transaction.atomic
+def articles_mark_reviewed(*, articles: Iterable[Article]) -> int:
+    count = 0
+    for article in articles:
+        if not article.needs_review:
+            continue
+        article.needs_review = False
+        article.edited_fields = sorted(set(article.edited_fields) | {"needs_review", "review_reasons"})
+        article._change_reason = "marked reviewed"
+        article.save(update_fields=["needs_review", "edited_fields", "updated_at"])
+        count += 1
+    return count

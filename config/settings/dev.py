@@ -1,0 +1,8 @@
+"""Local use on the embedded default (SQLite + Whoosh under var/)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A local-only key; prod refuses to start without DJANGO_SECRET_KEY.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-not-secret-dan-van-archive")

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Dân vận Archive — quản trị"
+admin.site.site_title = "Dân vận Archive"
+admin.site.index_title = "Quản trị lưu trữ"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("search.urls")),
+    path("", include("archive.urls")),
+]
