@@ -63,6 +63,7 @@ class Outlet(models.Model):
 class Official(models.Model):
     name = models.CharField("họ tên", max_length=120)  # as printed, normalised
     key = models.CharField("khóa so khớp", max_length=120, unique=True)  # fold_key(name)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "cán bộ"
@@ -192,3 +193,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}".strip()
+
+
+class ReviewQueueArticle(Article):
+    """The admin's review queue: articles flagged at ingest, with their reasons."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "bài chờ xem lại"
+        verbose_name_plural = "hàng chờ xem lại"

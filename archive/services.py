@@ -41,6 +41,11 @@ def content_hash(*, title: str, text: str) -> str:
 # --- provinces ---------------------------------------------------------------------------------
 
 
+def provinces_load_if_empty() -> None:
+    if not Province.objects.exists():
+        provinces_load()
+
+
 def provinces_load() -> int:
     """Load the 63 pre-2025 provinces and the 34 from 2025 from the vietnamadminunits gazetteer.
 
@@ -84,17 +89,23 @@ def provinces_load() -> int:
 class IngestOutcome:
     status: str  # NEW, UPDATED, UNCHANGED or DUPLICATE
     article: Article
+    source_name: str = ""
     changed: list[str] = field(default_factory=list)
     duplicate_of: str = ""
 
 
-class _Lookups:
+class IngestLookups:
     """Per-run caches so a 100,000-article run does not ask the database for every name."""
 
     def __init__(self) -> None:
         self.provinces = {p.name: p for p in Province.objects.filter(era=Province.Era.BEFORE_2025)}
         self.outlets: dict[str, Outlet] = {}
         self.officials: dict[str, Official] = {}
+
+    def forget_unsaved(self) -> None:
+        """After a rolled-back batch (dry run), drop cached rows that were never committed."""
+        self.outlets.clear()
+        self.officials.clear()
 
     def outlet(self, item: ExtractedArticle) -> Outlet | None:
         if not item.outlet_name:
@@ -121,7 +132,7 @@ class _Lookups:
         return official
 
 
-def _article_values(item: ExtractedArticle, lookups: _Lookups) -> dict:
+def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
     reasons = list(item.review_reasons)
     province = lookups.provinces.get(item.province) if item.province else None
     if item.province and province is None:
@@ -142,7 +153,7 @@ def _article_values(item: ExtractedArticle, lookups: _Lookups) -> dict:
     }
 
 
-def _related_rows(item: ExtractedArticle, article: Article, lookups: _Lookups):
+def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLookups):
     mentions = [
         ArticleOfficial(article=article, official=lookups.official(m.name), position=m.position)
         for m in item.officials
@@ -183,7 +194,7 @@ def _item_signature(item: ExtractedArticle) -> tuple:
 
 @transaction.atomic
 def articles_ingest_batch(
-    *, items: Iterable[ExtractedArticle], overwrite: bool = False, lookups: _Lookups | None = None
+    *, items: Iterable[ExtractedArticle], overwrite: bool = False, lookups: IngestLookups | None = None
 ) -> list[IngestOutcome]:
     """Create or update the articles of one batch in one transaction.
 
@@ -191,7 +202,7 @@ def articles_ingest_batch(
     article, except fields a person edited in the admin (unless `overwrite`). The same text
     under another file name is reported as a duplicate and not stored twice.
     """
-    lookups = lookups or _Lookups()
+    lookups = lookups or IngestLookups()
     items = list(items)
     by_source = Article.objects.in_bulk([i.source_name for i in items], field_name="source_file")
     hashes = {content_hash(title=i.title, text=i.text): i for i in items}
@@ -212,7 +223,9 @@ def articles_ingest_batch(
         twin = by_hash.get(digest)
         if twin is not None or digest in seen_hashes:
             source = twin.source_file if twin is not None else seen_hashes[digest]
-            outcomes.append(IngestOutcome(DUPLICATE, twin or Article(source_file=source), duplicate_of=source))
+            outcomes.append(
+                IngestOutcome(DUPLICATE, twin or Article(source_file=source), item.source_name, duplicate_of=source)
+            )
             continue
         seen_hashes[digest] = item.source_name
         article = Article(raw=item.raw, source_file=item.source_name, content_hash=digest, **_article_values(item, lookups))
@@ -226,14 +239,14 @@ def articles_ingest_batch(
             m, e = _related_rows(item, article, lookups)
             mentions += m
             events += e
-            outcomes.append(IngestOutcome(NEW, article))
+            outcomes.append(IngestOutcome(NEW, article, item.source_name))
         ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
         Event.objects.bulk_create(events, batch_size=500)
     return outcomes
 
 
 def _article_update(
-    *, article: Article, item: ExtractedArticle, digest: str, overwrite: bool, lookups: _Lookups
+    *, article: Article, item: ExtractedArticle, digest: str, overwrite: bool, lookups: IngestLookups
 ) -> IngestOutcome:
     protected = set() if overwrite else set(article.edited_fields)
     values = _article_values(item, lookups)
@@ -261,7 +274,7 @@ def _article_update(
         article.edited_fields = []
         changed.append("edited_fields")
     if not changed and not related_changed:
-        return IngestOutcome(UNCHANGED, article)
+        return IngestOutcome(UNCHANGED, article, item.source_name)
     if changed:
         article._change_reason = "ingest"
         article.save()
@@ -272,7 +285,7 @@ def _article_update(
         ArticleOfficial.objects.bulk_create(mentions)
         Event.objects.bulk_create(events)
         changed += ["officials", "events"]
-    return IngestOutcome(UPDATED, article, changed=changed)
+    return IngestOutcome(UPDATED, article, item.source_name, changed=changed)
 
 
 # --- admin -------------------------------------------------------------------------------------

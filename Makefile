@@ -1,0 +1,55 @@
+# Dân vận Archive — the two set-up commands are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test install install-dev browser migrate seed serve lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_admin
+
+seed: migrate
+	$(PY) manage.py ingest seeds/
+
+serve:
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Dân vận Archive: http://$(HOST):$(PORT)/  ·  tìm kiếm: http://$(HOST):$(PORT)/tim-kiem/  ·  quản trị: http://$(HOST):$(PORT)/admin/  ·  API: http://$(HOST):$(PORT)/api/articles/"
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+run: seed serve
+
+# Runs on SQLite by default; DATABASE_URL=postgres://... runs the same suite on PostgreSQL.
+test: install-dev browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install-dev
+	$(PY) bench/search_bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var

@@ -1,0 +1,139 @@
+from django.contrib import admin, messages
+from django.db.models.functions import ExtractYear
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from archive import services
+from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province, ReviewQueueArticle
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "năm"
+    parameter_name = "nam"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Article.objects.exclude(published_on=None)
+            .annotate(y=ExtractYear("published_on"))
+            .values_list("y", flat=True)
+            .distinct()
+            .order_by("-y")
+        )
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(published_on__year=int(self.value()))
+        return queryset
+
+
+class ArticleOfficialInline(admin.TabularInline):
+    model = ArticleOfficial
+    extra = 0
+    autocomplete_fields = ["official"]
+    verbose_name = "cán bộ được nêu"
+    verbose_name_plural = "cán bộ được nêu"
+
+
+class EventInline(admin.StackedInline):
+    model = Event
+    extra = 0
+    autocomplete_fields = ["chair"]
+    fields = [("kind", "period"), ("period_start", "period_end"), ("held_on", "location"), "chair"]
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "published_on", "province", "outlet", "needs_review", "source_file"]
+    list_display_links = ["title"]
+    list_filter = ["needs_review", YearFilter, ("province", admin.RelatedOnlyFieldListFilter), ("outlet", admin.RelatedOnlyFieldListFilter), "date_precision"]
+    search_fields = ["title", "source_file", "mentions__official__name"]
+    date_hierarchy = "published_on"
+    list_select_related = ["province", "outlet"]
+    list_per_page = 50
+    autocomplete_fields = ["province", "outlet"]
+    readonly_fields = ["raw", "source_file", "content_hash", "edited_fields", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "text"]}),
+        ("Ngày, nơi, nguồn", {"fields": [("published_on", "published_time", "date_precision"), ("province", "district"), "outlet", "url", "authors"]}),
+        ("Xem lại", {"fields": ["needs_review", "review_reasons"]}),
+        ("Bản gốc", {"classes": ["collapse"], "fields": ["source_file", "content_hash", "edited_fields", "created_at", "updated_at", "raw"]}),
+    ]
+    inlines = [ArticleOfficialInline, EventInline]
+    actions = ["mark_reviewed"]
+    history_list_display = ["needs_review", "province"]
+
+    @admin.action(description="Đánh dấu đã xem lại")
+    def mark_reviewed(self, request, queryset):
+        count = services.articles_mark_reviewed(articles=queryset)
+        self.message_user(
+            request,
+            ngettext("Đã đánh dấu %d bài là đã xem lại.", "Đã đánh dấu %d bài là đã xem lại.", count) % count,
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.article_mark_edited(article=obj, fields=form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if change and formset.has_changed():
+            name = "officials" if formset.model is ArticleOfficial else "events"
+            services.article_mark_edited(article=form.instance, fields=[name])
+
+
+@admin.register(ReviewQueueArticle)
+class ReviewQueueAdmin(ArticleAdmin):
+    """The articles ingest was unsure about, with its reasons, oldest first."""
+
+    list_display = ["title", "reasons", "published_on", "province", "source_file"]
+    list_filter = [YearFilter, ("province", admin.RelatedOnlyFieldListFilter)]
+    ordering = ["created_at", "id"]
+
+    @admin.display(description="lý do")
+    def reasons(self, obj):
+        return "; ".join(obj.review_reasons)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(needs_review=True)
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "code", "era", "successor"]
+    list_filter = ["era"]
+    search_fields = ["name", "full_name", "slug"]
+    list_select_related = ["successor"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Outlet)
+class OutletAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "site", "province"]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "code", "site"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Official)
+class OfficialAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "key"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["key"]
+
+    def save_model(self, request, obj, form, change):
+        from archive.extract.normalize import fold_key
+
+        obj.key = fold_key(obj.name)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "period", "held_on", "location", "chair", "article"]
+    list_filter = ["kind"]
+    search_fields = ["period", "location", "article__title", "chair__name"]
+    autocomplete_fields = ["chair"]
+    raw_id_fields = ["article"]

@@ -1,0 +1,120 @@
+"""python manage.py ingest PATH... — load .txt, .html and .jsonl(.gz) articles."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from contextlib import nullcontext
+from itertools import islice
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from archive import services
+from archive.extract import iter_path
+from archive.extract.types import ExtractedArticle, ExtractFailure
+
+
+def _batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Ingest articles from files or folders (.txt, .html, .jsonl, .jsonl.gz)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--overwrite", action="store_true", help="replace fields edited in the admin too")
+        parser.add_argument("--dry-run", action="store_true", help="show what would change; store nothing")
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--no-index", action="store_true", help="do not update the search index")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, paths, overwrite, dry_run, batch_size, no_index, no_progress, verbosity, **options):
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}")
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        services.provinces_load_if_empty()
+
+        counts: Counter[str] = Counter()
+        touched: list[int] = []
+        started = time.monotonic()
+        show_progress = not no_progress and verbosity > 0
+        progress = tqdm(desc="ingest", unit=" bài", disable=not show_progress, file=sys.stderr, mininterval=1)
+        lookups = services.IngestLookups()
+        indexing = self._suspend_indexing() if not no_index else nullcontext()
+        with indexing, progress:
+            for path in paths:
+                for batch in _batched(iter_path(path), batch_size):
+                    items = [item for item in batch if isinstance(item, ExtractedArticle)]
+                    for failure in (item for item in batch if isinstance(item, ExtractFailure)):
+                        counts["failed"] += 1
+                        self.stderr.write(f"FAILED {failure.source_name}: {failure.reason}")
+                    outcomes = self._store(items, overwrite=overwrite, dry_run=dry_run, lookups=lookups)
+                    for outcome in outcomes:
+                        counts[outcome.status] += 1
+                        if outcome.article.needs_review and outcome.status in (services.NEW, services.UPDATED):
+                            counts["flagged"] += 1
+                        if outcome.status in (services.NEW, services.UPDATED) and not dry_run:
+                            touched.append(outcome.article.pk)
+                        self._report(outcome, dry_run=dry_run, verbosity=verbosity)
+                    progress.update(len(batch))
+            if touched and not dry_run and not no_index:
+                self._index(touched, show_progress=show_progress)
+
+        elapsed = time.monotonic() - started
+        processed = sum(counts[k] for k in ("new", "updated", "unchanged", "duplicate", "failed"))
+        prefix = "DRY RUN, nothing stored: would be " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{counts['duplicate']} duplicate, {counts['failed']} failed, {counts['flagged']} flagged for review "
+            f"({processed} items in {elapsed:.1f} s, {processed / elapsed if elapsed else 0:.0f} items/s)"
+        )
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} file(s) or line(s) failed; see the messages above")
+
+    def _store(self, items, *, overwrite, dry_run, lookups):
+        if not items:
+            return []
+        if not dry_run:
+            return services.articles_ingest_batch(items=items, overwrite=overwrite, lookups=lookups)
+        outcomes = []
+        try:
+            with transaction.atomic():
+                outcomes = services.articles_ingest_batch(items=items, overwrite=overwrite, lookups=lookups)
+                raise _DryRunRollback
+        except _DryRunRollback:
+            lookups.forget_unsaved()
+        return outcomes
+
+    def _report(self, outcome, *, dry_run, verbosity):
+        if outcome.status == services.NEW and verbosity > 1:
+            self.stdout.write(f"new       {outcome.article.source_file}")
+        elif outcome.status == services.UPDATED and (verbosity > 1 or dry_run):
+            self.stdout.write(f"updated   {outcome.article.source_file}: {', '.join(outcome.changed)}")
+        elif outcome.status == services.DUPLICATE and verbosity > 0:
+            self.stdout.write(f"duplicate {outcome.source_name}: same text as {outcome.duplicate_of}")
+        if dry_run and outcome.status == services.NEW and verbosity == 1:
+            self.stdout.write(f"would add {outcome.article.source_file}")
+
+    def _suspend_indexing(self):
+        from search.indexing import suspended
+
+        return suspended()
+
+    def _index(self, ids, *, show_progress):
+        from search.indexing import index_articles
+
+        with tqdm(total=len(ids), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr) as bar:
+            index_articles(ids, progress=bar.update)
