@@ -1,0 +1,29 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from archive import services
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = ROOT.parent / "shared" / "corpus" / "news-100k.jsonl.gz"
+
+
+def run_ingest(*args: str) -> tuple[str, str]:
+    """Run the ingest command as a user would; return (stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("ingest", *args, "--no-progress", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def provinces(db):
+    services.provinces_load()
+
+
+@pytest.fixture
+def seeded(db):
+    """The five seed articles, ingested through the real command."""
+    run_ingest(str(SEEDS))
