@@ -40,10 +40,15 @@ def province_counts() -> list[dict]:
 
 
 def year_counts() -> list[dict]:
-    return list(
+    """Articles per year, with each bar's width as a share of the busiest year (for the chart)."""
+    rows = list(
         Article.objects.exclude(published_on=None)
         .annotate(year=ExtractYear("published_on"))
         .values("year")
         .annotate(count=Count("id"))
         .order_by("year")
     )
+    busiest = max((row["count"] for row in rows), default=0)
+    for row in rows:
+        row["percent"] = round(100 * row["count"] / busiest)
+    return rows
