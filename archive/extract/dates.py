@@ -1,0 +1,127 @@
+"""Dates as Vietnamese news pages print them.
+
+Forms: "27/06/2019", "27/6/2019", "ngày 27 tháng 6 năm 2019", "Đã đăng vào 27/06/2019 lúc 15:04",
+"Thứ 3, 13/02/2024 | 17:38:06 [GMT +7]", and partial "Sáng 09/7", "Chiều nay (25/12)", "Ngày 11/4" whose
+year comes from context ("năm 2018", "quý II/2024"). A small regex layer: dateparser mis-reads most of
+these and adds false hits such as "GMT +7" (FIELD-NOTES, "Vietnamese tools").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+_YEAR = r"(?:19[4-9]\d|20\d\d)"
+FULL_DATE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(" + _YEAR + r")(?![\d/])"
+    r"|ngày (\d{1,2}) tháng (\d{1,2}) năm (" + _YEAR + r")",
+    re.IGNORECASE,
+)
+TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?::([0-5]\d))?(?![\d:])")
+# A partial date needs a cue word, or "3/4" in "đạt 3/4 chỉ tiêu" would become a date.
+PARTIAL_DATE = re.compile(
+    r"(?:sáng|chiều|tối|trưa|ngày|nay|qua)\s*,?\s*\(?\s*(\d{1,2})/(\d{1,2})(?![\d/])\s*\)?",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"(?<![\d.,])(" + _YEAR + r")(?![\d])")
+
+_WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn)"
+WEEKDAY = re.compile(r"^\s*" + _WEEKDAY + r"\b", re.IGNORECASE)
+# Explicit "posted on" labels: the strongest evidence of the publication date.
+POSTED_LABEL = re.compile(
+    r"^(?:đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: lúc| ngày)?"
+    r"|ngày cập nhật|published)\b",
+    re.IGNORECASE,
+)
+# What may surround a date on a line that holds nothing but a date.
+_DATE_LINE_NOISE = re.compile(
+    _WEEKDAY + r"|gmt\s*[+-]\s*\d+|đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản"
+    r"|ngày cập nhật|cập nhật|lúc|ngày|published|(?<![^\W\d_])a(?![^\W\d_])|[|,:\-–—\[\]()/. ]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A line that carries only a date (and maybe a time, weekday, label, widgets)."""
+
+    day: date
+    at: time | None
+    posted: bool  # labelled "Đã đăng vào", "Cập nhật"...
+    weekday: bool  # starts with "Thứ bảy," — typical of a page's display date
+
+
+def make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full(match: re.Match[str]) -> date | None:
+    if match.group(1):
+        return make_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
+    return make_date(int(match.group(7)), int(match.group(6)), int(match.group(5)))
+
+
+def parse_date_line(line: str) -> DateLine | None:
+    """The date on a line holding only a date (plus time/weekday/labels), else None."""
+    if len(line) > 90:
+        return None
+    m = FULL_DATE.search(line)
+    if not m:
+        return None
+    day = _full(m)
+    if day is None:
+        return None
+    rest = line[: m.start()] + " " + line[m.end() :]
+    t = TIME.search(rest)
+    at = None
+    if t:
+        at = time(int(t.group(1)), int(t.group(2)), int(t.group(3) or 0))
+        rest = rest[: t.start()] + " " + rest[t.end() :]
+    if _DATE_LINE_NOISE.sub("", rest).strip():
+        return None
+    return DateLine(day, at, POSTED_LABEL.match(line) is not None, WEEKDAY.match(line) is not None)
+
+
+def find_lead_date(paragraph: str, window: int = 260) -> tuple[re.Match[str], bool] | None:
+    """The first date in the lead's opening: (match, is_full). Only the first `window` characters count:
+    a date deep in the lead is usually about something else."""
+    head = paragraph[:window]
+    full = FULL_DATE.search(head)
+    part = PARTIAL_DATE.search(head)
+    if full and (not part or full.start() <= part.start()):
+        return full, True
+    if part:
+        return part, False
+    return None
+
+
+def full_date_of(match: re.Match[str]) -> date | None:
+    return _full(match)
+
+
+def nearest_year(text: str, pos: int) -> int | None:
+    """The year printed nearest to `pos` in `text` ("năm 2018", "quý II/2024", "2020")."""
+    best: tuple[int, int] | None = None
+    for m in YEAR.finditer(text):
+        dist = abs(m.start() - pos)
+        if best is None or dist < best[0]:
+            best = (dist, int(m.group(1)))
+    return best[1] if best else None
+
+
+def parse_iso(value: str) -> tuple[date | None, time | None]:
+    """"2024-03-05", "2024-03-05T08:30:00+07:00" → local date and wall-clock time as printed."""
+    value = value.strip()
+    if not value:
+        return None, None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+        return (make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), None) if m else (None, None)
+    has_time = "T" in value or " " in value.strip()
+    return dt.date(), (dt.time().replace(tzinfo=None) if has_time else None)

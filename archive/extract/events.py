@@ -1,0 +1,101 @@
+"""The meeting an article reports: sơ kết, tổng kết, giao ban, hội nghị, and the period it reviews.
+
+Only a held meeting counts ("tổ chức hội nghị sơ kết", "Hội nghị giao ban", "chủ trì hội nghị"): the
+words alone ("tham mưu sơ kết, tổng kết các chỉ thị") describe work, not an event.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .letters import CAP_WORD
+from .types import EventInfo, OfficialMention
+
+_KINDS = {"sơ kết": "so_ket", "tổng kết": "tong_ket", "giao ban": "giao_ban"}
+EVENT = re.compile(
+    r"(?:(?:tổ chức|chủ trì|khai mạc|diễn ra)\s+(?:hội nghị\s+)?|hội nghị\s+)(sơ kết|tổng kết|giao ban)"
+    r"|(?:tổ chức|chủ trì|khai mạc|diễn ra)\s+(hội nghị)",
+    re.IGNORECASE,
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+PERIOD = re.compile(
+    r"(6|9) tháng (đầu|cuối)? ?năm(?: (\d{4}))?"
+    r"|(9|6) tháng(?: (\d{4}))?"
+    r"|quý (IV|III|II|I)(?:\s*/\s*(\d{4})| năm (\d{4}))?"
+    r"|tháng (\d{1,2})\s*/\s*(\d{4})"
+    r"|năm (\d{4})",
+)
+_YEAR_AHEAD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+LOCATION = re.compile(
+    rf"\btại\s+((?:huyện|thị xã|thành phố|TP\.?|quận|xã|phường|thị trấn|tỉnh)\s+{CAP_WORD}(?: {CAP_WORD}){{0,3}})",
+)
+
+
+def _period(m: re.Match[str], sentence: str, held: date | None) -> tuple[str, date, date] | None:
+    g = m.groups()
+
+    def year_of(explicit: str | None) -> int | None:
+        if explicit:
+            return int(explicit)
+        ahead = _YEAR_AHEAD.search(sentence, m.end())  # "6 tháng đầu năm, … 6 tháng cuối năm 2020"
+        if ahead:
+            return int(ahead.group(1))
+        return held.year if held else None
+
+    if g[0]:
+        months, half, year = int(g[0]), g[1] or "đầu", year_of(g[2])
+        if year is None:
+            return None
+        if months == 6 and half == "cuối":
+            return f"6 tháng cuối năm {year}", date(year, 7, 1), date(year, 12, 31)
+        end = date(year, months + 1, 1) - timedelta(days=1)
+        return f"{months} tháng đầu năm {year}", date(year, 1, 1), end
+    if g[3]:
+        months, year = int(g[3]), year_of(g[4])
+        if year is None:
+            return None
+        return f"{months} tháng đầu năm {year}", date(year, 1, 1), date(year, months + 1, 1) - timedelta(days=1)
+    if g[5]:
+        q, year = _ROMAN[g[5]], year_of(g[6] or g[7])
+        if year is None:
+            return None
+        start = date(year, 3 * q - 2, 1)
+        end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+        return f"quý {g[5]}/{year}", start, end
+    if g[8]:
+        month, year = int(g[8]), int(g[9])
+        if not 1 <= month <= 12:
+            return None
+        end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+        return f"tháng {month}/{year}", date(year, month, 1), end
+    year = int(g[10])
+    return f"năm {year}", date(year, 1, 1), date(year, 12, 31)
+
+
+def find_event(
+    text: str, held: date | None, officials: list[OfficialMention]
+) -> EventInfo | None:
+    """The meeting reported in `text` (title + lead), or None."""
+    m = EVENT.search(text)
+    if not m:
+        return None
+    kind = _KINDS.get((m.group(1) or "").lower(), "hoi_nghi")
+    # The sentence holding the event: the review period and the place are printed there.
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    stop = re.search(r"\.(?:\s|$)|\n", text[m.end() :])
+    sentence = text[start : m.end() + (stop.start() if stop else len(text))]
+    rel = m.end() - start
+    event = EventInfo(kind=kind, held_on=held)
+    p = PERIOD.search(sentence, rel)
+    if p and p.start() - rel < 60:  # "tổng kết công tác dân vận năm 2018"
+        got = _period(p, sentence, held)
+        if got:
+            period, pstart, pend = got
+            event.period, event.period_start, event.period_end = period, pstart, pend
+    loc = LOCATION.search(sentence)
+    if loc:
+        event.location = loc.group(1)
+    chair = next((o.name for o in officials if o.chaired), "")
+    event.chair = chair
+    return event

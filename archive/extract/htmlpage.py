@@ -1,0 +1,113 @@
+"""Article pages saved as HTML: metadata first (og:title, article:published_time, JSON-LD), then text.
+
+html.parser (stdlib) rather than lxml: one dependency fewer, and it is lenient with broken markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from .dates import parse_iso
+from .normalize import normalize_line, normalize_text
+
+# Elements that never hold the article.
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button")
+# Containers that usually hold the article body, most specific first.
+_BODY_SELECTORS = (
+    "[itemprop=articleBody]",
+    "article .content",
+    "article",
+    ".detail-content",
+    ".article-body",
+    ".article-content",
+    ".post-content",
+    ".entry-content",
+    ".content-detail",
+    ".detail",
+    "main",
+    "body",
+)
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "li", "blockquote", "figcaption", "div", "td", "br", "tr")
+_TITLE_SEP = re.compile(r"\s+[-|–—]\s+[^-|–—]+$")
+
+
+def _meta(soup: BeautifulSoup, *keys: str) -> str:
+    for key in keys:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+        if isinstance(tag, Tag) and tag.get("content"):
+            return str(tag["content"]).strip()
+    return ""
+
+
+def _json_ld(soup: BeautifulSoup) -> dict:
+    for tag in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(tag.string or "")
+        except (ValueError, TypeError):
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        for item in items:
+            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
+                return item
+    return {}
+
+
+def _text_lines(node: Tag) -> str:
+    """Block-level text, one block a line (the text pipeline treats lines as paragraphs)."""
+    for br in node.find_all("br"):
+        br.replace_with("\n")
+    for block in node.find_all(_BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    return node.get_text("")
+
+
+def parse_page(raw: str) -> dict:
+    """Everything the page tells us besides the body: title, date, outlet, url, body and footer text."""
+    soup = BeautifulSoup(raw, "html.parser")
+    ld = _json_ld(soup)
+    title = _meta(soup, "og:title", "twitter:title") or str(ld.get("headline") or "")
+    if not title:
+        h1 = soup.find("h1")
+        title = h1.get_text(" ") if h1 else ""
+    if not title and soup.title:
+        title = _TITLE_SEP.sub("", soup.title.get_text(" ").strip())
+    title = normalize_line(title)
+
+    published = _meta(soup, "article:published_time", "pubdate", "date") or str(ld.get("datePublished") or "")
+    if not published:
+        t = soup.find("time", attrs={"datetime": True})
+        published = str(t["datetime"]) if isinstance(t, Tag) else ""
+    day, at = parse_iso(published) if published else (None, None)
+
+    publisher = ld.get("publisher")
+    outlet_name = _meta(soup, "og:site_name") or (str(publisher.get("name", "")) if isinstance(publisher, dict) else "")
+    url = _meta(soup, "og:url")
+    if not url:
+        link = soup.find("link", attrs={"rel": "canonical"})
+        url = str(link.get("href", "")) if isinstance(link, Tag) else ""
+
+    footer = " \n".join(f.get_text(" ") for f in soup.find_all("footer"))
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    body = None
+    for selector in _BODY_SELECTORS:
+        body = soup.select_one(selector)
+        if body is not None and body.get_text(strip=True):
+            break
+    if body is None:
+        body = soup
+    for h1 in body.find_all("h1"):
+        h1.decompose()  # the title is taken from the metadata; the headline is not body text
+    return {
+        "title": title,
+        "published_on": day,
+        "published_time": at,
+        "outlet_name": normalize_line(outlet_name),
+        "url": url,
+        "text": normalize_text(_text_lines(body)),
+        "footer": [normalize_line(x) for x in footer.split("\n") if x.strip()],
+    }

@@ -1,0 +1,175 @@
+"""Officials and bylines.
+
+A person's name is 2–5 capitalised syllables starting with a Vietnamese surname. Officials are the
+names the article ties to a position: "Đồng chí X, <position> chủ trì", "<position> X nhấn mạnh",
+"Ông/Bà X - <position>". Positions are kept as printed, trimmed of the verb that follows them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import fold_key
+from .letters import CAP_WORD, UP
+from .types import OfficialMention
+
+# ~100 common Vietnamese surnames, tone placement as normalize_text writes it ("Thủy" style).
+SURNAMES: tuple[str, ...] = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+    "Ngô", "Dương", "Lý", "Lò", "Đào", "Đoàn", "Vương", "Trịnh", "Đinh", "Lâm", "Phùng", "Mai", "Tô",
+    "Trương", "Tạ", "Hà", "Lương", "Lưu", "Cao", "Châu", "Chu", "Chung", "Diệp", "Đàm", "Giang",
+    "Hứa", "Kiều", "Kim", "La", "Lạc", "Lại", "Lục", "Mạc", "Mạch", "Mã", "Nông", "Ninh", "Phí",
+    "Quách", "Quan", "Quang", "Tăng", "Thái", "Thân", "Thạch", "Tiêu", "Tôn", "Triệu", "Từ", "Văn",
+    "Vi", "Viên", "Âu", "Bạch", "Bế", "Cù", "Đồng", "Đường", "Hầu", "Hàn", "Khổng", "Khúc",
+    "Khương", "Lã", "Lăng", "Lữ", "Mẫn", "Nghiêm", "Ngụy", "Nhan", "Ô", "Phó", "Phương", "Sầm",
+    "Tiết", "Tống", "Trang", "Trình", "Ung", "Vàng", "Y", "Cầm", "Hoàng Thị", "Khuất", "Đới",
+    "Thiều", "Kha", "Đậu", "Hán", "Lộc", "Mông", "Quàng", "Sùng", "Giàng", "Tòng", "Ksor", "Rơ",
+)
+
+# A capitalised syllable that starts a position or an institution, never a given name.
+_STOP = {
+    "Phó", "Bí", "Chủ", "Trưởng", "Ủy", "Giám", "Tỉnh", "Ban", "Huyện", "Xã", "Bộ", "Sở", "Đảng",
+    "Tổng", "Chánh", "Mặt", "Hội", "Đồng", "Ông", "Bà", "Tại", "Trong", "Theo", "Sáng", "Chiều",
+}  # not "Văn", "Công", "Thành": they are common given names
+_NOT_PEOPLE = {"hồ chí minh", "lê lợi", "trần hưng đạo", "lý thường kiệt", "nguyễn huệ", "quang trung"}
+
+_SURNAME_ALT = "|".join(sorted({s.split()[0] for s in SURNAMES}, key=len, reverse=True))
+NAME = re.compile(rf"(?<![^\W\d_])(?:{_SURNAME_ALT})(?: {CAP_WORD}){{1,4}}(?![^\W\d_])")
+
+POSITION_HEAD = re.compile(
+    r"(?:Phó |Nguyên |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
+    r"Thủ tướng|Chủ nhiệm|Đại biểu|Thường trực|Chỉ huy trưởng|Tư lệnh|Chính ủy|"
+    r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)|Hiệu trưởng|Viện trưởng|Cục trưởng|Vụ trưởng|"
+    r"Tổng biên tập|Trưởng ban|Người phát ngôn)(?![^\W\d_])"
+)
+# Where a position printed after a name ends: the verb of the sentence.
+_POSITION_END = re.compile(
+    r"\s+(?:chủ trì|đồng chủ trì|tham dự|đến dự|tới dự|cùng dự|dự(?= hội nghị| lễ| buổi| cuộc| và|\s*$)|"
+    r"phát biểu|nhấn mạnh|cho biết|khẳng định|đề nghị|yêu cầu|trao|tặng|chỉ đạo|kết luận|báo cáo|"
+    r"thăm|làm việc|chúc mừng|ghi nhận|đánh giá|biểu dương|quán triệt|cho rằng|nhấn|đã|cùng|và các|"
+    r"tại hội nghị)\b.*",
+    re.DOTALL,
+)
+_SENTENCE_END = re.compile(r"[.;:!?\"“”(\n]|\s[-–]\s")
+_HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
+_CHAIR = re.compile(r"\bchủ trì\b")
+
+
+def clean_name(raw: str) -> str | None:
+    """Trim a matched name at the first syllable that starts a position; None if not a name."""
+    words = raw.split()
+    for i, w in enumerate(words[1:], start=1):
+        if w in _STOP:
+            words = words[:i]
+            break
+    if not 2 <= len(words) <= 5:
+        return None
+    name = " ".join(w if not w.isupper() or len(w) == 1 else w.capitalize() for w in words)
+    if fold_key(name) in _NOT_PEOPLE:
+        return None
+    return name
+
+
+def _position_after(text: str, end: int) -> str:
+    """"X, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy chủ trì" → the position after X."""
+    m = re.match(r"\s*(?:,|[-–])\s*", text[end:])
+    if not m:
+        return ""
+    rest = text[end + m.end() : end + m.end() + 300]
+    stop = _SENTENCE_END.search(rest)
+    if stop:
+        rest = rest[: stop.start()]
+    rest = _POSITION_END.sub("", rest)
+    chunks = []
+    for chunk in rest.split(","):
+        chunk = chunk.strip()
+        if not chunk or not (POSITION_HEAD.match(chunk) or (chunks and chunk.startswith("kiêm"))):
+            break
+        chunks.append(chunk)
+    return ", ".join(chunks)
+
+
+def _position_before(text: str, start: int) -> str:
+    """"…, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy X" → the position before X."""
+    head = text[max(0, start - 300) : start]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind(": "), head.rfind("; "))
+    head = head[cut + 1 :]
+    chunks = head.rstrip().split(",")
+    last = chunks[-1]
+    m = POSITION_HEAD.search(last)
+    if not m:
+        return ""
+    kept = [last[m.start() :].strip()]
+    for chunk in reversed(chunks[:-1]):
+        chunk = chunk.strip()
+        if not POSITION_HEAD.match(chunk):
+            break
+        kept.insert(0, chunk)
+    position = ", ".join(kept)
+    # "đồng chí Trưởng Ban…" names the post, not the person: keep it only when it runs into the name.
+    return position if not _HONORIFIC_BEFORE.search(position) else ""
+
+
+def find_officials(text: str) -> list[OfficialMention]:
+    """Officials tied to a position, once each (merged by fold_key), chair first."""
+    found: dict[str, OfficialMention] = {}
+    order: list[str] = []
+    for m in NAME.finditer(text):
+        name = clean_name(m.group(0))
+        if not name:
+            continue
+        end = m.start() + _prefix_len(m.group(0), name)
+        after = _position_after(text, end)
+        before = "" if after else _position_before(text, m.start())
+        position = after or before
+        tail = text[end : end + 400]
+        stop = re.search(r"[.;!?\n]", tail)
+        clause = tail[: stop.start()] if stop else tail
+        next_name = NAME.search(clause)
+        chaired = bool(_CHAIR.search(clause[: next_name.start()] if next_name else clause))
+        if not position and not chaired:
+            continue
+        key = fold_key(name)
+        if key not in found:
+            found[key] = OfficialMention(name=name, position=position, chaired=chaired)
+            order.append(key)
+        else:
+            prev = found[key]
+            if len(position) > len(prev.position):
+                prev.position = position
+            prev.chaired = prev.chaired or chaired
+    mentions = [found[k] for k in order]
+    return sorted(mentions, key=lambda o: not o.chaired)
+
+
+def _prefix_len(matched: str, name: str) -> int:
+    """Length in `matched` covered by the (possibly trimmed) name's words."""
+    n = len(name.split())
+    words = matched.split(" ")
+    return len(" ".join(words[:n]))
+
+
+# ----- bylines -------------------------------------------------------------------------------------
+
+_BYLINE_PREFIX = re.compile(
+    r"^(?:(?:bài|tin|ảnh|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh|bài/ảnh|tin/ảnh|nhóm phóng viên|pv)\s*:\s*)",
+    re.IGNORECASE,
+)
+_BYLINE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s*[-–—]\s*(?=" + UP + r")")
+_NAME_PART = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}")
+
+
+def parse_byline(line: str) -> list[str] | None:
+    """["Thu Hằng", "Phạm Tiến"] for "Thu Hằng – Phạm Tiến"; None when the line is not a byline."""
+    line = _BYLINE_PREFIX.sub("", line.strip()).strip().rstrip(".")
+    if not line or len(line) > 70 or any(ch.isdigit() for ch in line):
+        return None
+    parts = [p.strip() for p in _BYLINE_SPLIT.split(line) if p.strip()]
+    if not 1 <= len(parts) <= 4:
+        return None
+    names = []
+    for part in parts:
+        if not _NAME_PART.fullmatch(part):
+            return None
+        names.append(" ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in part.split()))
+    return names
