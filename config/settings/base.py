@@ -96,6 +96,8 @@ HAYSTACK_CONNECTIONS = {
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Saving or deleting an article (and its inline mentions/events) updates the index on commit.
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ArticleSignalProcessor"
 
 LOGGING = {
     "version": 1,

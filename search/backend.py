@@ -1,0 +1,379 @@
+"""Haystack's Whoosh backend, adapted to Vietnamese (issue #3; FIELD-NOTES "Haystack + Whoosh").
+
+What changes from the stock backend, and why:
+- Text fields use `VietnameseAnalyzer` in two forms, `<field>` (exact diacritics) and `<field>_f`
+  (folded), each holding syllables and adjacent-syllable bigrams; no English stop list or stemmer.
+- Facet fields (the index's `Facet*Field`s) are single terms (`ID`; `KEYWORD` split on commas for
+  multi-valued ones) with a column, so "Long An" stays one value and counts come from columns.
+- Writes wait for Whoosh's one write lock (retry with back-off up to `WRITE_TIMEOUT`) instead of
+  failing: stock `remove()` logs LockError and leaves the stale document in the index.
+- `article_search()` keeps one searcher open while the index is unchanged (a new searcher per
+  query costs ~58 ms on compound segments), writes non-compound segments, and counts facets from
+  `docs_for_query` + per-segment column values instead of `groupedby` (which scores every hit).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.fields import FacetField
+from haystack.utils import get_identifier
+from whoosh import query as wq
+from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID as WHOOSH_ID
+
+from archive.extract.normalize import normalize_line
+from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
+
+FOLDED_SUFFIX = "_f"
+WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
+WRITE_DELAY = 0.05
+EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
+WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
+SORTS = ("relevance", "newest", "oldest")
+
+_write_lock = threading.RLock()  # threads of one process queue here; processes on Whoosh's lock
+
+
+@dataclass
+class Hit:
+    pk: int
+    score: float
+
+
+@dataclass
+class SearchOutcome:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    query: ParsedQuery
+    widened: bool = False  # a diacritic query also searched the folded form
+    page: int = 1
+    per_page: int = 20
+    elapsed_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class VietnameseWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self._searcher = None
+        self._segment_values: dict[str, dict[str, list]] = {}
+        self._doc_values: tuple[object, dict[str, list]] | None = None
+        self.text_fields: dict[str, float] = {}  # index field name → boost
+        self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
+        self.procs = int(connection_options.get("PROCS", 1))
+
+    # --- schema ---------------------------------------------------------------------------------
+
+    def build_schema(self, fields):
+        schema_fields = {
+            ID: WHOOSH_ID(stored=True, unique=True),
+            DJANGO_CT: WHOOSH_ID(stored=True),
+            DJANGO_ID: WHOOSH_ID(stored=True),
+        }
+        content_field_name = ""
+        self.text_fields, self.facet_fields = {}, {}
+        for _, f in fields.items():
+            name = f.index_fieldname
+            if isinstance(f, FacetField) or f.faceted:
+                # One term per value, and a column to count from.
+                if f.is_multivalued:
+                    schema_fields[name] = KEYWORD(
+                        stored=True, commas=True, lowercase=False, scorable=False, sortable=True
+                    )
+                else:
+                    schema_fields[name] = WHOOSH_ID(stored=True, sortable=True)
+                self.facet_fields[name] = f.is_multivalued
+            elif f.field_type in ("date", "datetime"):
+                schema_fields[name] = DATETIME(stored=f.stored, sortable=True)
+            elif f.field_type == "integer":
+                schema_fields[name] = NUMERIC(stored=f.stored, numtype=int, sortable=True)
+            else:
+                # Not stored: pages and snippets read the article from the database.
+                schema_fields[name] = TEXT(analyzer=VietnameseAnalyzer(), phrase=False, stored=False)
+                schema_fields[name + FOLDED_SUFFIX] = TEXT(
+                    analyzer=VietnameseAnalyzer(folded=True), phrase=False, stored=False
+                )
+                self.text_fields[name] = float(f.boost or 1.0)
+            if f.document:
+                content_field_name = name
+        return content_field_name, Schema(**schema_fields)
+
+    def setup(self):
+        self._searcher = None
+        self._segment_values = {}
+        self._doc_values = None
+        super().setup()
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def _whoosh_doc(self, doc: dict) -> dict:
+        out = {}
+        for key, value in doc.items():
+            if key == "boost" or value is None or value == [] or value == "":
+                continue
+            if isinstance(value, (list, tuple)):
+                # Commas separate values of a multi-valued field: keep them out of the values.
+                value = [str(v).replace(",", " ") for v in value if v]
+            out[key] = self._from_python(value)
+            if key in self.text_fields:
+                out[key + FOLDED_SUFFIX] = out[key]
+        return out
+
+    def writer(self, *, procs: int = 1):
+        """A writer that waits for the lock (Whoosh retries every WRITE_DELAY up to WRITE_TIMEOUT)."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        kwargs = {"timeout": WRITE_TIMEOUT, "delay": WRITE_DELAY, "compound": False}
+        if procs > 1:
+            return self.index.writer(procs=procs, multisegment=True, limitmb=128, **kwargs)
+        return self.index.writer(**kwargs)
+
+    def _prepared(self, index, iterable):
+        for obj in iterable:
+            try:
+                yield self._whoosh_doc(index.full_prepare(obj))
+            except SkipDocument:
+                continue
+
+    def update(self, index, iterable, commit=True):
+        docs = list(self._prepared(index, iterable))
+        if not docs:
+            return
+        self.write_documents(docs)
+
+    def write_documents(self, docs, *, delete_ids=(), procs: int = 1) -> None:
+        """Add or replace prepared documents and delete others, in one commit, never losing a write."""
+        with _write_lock:
+            writer = self.writer(procs=procs)
+            try:
+                for whoosh_id in delete_ids:
+                    writer.delete_by_term(ID, whoosh_id)
+                for doc in docs:
+                    writer.update_document(**doc)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def remove(self, obj_or_string, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        self.write_documents([], delete_ids=[get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        with _write_lock:
+            if models is None:
+                self.delete_index()
+                return
+            writer = self.writer()
+            for model in models:
+                writer.delete_by_term(DJANGO_CT, f"{model._meta.app_label}.{model._meta.model_name}")
+            writer.commit()
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def searcher(self):
+        """The open searcher, refreshed only when another writer committed a new generation."""
+        if not self.setup_complete:
+            self.setup()
+        s = self._searcher
+        if s is None:
+            self.index = self.index.refresh()
+            s = self.index.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._searcher = s
+        return s
+
+    def _values(self, searcher) -> dict[str, list]:
+        """Facet values per document number, built from columns once per segment."""
+        reader = searcher.reader()
+        if self._doc_values is not None and self._doc_values[0] is reader:
+            return self._doc_values[1]
+        leaves = reader.leaf_readers()
+        fresh: dict[str, dict[str, list]] = {}
+        for leaf, _ in leaves:
+            seg_id = leaf.segment().segment_id()
+            cached = self._segment_values.get(seg_id)
+            if cached is None:
+                cached = {}
+                for name, multi in self.facet_fields.items():
+                    if leaf.has_column(name):
+                        raw = list(leaf.column_reader(name, translate=True))
+                    else:
+                        raw = [""] * leaf.doc_count_all()
+                    if multi:
+                        cached[name] = [tuple(v.split(",")) if v else () for v in raw]
+                    else:
+                        cached[name] = [v or None for v in raw]
+            fresh[seg_id] = cached
+        self._segment_values = fresh
+        values: dict[str, list] = {}
+        for name in self.facet_fields:
+            merged: list = []
+            for leaf, _ in leaves:
+                merged.extend(fresh[leaf.segment().segment_id()][name])
+            values[name] = merged
+        self._doc_values = (reader, values)
+        return values
+
+    def _fields_query(self, terms_for, *, folded: bool, boost: float = 1.0) -> wq.Query:
+        suffix = FOLDED_SUFFIX if folded else ""
+        per_field = []
+        for name, field_boost in self.text_fields.items():
+            terms = [wq.Term(name + suffix, t) for t in terms_for(folded)]
+            q = terms[0] if len(terms) == 1 else wq.And(terms)
+            per_field.append(wq.Or([q], boost=field_boost * boost) if field_boost != 1 or boost != 1 else q)
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def run_query(self, run: Run, *, widened: bool) -> wq.Query:
+        """A run typed with diacritics searches the exact form (and, widened, the folded one too)."""
+
+        def terms_for(folded: bool) -> list[str]:
+            return run_terms(run, folded=folded)
+
+        if not run.has_diacritics:
+            return self._fields_query(terms_for, folded=True)
+        exact = self._fields_query(terms_for, folded=False)
+        if not widened:
+            return exact
+        return wq.Or([wq.Or([exact], boost=EXACT_BOOST), self._fields_query(terms_for, folded=True)])
+
+    def text_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query:
+        if parsed.required:
+            groups = [
+                wq.Or([self.run_query(r, widened=widened) for r in group]) if len(group) > 1
+                else self.run_query(group[0], widened=widened)
+                for group in parsed.required
+            ]
+            q = groups[0] if len(groups) == 1 else wq.And(groups)
+        else:
+            q = wq.Every()
+        if parsed.excluded:
+            q = wq.AndNot(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
+        return q
+
+    def filter_query(self, filters: dict[str, list[str]], date_from: date | None, date_to: date | None,
+                     *, without: str | None = None) -> wq.Query | None:
+        parts = []
+        for name, values in filters.items():
+            if name == without or not values or name not in self.facet_fields:
+                continue
+            terms = [wq.Term(name, normalize_line(v)) for v in values]
+            parts.append(terms[0] if len(terms) == 1 else wq.Or(terms))  # OR within a facet
+        if date_from or date_to:
+            start = datetime.combine(date_from, dtime.min) if date_from else None
+            end = datetime.combine(date_to, dtime.max) if date_to else None
+            parts.append(wq.DateRange("published", start, end))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)  # AND across facets
+
+    def article_search(
+        self,
+        parsed: ParsedQuery,
+        *,
+        filters: dict[str, list[str]] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        facets: tuple[str, ...] | None = None,
+        facet_limit: int | None = None,
+    ) -> SearchOutcome:
+        started = time.perf_counter()
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        searcher = self.searcher()
+        facets = tuple(self.facet_fields) if facets is None else facets
+
+        fq = self.filter_query(filters, date_from, date_to)
+
+        def with_filter(q, f):
+            return q if f is None else wq.And([q, f])
+
+        widened = False
+        tq = self.text_query(parsed, widened=False)
+        docs = searcher.docs_for_query(with_filter(tq, fq))
+        docs = docs if isinstance(docs, list) else list(docs)
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics:
+            widened = True
+            tq = self.text_query(parsed, widened=True)
+            docs = list(searcher.docs_for_query(with_filter(tq, fq)))
+        total = len(docs)
+
+        hits: list[Hit] = []
+        if total and page >= 1:
+            limit = page * per_page
+            kwargs = {"limit": limit, "filter": set(docs)}
+            if sort == "newest" or (sort == "relevance" and parsed.empty):
+                kwargs.update(sortedby="published", reverse=True)
+            elif sort == "oldest":
+                kwargs.update(sortedby="published")
+            results = searcher.search(tq, **kwargs)
+            start = (page - 1) * per_page
+            for i in range(start, min(limit, len(results.top_n))):
+                score, docnum = results.top_n[i]
+                stored = searcher.stored_fields(docnum)
+                hits.append(Hit(int(stored[DJANGO_ID]), float(score or 0)))
+
+        counted: dict[str, list[tuple[str, int]]] = {}
+        if facets:
+            values = self._values(searcher)
+            for name in facets:
+                if name not in self.facet_fields:
+                    continue
+                if filters.get(name):
+                    # Count a facet that has a selection without its own filter, so a person can
+                    # add a second value (OR within a facet).
+                    own = self.filter_query(filters, date_from, date_to, without=name)
+                    these = searcher.docs_for_query(with_filter(tq, own))
+                else:
+                    these = docs
+                col = values[name]
+                counts: Counter = Counter()
+                if self.facet_fields[name]:
+                    for d in these:
+                        counts.update(col[d])
+                else:
+                    for d in these:
+                        v = col[d]
+                        if v is not None:
+                            counts[v] += 1
+                ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                counted[name] = ordered[:facet_limit] if facet_limit else ordered
+
+        return SearchOutcome(
+            total=total,
+            hits=hits,
+            facets=counted,
+            query=parsed,
+            widened=widened,
+            page=page,
+            per_page=per_page,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def count(self, parsed: ParsedQuery, *, filters=None, date_from=None, date_to=None) -> int:
+        """How many articles a search would find (for did-you-mean), without facets."""
+        return self.article_search(
+            parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
+        ).total
+
+
+class VietnameseWhooshEngine(BaseEngine):
+    backend = VietnameseWhooshBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,56 @@
+"""What the search index holds for an article (issue #3). The backend decides how to analyse it."""
+
+from haystack import indexes
+from haystack.fields import FacetMultiValueField
+
+from archive.models import Article, ArticleOfficial, Event
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    # Title and body: searched as Vietnamese words, exact and folded (search.backend).
+    text = indexes.CharField(document=True)
+    title = indexes.CharField(model_attr="title", boost=3.0)
+    published = indexes.DateField(model_attr="published_on", null=True)
+    # Facets: whole values, one term each. The province as the article names it (pre-2025).
+    province = indexes.FacetCharField(null=True)
+    province_2025 = indexes.FacetCharField(null=True)
+    year = indexes.FacetCharField(null=True)
+    kind = FacetMultiValueField()
+    official = FacetMultiValueField()
+    outlet = indexes.FacetCharField(null=True)
+
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return (
+            Article.objects.select_related("province__successor", "outlet")
+            .prefetch_related("mentions__official", "events")
+            .order_by("pk")
+        )
+
+    def prepare_text(self, obj: Article) -> str:
+        # Title and body are separate paragraphs: no word bridges them.
+        return f"{obj.title}\n\n{obj.text}"
+
+    def prepare_province(self, obj: Article) -> str | None:
+        return obj.province.name if obj.province_id else None
+
+    def prepare_province_2025(self, obj: Article) -> str | None:
+        if obj.province_id and obj.province.successor_id:
+            return obj.province.successor.name
+        return None
+
+    def prepare_year(self, obj: Article) -> str | None:
+        return str(obj.published_on.year) if obj.published_on else None
+
+    def prepare_kind(self, obj: Article) -> list[str]:
+        events: list[Event] = list(obj.events.all())
+        return sorted({e.kind for e in events if e.kind})
+
+    def prepare_official(self, obj: Article) -> list[str]:
+        mentions: list[ArticleOfficial] = list(obj.mentions.all())
+        return sorted({m.official.name for m in mentions})
+
+    def prepare_outlet(self, obj: Article) -> str | None:
+        return obj.outlet.name if obj.outlet_id else None
