@@ -1,4 +1,13 @@
 from django.urls import path
 
+from search import views
+
 app_name = "search"
-urlpatterns: list = []  # search pages and API: issue #3
+urlpatterns = [
+    path("tim-kiem/", views.search_page, name="search"),
+    path("tim-kiem/feed/", views.search_feed, name="feed"),
+    path("search/", views.search_redirect, name="search_en"),
+    path("search/feed/", views.search_feed, name="feed_en"),
+    path("api/search/", views.api_search, name="api"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
+]

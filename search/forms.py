@@ -1,0 +1,113 @@
+"""Search parameters from a query string, validated once for the page, the API and the feed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.http import QueryDict
+
+from archive.extract.normalize import normalize_line
+from archive.models import Event
+from search.analysis import ParsedQuery, parse_query
+from search.backend import SORTS
+
+FACETS = ("province", "year", "kind", "official", "outlet")
+FACET_LABELS = {
+    "province": "Tỉnh/thành",
+    "year": "Năm",
+    "kind": "Loại sự kiện",
+    "official": "Cán bộ",
+    "outlet": "Cơ quan báo chí",
+}
+SORT_LABELS = {"relevance": "Phù hợp nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+KIND_LABELS = dict(Event.Kind.choices)
+PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "format"}
+MAX_VALUES = 20  # values of one facet in one search
+_YEAR = re.compile(r"^\d{4}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+class SearchParamsError(ValueError):
+    """A parameter the search cannot use; the message names it and says why."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    query: ParsedQuery = field(default_factory=lambda: parse_query(""))
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        """Is there anything to search for (words, a filter or a date)?"""
+        return not self.query.empty or bool(self.query.excluded) or any(self.filters.values()) or bool(
+            self.date_from or self.date_to
+        )
+
+
+def facet_label(name: str, value: str) -> str:
+    return KIND_LABELS.get(value, value) if name == "kind" else value
+
+
+def _parse_date(name: str, text: str) -> date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise SearchParamsError(f"{name}: expected a date as YYYY-MM-DD or dd/mm/yyyy, got {text!r}")
+
+
+def parse_params(data: QueryDict, *, strict: bool = False) -> SearchParams:
+    """Read search parameters. `strict` (the API) also rejects unknown parameter names."""
+    if strict:
+        unknown = sorted(set(data) - PARAMS)
+        if unknown:
+            raise SearchParamsError(f"unknown parameter: {', '.join(unknown)}")
+    q = data.get("q", "")
+    params = SearchParams(q=q, query=parse_query(q))
+    for name in FACETS:
+        values = []
+        for raw in data.getlist(name):
+            value = normalize_line(raw.replace("\x00", ""))
+            if value and value not in values:
+                values.append(value)
+        if len(values) > MAX_VALUES:
+            raise SearchParamsError(f"{name}: at most {MAX_VALUES} values, got {len(values)}")
+        if name == "year":
+            bad = [v for v in values if not _YEAR.match(v)]
+            if bad:
+                raise SearchParamsError(f"year: expected four digits (yyyy), got {bad[0]!r}")
+        if name == "kind":
+            # Accept the code (giao_ban) or the Vietnamese label (Giao ban).
+            by_label = {label.lower(): code for code, label in KIND_LABELS.items()}
+            codes = []
+            for v in values:
+                code = v if v in KIND_LABELS else by_label.get(v.lower())
+                if code is None:
+                    raise SearchParamsError(f"kind: expected one of {', '.join(KIND_LABELS)}, got {v!r}")
+                codes.append(code)
+            values = codes
+        if values:
+            params.filters[name] = values
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        text = data.get(name, "").strip()
+        if text:
+            setattr(params, attr, _parse_date(name, text))
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise SearchParamsError("from: the start date is after the end date (to)")
+    sort = data.get("sort", "").strip() or "relevance"
+    if sort not in SORTS:
+        raise SearchParamsError(f"sort: expected one of {', '.join(SORTS)}, got {sort!r}")
+    params.sort = sort
+    page = data.get("page", "").strip() or "1"
+    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= 100_000):
+        raise SearchParamsError(f"page: expected a positive whole number, got {page!r}")
+    params.page = int(page)
+    return params

@@ -1,0 +1,145 @@
+"""Reads for the search page, API and feed: index hits joined to database articles, suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive.extract.normalize import fold
+from archive.models import Article
+from search.analysis import ParsedQuery, Run, parse_query
+from search.backend import SearchOutcome
+from search.forms import FACETS, SearchParams
+from search.highlight import highlight_text, snippet
+from search.indexing import backend
+
+
+@dataclass
+class ResultRow:
+    article: Article
+    title_html: str
+    snippet_html: str
+    score: float
+
+
+@dataclass
+class Suggestion:
+    label: str  # what the person sees: the suggested query or what is dropped
+    q: str
+    drop_filters: bool
+    count: int
+
+
+def search_articles(params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None) -> tuple[SearchOutcome, list[ResultRow]]:
+    outcome = backend().article_search(
+        params.query,
+        filters=params.filters,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=params.sort,
+        page=params.page,
+        per_page=per_page,
+        facets=FACETS,
+        facet_limit=facet_limit,
+    )
+    pks = [h.pk for h in outcome.hits]
+    articles = Article.objects.select_related("province__successor", "outlet").in_bulk(pks)
+    rows = []
+    for hit in outcome.hits:
+        article = articles.get(hit.pk)
+        if article is None:  # deleted a moment ago; the index catches up on commit
+            continue
+        rows.append(
+            ResultRow(
+                article=article,
+                title_html=highlight_text(article.title, params.query, widened=outcome.widened),
+                snippet_html=snippet(article.text, params.query, widened=outcome.widened),
+                score=hit.score,
+            )
+        )
+    return outcome, rows
+
+
+def _query_text(required: list[tuple[Run, ...]], excluded: tuple[Run, ...]) -> str:
+    parsed = ParsedQuery(tuple(required), excluded)
+    return parsed.display()
+
+
+def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
+    """For a search with no results: the nearest broader searches that do find something."""
+    be = backend()
+    query = params.query
+    out: list[Suggestion] = []
+    has_filters = bool(params.filters or params.date_from or params.date_to)
+
+    def consider(q: str, *, drop_filters: bool, label: str | None = None) -> None:
+        if any(s.q == q and s.drop_filters == drop_filters for s in out):
+            return
+        parsed = parse_query(q)
+        if parsed.empty and not parsed.excluded:
+            return
+        count = be.count(
+            parsed,
+            filters=None if drop_filters else params.filters,
+            date_from=None if drop_filters else params.date_from,
+            date_to=None if drop_filters else params.date_to,
+        )
+        if count:
+            out.append(Suggestion(label or q, q, drop_filters, count))
+
+    if has_filters and not query.empty:
+        consider(params.q, drop_filters=True, label=f"{query.display()} (bỏ các bộ lọc)")
+    groups = list(query.required)
+    if len(groups) > 1:
+        for i in range(len(groups)):
+            consider(_query_text(groups[:i] + groups[i + 1:], query.excluded), drop_filters=False)
+    if query.excluded:
+        consider(_query_text(groups, ()), drop_filters=False)
+    for group in groups:
+        for run in group:
+            if len(run.syllables) > 1 and not run.quoted:
+                # A syllable too many at either end (a stray word typed before or after).
+                rest = [g for g in groups if g is not group]
+                for part in (run.syllables[1:], run.syllables[:-1]):
+                    q = " ".join([_query_text(rest, query.excluded), " ".join(part)]).strip()
+                    consider(q, drop_filters=False)
+                # The syllables apart (a bag of syllables): broad, but it finds something.
+                apart = ", ".join(run.syllables)
+                q = " ".join([_query_text(rest, query.excluded), apart]).strip()
+                consider(q, drop_filters=False, label=f"{apart} (các âm tiết riêng lẻ)")
+    if query.has_diacritics:
+        folded = query.folded().display()
+        consider(folded, drop_filters=False)
+    # Spelling: a folded syllable the index does not know, replaced by the nearest one it does.
+    if not out and not query.empty:
+        corrected = _spelling(query)
+        if corrected and corrected != query.display():
+            consider(corrected, drop_filters=False)
+    out.sort(key=lambda s: -s.count)
+    return out[:limit]
+
+
+def _spelling(query: ParsedQuery) -> str | None:
+    be = backend()
+    searcher = be.searcher()
+    reader = searcher.reader()
+    changed = False
+    groups = []
+    for group in query.required:
+        runs = []
+        for run in group:
+            syls = []
+            for syl in run.syllables:
+                key = fold(syl)
+                if len(key) < 3 or reader.frequency("text_f", key) > 0:
+                    syls.append(key)
+                    continue
+                try:
+                    candidates = [w for w in reader.corrector("text_f").suggest(key, limit=5, maxdist=1, prefix=1)
+                                  if " " not in w]
+                except Exception:  # a corrector failure must not break an empty result page
+                    candidates = []
+                syls.append(candidates[0] if candidates else key)
+                changed = changed or bool(candidates)
+            runs.append(Run(tuple(syls), run.quoted))
+        groups.append(tuple(runs))
+    return ParsedQuery(tuple(groups), query.excluded).display() if changed else None

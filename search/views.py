@@ -1,0 +1,285 @@
+"""Search page, search API, Atom feed and OpenSearch description (issue #3)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.timezone import make_aware
+from django.views.decorators.http import require_safe
+
+from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
+from search.selectors import search_articles, suggestions
+
+PER_PAGE = 20
+API_PER_PAGE = 20
+FEED_ITEMS = 30
+FACET_SHOWN = 12  # values per facet in the sidebar (the selected ones always show)
+
+
+def _url(request: HttpRequest, data: QueryDict, path: str | None = None) -> str:
+    query = data.urlencode()
+    return f"{path or request.path}?{query}" if query else (path or request.path)
+
+
+def _without(data: QueryDict, name: str, value: str | None = None) -> QueryDict:
+    """The query string minus one value of a parameter (or all of it), back on page 1."""
+    data = data.copy()
+    data.pop("page", None)
+    if value is None:
+        data.pop(name, None)
+    else:
+        data.setlist(name, [v for v in data.getlist(name) if v != value])
+    return data
+
+
+def _with(data: QueryDict, name: str, value: str) -> QueryDict:
+    data = data.copy()
+    data.pop("page", None)
+    if value not in data.getlist(name):
+        data.appendlist(name, value)
+    return data
+
+
+def _page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: None stands for the gap."""
+    shown = {1, num_pages, *range(page - around, page + around + 1)}
+    out: list[int | None] = []
+    prev = 0
+    for n in sorted(p for p in shown if 1 <= p <= num_pages):
+        if n - prev > 1:
+            out.append(None)
+        out.append(n)
+        prev = n
+    return out
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "atom":
+        return search_feed(request)
+    try:
+        params = parse_params(request.GET)
+    except SearchParamsError as error:
+        context = {"query": request.GET.get("q", ""), "error": str(error), "searched": False}
+        return render(request, "search/search.html", context, status=400)
+
+    context: dict = {
+        "query": params.q,
+        "params": params,
+        "searched": params.active,
+        "sort_options": [(key, label, key == params.sort) for key, label in SORT_LABELS.items()],
+        "error": "",
+    }
+    if not params.active:
+        return render(request, "search/search.html", context)
+
+    outcome, rows = search_articles(params, per_page=PER_PAGE)
+    num_pages = max(1, math.ceil(outcome.total / PER_PAGE))
+    if params.page > num_pages:
+        raise Http404("Trang này nằm ngoài kết quả tìm kiếm.")
+
+    data = request.GET.copy()
+    data.pop("format", None)
+    facets = []
+    for name in FACETS:
+        selected = params.filters.get(name, [])
+        counts = dict(outcome.facets.get(name, []))
+        values = list(outcome.facets.get(name, []))
+        if name == "year":
+            values.sort()
+        else:
+            values = values[:FACET_SHOWN]
+        shown = {v for v, _ in values}
+        values += [(v, counts.get(v, 0)) for v in selected if v not in shown]
+        top = max((c for _, c in values), default=0)
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "chart": name == "year",
+                "values": [
+                    {
+                        "value": v,
+                        "label": facet_label(name, v),
+                        "count": c,
+                        "selected": v in selected,
+                        "percent": round(100 * c / top) if top else 0,
+                        "url": _url(request, _without(data, name, v) if v in selected else _with(data, name, v)),
+                    }
+                    for v, c in values
+                ],
+            }
+        )
+    chips = [
+        {"label": f"{FACET_LABELS[name]}: {facet_label(name, v)}", "url": _url(request, _without(data, name, v))}
+        for name in FACETS
+        for v in params.filters.get(name, [])
+    ]
+    if params.date_from:
+        chips.append({"label": f"Từ {params.date_from:%d/%m/%Y}", "url": _url(request, _without(data, "from"))})
+    if params.date_to:
+        chips.append({"label": f"Đến {params.date_to:%d/%m/%Y}", "url": _url(request, _without(data, "to"))})
+
+    def page_url(n: int) -> str:
+        d = data.copy()
+        d["page"] = str(n)
+        return _url(request, d)
+
+    feed_data = data.copy()
+    feed_data.pop("page", None)
+    context.update(
+        {
+            "outcome": outcome,
+            "rows": rows,
+            "total": outcome.total,
+            "shown_query": params.query.display() if not params.query.empty else "",
+            "facets": facets,
+            "chips": chips,
+            "clear_url": _url(request, _only_q(params.q)),
+            "pages": [{"number": n, "url": page_url(n) if n else "", "current": n == params.page} for n in _page_window(params.page, num_pages)],
+            "previous_url": page_url(params.page - 1) if params.page > 1 else "",
+            "next_url": page_url(params.page + 1) if params.page < num_pages else "",
+            "num_pages": num_pages,
+            "first_number": (params.page - 1) * PER_PAGE + 1,
+            "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
+            "article_query": _only_q(params.q).urlencode(),
+            "feed_url": _url(request, feed_data, reverse("search:feed")),
+            "truncated": params.query.truncated,
+        }
+    )
+    return render(request, "search/search.html", context)
+
+
+def _only_q(q: str) -> QueryDict:
+    data = QueryDict(mutable=True)
+    if q:
+        data["q"] = q
+    return data
+
+
+def _suggestion_links(request, params, data: QueryDict) -> list[dict]:
+    links = []
+    for s in suggestions(params):
+        d = QueryDict(mutable=True) if s.drop_filters else data.copy()
+        d.pop("page", None)
+        d["q"] = s.q
+        links.append({"label": s.label, "count": s.count, "url": _url(request, d)})
+    return links
+
+
+def search_redirect(request: HttpRequest) -> HttpResponse:
+    """/search/ is the English alias of /tim-kiem/: same query string."""
+    target = reverse("search:search")
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def _json_error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "status": status}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def api_search(request: HttpRequest) -> JsonResponse:
+    try:
+        params = parse_params(request.GET, strict=True)
+    except SearchParamsError as error:
+        return _json_error(400, str(error))
+    if not params.active:
+        return _json_error(400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)")
+    outcome, rows = search_articles(params, per_page=API_PER_PAGE)
+    num_pages = max(1, math.ceil(outcome.total / API_PER_PAGE))
+    if params.page > num_pages:
+        return _json_error(404, f"page {params.page} is out of range (1–{num_pages})")
+    results = []
+    for row in rows:
+        a = row.article
+        url = request.build_absolute_uri(a.get_absolute_url())
+        if params.q:
+            url = f"{url}?{_only_q(params.q).urlencode()}"
+        results.append(
+            {
+                "id": a.pk,
+                "url": url,
+                "title": a.title,
+                "published": a.published_on.isoformat() if a.published_on else None,
+                "province": a.province.name if a.province_id else None,
+                "snippet": row.snippet_html,
+            }
+        )
+    return JsonResponse(
+        {
+            "count": outcome.total,
+            "page": params.page,
+            "num_pages": num_pages,
+            "results": results,
+            "facets": {name: [[v, c] for v, c in outcome.facets.get(name, [])] for name in FACETS},
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+@require_safe
+def search_feed(request: HttpRequest) -> HttpResponse:
+    """An Atom feed of any search, newest first unless another sort is asked for."""
+    data = request.GET.copy()
+    data.pop("format", None)
+    if "sort" not in data:
+        data["sort"] = "newest"
+    try:
+        params = parse_params(data)
+    except SearchParamsError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    params.page = 1
+    page_link = request.build_absolute_uri(_url(request, data, reverse("search:search")))
+    title = f"Dân vận Archive — {params.query.display() or 'tìm kiếm'}"
+    feed = feedgenerator.Atom1Feed(
+        title=title,
+        link=page_link,
+        description=title,
+        language="vi",
+        feed_url=request.build_absolute_uri(),
+    )
+    if params.active:
+        _, rows = search_articles(params, per_page=FEED_ITEMS)
+        for row in rows:
+            a = row.article
+            link = request.build_absolute_uri(a.get_absolute_url())
+            if params.q:
+                link = f"{link}?{_only_q(params.q).urlencode()}"
+            published = a.created_at
+            if a.published_on:
+                published = make_aware(datetime.combine(a.published_on, a.published_time or time(0, 0)))
+            feed.add_item(
+                title=a.title,
+                link=link,
+                description=row.snippet_html,
+                pubdate=published,
+                updateddate=a.updated_at,
+                unique_id=request.build_absolute_uri(a.get_absolute_url()),
+                categories=[a.province.name] if a.province_id else None,
+            )
+    return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+@require_safe
+def opensearch(request: HttpRequest) -> HttpResponse:
+    context = {
+        "search_url": request.build_absolute_uri(reverse("search:search")),
+        "feed_url": request.build_absolute_uri(reverse("search:feed")),
+        "api_url": request.build_absolute_uri(reverse("search:api")),
+    }
+    return render(
+        request, "search/opensearch.xml", context,
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )
