@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from . import chrome
 from .dates import DateLine, find_lead_date, full_date_of, make_date, nearest_year, parse_date_line
 from .errors import ExtractError
-from .events import find_event
+from .events import EVENT, find_event
 from .letters import LO, UP, UPPER
 from .places import OUTLET_CODES, OUTLET_SITES, outlet_in_text, resolve_province
 from .people import find_officials, parse_byline
@@ -153,22 +153,24 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     art.url = hints.url
     art.outlet_code = outlet_code
 
-    _dates(art, hints, pre_dates, posted, body)
+    lead_date = _lead_date(body, title, hints.default_year)
+    _dates(art, hints, pre_dates, posted, lead_date)
     outlet = _outlet(art, hints, outlet_code, tail + dropped_chrome)
 
-    prov = resolve_province(f"{title}\n{text}", outlet)
+    prov = resolve_province(f"{title}\n{text}", outlet, national=not hints.always_flag_province)
     art.province, art.province_evidence, art.district = prov.province, prov.evidence, prov.district
     art.review_reasons.extend(prov.reasons)
-    if not art.province and not prov.reasons and (hints.always_flag_province or prov.provincial):
+    if not art.province and not prov.reasons and (hints.always_flag_province or prov.committee):
         art.review_reasons.append("province unknown")
 
     art.officials = find_officials(text)
     lead = "\n".join(body[:2])
-    event = find_event(f"{lead}", _held_on(art, lead), art.officials)
-    if event is None:
-        event = find_event(title, _held_on(art, lead), art.officials)
-    if event:
-        art.events.append(event)
+    source = lead if EVENT.search(lead) else title if EVENT.search(title) else ""
+    if source:  # the meeting date: the dated lead, else the publication date
+        held = art.published_on if lead_date is None else lead_date[0]
+        event = find_event(source, held, art.officials)
+        if event:
+            art.events.append(event)
     return art
 
 
@@ -199,7 +201,7 @@ def _dates(
     hints: Hints,
     pre_dates: list[DateLine],
     posted: list[tuple[int, DateLine]],
-    body: list[str],
+    lead: tuple[date, str] | None,
 ) -> None:
     """Publication date, strongest evidence first.
 
@@ -215,7 +217,6 @@ def _dates(
     if stamp:
         art.published_on, art.published_time, art.date_precision = stamp.day, stamp.at, PRECISION_DAY
         return
-    lead = _lead_date(body, art.title, hints.default_year)
     if lead:
         art.published_on, art.date_precision = lead
         return
@@ -223,12 +224,6 @@ def _dates(
         art.published_on, art.published_time, art.date_precision = near[0].day, near[0].at, PRECISION_DAY
         return
     art.review_reasons.append("no publication date")
-
-
-def _held_on(art: ExtractedArticle, lead: str) -> date | None:
-    """The meeting date: the dated lead, else the publication date."""
-    found = _lead_date(lead.split("\n"), art.title, art.published_on.year if art.published_on else None)
-    return found[0] if found else art.published_on
 
 
 def _outlet(

@@ -8,6 +8,8 @@ names the article ties to a position: "Đồng chí X, <position> chủ trì", "
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import cache
 
 from .normalize import fold_key
 from .letters import CAP_WORD, UP
@@ -34,7 +36,13 @@ _STOP = {
 _NOT_PEOPLE = {"hồ chí minh", "lê lợi", "trần hưng đạo", "lý thường kiệt", "nguyễn huệ", "quang trung"}
 
 _SURNAME_ALT = "|".join(sorted({s.split()[0] for s in SURNAMES}, key=len, reverse=True))
-NAME = re.compile(rf"(?<![^\W\d_])(?:{_SURNAME_ALT})(?: {CAP_WORD}){{1,4}}(?![^\W\d_])")
+# No look-behind in front: the engine then skips ahead on the surname's first letter (see places.py).
+NAME = re.compile(rf"(?:{_SURNAME_ALT})(?: {CAP_WORD}){{1,4}}(?![^\W\d_])")
+
+
+@cache
+def _key(name: str) -> str:
+    return fold_key(name)
 
 POSITION_HEAD = re.compile(
     r"(?:Phó |Nguyên |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
@@ -53,6 +61,11 @@ _POSITION_END = re.compile(
 _SENTENCE_END = re.compile(r"[.;:!?\"“”(\n]|\s[-–]\s")
 _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
 _CHAIR = re.compile(r"\bchủ trì\b")
+# Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
+_CUE = re.compile(
+    "Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
+    "Thường trực|Tư lệnh|Chính ủy|tá|tướng|trưởng|Tổng biên tập|Người phát ngôn|chủ trì"
+)
 
 
 def clean_name(raw: str) -> str | None:
@@ -65,7 +78,7 @@ def clean_name(raw: str) -> str | None:
     if not 2 <= len(words) <= 5:
         return None
     name = " ".join(w if not w.isupper() or len(w) == 1 else w.capitalize() for w in words)
-    if fold_key(name) in _NOT_PEOPLE:
+    if _key(name) in _NOT_PEOPLE:
         return None
     return name
 
@@ -114,7 +127,16 @@ def find_officials(text: str) -> list[OfficialMention]:
     """Officials tied to a position, once each (merged by fold_key), chair first."""
     found: dict[str, OfficialMention] = {}
     order: list[str] = []
+    # Positions of position words and "chủ trì": a name with neither nearby is skipped cheaply.
+    cues = [c.start() for c in _CUE.finditer(text)]
+    if not cues:
+        return []
     for m in NAME.finditer(text):
+        if m.start() and text[m.start() - 1].isalpha():
+            continue
+        k = bisect_left(cues, m.start() - 300)
+        if k == len(cues) or cues[k] > m.end() + 300:
+            continue
         name = clean_name(m.group(0))
         if not name:
             continue
@@ -129,7 +151,7 @@ def find_officials(text: str) -> list[OfficialMention]:
         chaired = bool(_CHAIR.search(clause[: next_name.start()] if next_name else clause))
         if not position and not chaired:
             continue
-        key = fold_key(name)
+        key = _key(name)
         if key not in found:
             found[key] = OfficialMention(name=name, position=position, chaired=chaired)
             order.append(key)
