@@ -77,3 +77,9 @@ def seeds(db) -> dict[str, Article]:
         articles = create_seed_articles()
     rebuild()
     return articles
+
+
+@pytest.fixture
+def reindex():
+    """Clear the index and index every article in the database (or the ids given)."""
+    return rebuild
