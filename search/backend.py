@@ -190,13 +190,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         s = self._searcher
-        if s is None:
-            self.index = self.index.refresh()
-            s = self.index.searcher()
-        elif not s.up_to_date():
-            s = s.refresh()
-        self._searcher = s
-        return s
+        if s is not None and s.up_to_date():
+            return s
+        # Not `s.refresh()`: Whoosh reuses a segment's reader when the segment id is unchanged,
+        # with the old deletion list (Segment.__eq__ compares ids only), so a deleted or replaced
+        # document would still be found. A fresh searcher on non-compound segments costs ~1 ms.
+        if s is not None:
+            s.close()
+        self.index = self.index.refresh()
+        self._searcher = self.index.searcher()
+        return self._searcher
 
     def _values(self, searcher) -> dict[str, list]:
         """Facet values per document number, built from columns once per segment."""

@@ -83,3 +83,12 @@ def seeds(db) -> dict[str, Article]:
 def reindex():
     """Clear the index and index every article in the database (or the ids given)."""
     return rebuild
+
+
+@pytest.fixture
+def seeds_committed(transactional_db) -> dict[str, Article]:
+    """The seeds committed for real (for tests that write from several threads)."""
+    with indexing.suspended():
+        articles = create_seed_articles()
+    rebuild()
+    return articles
