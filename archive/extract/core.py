@@ -186,6 +186,10 @@ def _lead_date(body: list[str], title: str, default_year: int | None) -> tuple[d
                 return d, PRECISION_DAY
             continue
         year = nearest_year(para, m.start()) or nearest_year(title, 0)
+        if year is not None and str(year + 1) in para and int(m.group(2)) <= 6:
+            # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
+            # in the first half of Y+1 (the plan year is printed too).
+            year += 1
         if year is None:
             year = nearest_year("\n".join(body), m.start()) or default_year
         if year is None:
@@ -218,7 +222,12 @@ def _dates(
         art.published_on, art.published_time, art.date_precision = stamp.day, stamp.at, PRECISION_DAY
         return
     if lead:
-        art.published_on, art.date_precision = lead
+        day, precision = lead
+        bound = next((dl.day for dl in pre_dates), None)
+        if precision == PRECISION_YEAR_INFERRED and bound and day > bound:
+            # an inferred year cannot put the article after the page's own display date
+            day = make_date(day.year - 1, day.month, day.day) or day
+        art.published_on, art.date_precision = day, precision
         return
     if near:  # an undated lead under a plain date line
         art.published_on, art.published_time, art.date_precision = near[0].day, near[0].at, PRECISION_DAY

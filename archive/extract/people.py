@@ -147,8 +147,9 @@ def find_officials(text: str) -> list[OfficialMention]:
         tail = text[end : end + 400]
         stop = re.search(r"[.;!?\n]", tail)
         clause = tail[: stop.start()] if stop else tail
-        next_name = NAME.search(clause)
-        chaired = bool(_CHAIR.search(clause[: next_name.start()] if next_name else clause))
+        # "chủ trì" belongs to this name unless another person is named in between.
+        cut = next((n.start() for n in NAME.finditer(clause) if clean_name(n.group(0))), len(clause))
+        chaired = bool(_CHAIR.search(clause[:cut]))
         if not position and not chaired:
             continue
         key = _key(name)

@@ -58,6 +58,9 @@ OUTLET_SITES: dict[str, tuple[str, str]] = {
 }
 
 
+_DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)$")
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     provinces: tuple[str, ...]
@@ -79,7 +82,10 @@ def gazetteer() -> Gazetteer:
         if prov not in provinces:
             provinces.append(prov)
         if row["districtShort"]:
-            districts.setdefault(row["districtShort"], set()).add(prov)
+            # "Kỳ Anh (Huyện)" / "Kỳ Anh (Thị xã)": the table disambiguates same-named units of one
+            # province; the article prints just "Kỳ Anh".
+            name = _DISAMBIGUATOR.sub("", row["districtShort"])
+            districts.setdefault(name, set()).add(prov)
     for name, prov in _EXTRA_DISTRICTS.items():
         districts.setdefault(name, set()).add(prov)
     names = sorted({*provinces, *_ALIASES}, key=len, reverse=True)
@@ -110,8 +116,9 @@ _OWN_COMMITTEE = re.compile(r"(?:Tỉnh|Thành) [Ủủ]y\s*\Z")
 # Centrally-run cities have a "Thành ủy", provinces a "Tỉnh ủy".
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"}
 _CITY_PREFIX = re.compile(r"(?:thành phố|tp\.?)\s*\Z", re.IGNORECASE)
+_OWN_COMMITTEE_UNNAMED = re.compile(rf"Tỉnh ủy(?! {UP})")  # "Ban Dân vận Tỉnh ủy tổ chức…"
 _PROVINCIAL_HINT = re.compile(
-    rf"Ban Dân vận Tỉnh ủy|Tỉnh ủy(?! {UP})|của tỉnh|toàn tỉnh|trong tỉnh|trên địa bàn tỉnh"
+    rf"Tỉnh ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) tỉnh(?! {UP})"
 )
 # Outlet named in a footer or byline: "Báo Long An", "Đài Phát thanh và Truyền hình Long An".
 _OUTLET_NAME = re.compile(
@@ -206,7 +213,7 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
     "Bí thư Tỉnh ủy Quảng Nam" is national news about a place, not that province's own news: the text
     must read provincial ("toàn tỉnh", the article's own unnamed "Tỉnh ủy") before names count.
     """
-    res = ProvinceResult(provincial=_PROVINCIAL_HINT.search(body) is not None, committee="Tỉnh ủy" in body)
+    res = ProvinceResult(provincial=_PROVINCIAL_HINT.search(body) is not None, committee=_OWN_COMMITTEE_UNNAMED.search(body) is not None)
     votes: list[tuple[str, str]] = []
     if outlet:
         votes.append((outlet[1], outlet[0]))
