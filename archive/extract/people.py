@@ -33,7 +33,8 @@ _STOP = {
     "Phó", "Bí", "Chủ", "Trưởng", "Ủy", "Giám", "Tỉnh", "Ban", "Huyện", "Xã", "Bộ", "Sở", "Đảng",
     "Tổng", "Chánh", "Mặt", "Hội", "Đồng", "Ông", "Bà", "Tại", "Trong", "Theo", "Sáng", "Chiều",
 }  # not "Văn", "Công", "Thành": they are common given names
-_NOT_PEOPLE = {"hồ chí minh", "lê lợi", "trần hưng đạo", "lý thường kiệt", "nguyễn huệ", "quang trung"}
+# Names of historical figures used as place and street names: never an official of the article.
+_NOT_PEOPLE = {fold_key(n) for n in ("Hồ Chí Minh", "Lê Lợi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Huệ")}
 
 _SURNAME_ALT = "|".join(sorted({s.split()[0] for s in SURNAMES}, key=len, reverse=True))
 # No look-behind in front: the engine then skips ahead on the surname's first letter (see places.py).

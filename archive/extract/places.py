@@ -111,7 +111,7 @@ def canonical_province(name: str) -> str:
 # name ("Tỉnh ủy Long An", "Truyền Hình Long An", "UBND Long An"); others ("Nguyễn Thái Bình", "Thái Bình
 # Dương") block the match.
 _OK_BEFORE = {"Tỉnh", "Ủy", "Thành", "Phố", "Báo", "Hình", "Thanh", "Đài", "Vận", "Dân", "Tp", "Và", "Về", "Tại", "Của"}
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)[.\s]*\Z")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+) \Z")
 _OWN_COMMITTEE = re.compile(r"(?:Tỉnh|Thành) [Ủủ]y\s*\Z")
 # Centrally-run cities have a "Thành ủy", provinces a "Tỉnh ủy".
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"}
