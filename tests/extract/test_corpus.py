@@ -1,0 +1,41 @@
+"""Sanity on the real corpus (read from ../shared/corpus, never copied into the repository)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from _extract_support import CORPUS
+
+from archive.extract import iter_path
+from archive.extract.types import ExtractedArticle
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.exists(), reason="corpus not available"),
+]
+
+
+def test_first_2000_records_extract():
+    items = list(itertools.islice(iter_path(CORPUS), 2000))
+    assert len(items) == 2000
+    bad = [i for i in items if not isinstance(i, ExtractedArticle)]
+    assert bad == []
+    assert all(a.title.strip() and a.text.strip() for a in items)
+    assert all(a.source_name.startswith("news-100k.jsonl.gz#") for a in items)
+    # Mostly national news: only a small share may be pinned to one province.
+    with_province = sum(1 for a in items if a.province)
+    assert with_province <= 0.05 * len(items), with_province
+    # Review reasons other than a missing date stay rare on national news.
+    flagged = sum(1 for a in items if set(a.review_reasons) - {"no publication date"})
+    assert flagged <= 0.02 * len(items), flagged
+
+
+def test_throughput_10000_records(capsys):
+    start = time.perf_counter()
+    n = sum(1 for _ in itertools.islice(iter_path(CORPUS), 10_000))
+    rate = n / (time.perf_counter() - start)
+    with capsys.disabled():
+        print(f"\nextraction throughput: {rate:.0f} records/s ({1000 / rate:.2f} ms/record, {n} records)")
+    assert rate > 300  # a generous floor: 100k records must ingest in minutes, not hours
