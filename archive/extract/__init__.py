@@ -28,7 +28,9 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 def extract_text(raw: str, *, source_name: str, default_year: int | None = None) -> ExtractedArticle:
     """A plain-text article: title on the first meaningful line, then the body."""
     check_text(raw)
-    return build_article(raw, normalize_text(raw), source_name=source_name, hints=Hints(default_year=default_year))
+    return build_article(
+        raw, normalize_text(raw), source_name=source_name, hints=Hints(default_year=default_year)
+    )
 
 
 def extract_html(raw: str, *, source_name: str) -> ExtractedArticle:
@@ -103,7 +105,9 @@ def _iter_lines(path: pathlib.Path, stream: IO[bytes]) -> Iterator[ExtractedArti
                 try:
                     record = json.loads(raw)
                 except ValueError as err:
-                    raise ExtractError(f"line {lineno}: not valid JSON ({err.msg} at column {err.colno})") from None
+                    raise ExtractError(
+                        f"line {lineno}: not valid JSON ({err.msg} at column {err.colno})"
+                    ) from None
                 if not isinstance(record, dict):
                     raise ExtractError(f"line {lineno}: not a JSON object")
                 if record.get("id") not in (None, ""):
@@ -127,7 +131,9 @@ def _iter_file(path: pathlib.Path) -> Iterator[ExtractedArticle | ExtractFailure
             yield ExtractFailure(source_name=path.name, reason=f"cannot read file: {err}")
         return
     if not suffix:
-        yield ExtractFailure(source_name=path.name, reason=f"unsupported file type {path.suffix or '(no suffix)'!r}")
+        yield ExtractFailure(
+            source_name=path.name, reason=f"unsupported file type {path.suffix or '(no suffix)'!r}"
+        )
         return
     try:
         raw = _decode(path.read_bytes())

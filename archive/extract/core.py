@@ -16,8 +16,8 @@ from .dates import DateLine, find_lead_date, full_date_of, make_date, nearest_ye
 from .errors import ExtractError
 from .events import EVENT, find_event
 from .letters import LO, UP, UPPER
-from .places import OUTLET_CODES, OUTLET_SITES, outlet_in_text, resolve_province
 from .people import find_officials, parse_byline
+from .places import OUTLET_CODES, OUTLET_SITES, outlet_in_text, resolve_province
 from .types import PRECISION_DAY, PRECISION_YEAR_INFERRED, ExtractedArticle
 
 MAX_TITLE = 250
@@ -64,7 +64,7 @@ def paragraphs(text: str) -> list[str]:
         if not line:
             prev_blank = True
             continue
-        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1:] not in ".!?:;…\"”)":
+        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1:] not in '.!?:;…"”)':
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -137,7 +137,8 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     body = [
         p
         for n, p in enumerate(body)
-        if len(p) >= 200 or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
+        if len(p) >= 200
+        or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
     ]
     authors: list[str] = []
     if len(body) > 1:

@@ -114,7 +114,7 @@ def nearest_year(text: str, pos: int) -> int | None:
 
 
 def parse_iso(value: str) -> tuple[date | None, time | None]:
-    """"2024-03-05", "2024-03-05T08:30:00+07:00" → local date and wall-clock time as printed."""
+    """ "2024-03-05", "2024-03-05T08:30:00+07:00" → local date and wall-clock time as printed."""
     value = value.strip()
     if not value:
         return None, None

@@ -14,7 +14,19 @@ from .dates import parse_iso
 from .normalize import normalize_line, normalize_text
 
 # Elements that never hold the article.
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+)
 # Containers that usually hold the article body, most specific first.
 _BODY_SELECTORS = (
     "[itemprop=articleBody]",
@@ -48,7 +60,9 @@ def _json_ld(soup: BeautifulSoup) -> dict:
             data = json.loads(tag.string or "")
         except (ValueError, TypeError):
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        items = (
+            data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        )
         for item in items:
             if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
                 return item
@@ -84,7 +98,9 @@ def parse_page(raw: str) -> dict:
     day, at = parse_iso(published) if published else (None, None)
 
     publisher = ld.get("publisher")
-    outlet_name = _meta(soup, "og:site_name") or (str(publisher.get("name", "")) if isinstance(publisher, dict) else "")
+    outlet_name = _meta(soup, "og:site_name") or (
+        str(publisher.get("name", "")) if isinstance(publisher, dict) else ""
+    )
     url = _meta(soup, "og:url")
     if not url:
         link = soup.find("link", attrs={"rel": "canonical"})

@@ -11,30 +11,156 @@ import re
 from bisect import bisect_left
 from functools import cache
 
-from .normalize import fold_key
 from .letters import CAP_WORD, UP
+from .normalize import fold_key
 from .types import OfficialMention
 
 # ~100 common Vietnamese surnames, tone placement as normalize_text writes it ("Thủy" style).
 SURNAMES: tuple[str, ...] = (
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-    "Ngô", "Dương", "Lý", "Lò", "Đào", "Đoàn", "Vương", "Trịnh", "Đinh", "Lâm", "Phùng", "Mai", "Tô",
-    "Trương", "Tạ", "Hà", "Lương", "Lưu", "Cao", "Châu", "Chu", "Chung", "Diệp", "Đàm", "Giang",
-    "Hứa", "Kiều", "Kim", "La", "Lạc", "Lại", "Lục", "Mạc", "Mạch", "Mã", "Nông", "Ninh", "Phí",
-    "Quách", "Quan", "Quang", "Tăng", "Thái", "Thân", "Thạch", "Tiêu", "Tôn", "Triệu", "Từ", "Văn",
-    "Vi", "Viên", "Âu", "Bạch", "Bế", "Cù", "Đồng", "Đường", "Hầu", "Hàn", "Khổng", "Khúc",
-    "Khương", "Lã", "Lăng", "Lữ", "Mẫn", "Nghiêm", "Ngụy", "Nhan", "Ô", "Phó", "Phương", "Sầm",
-    "Tiết", "Tống", "Trang", "Trình", "Ung", "Vàng", "Y", "Cầm", "Hoàng Thị", "Khuất", "Đới",
-    "Thiều", "Kha", "Đậu", "Hán", "Lộc", "Mông", "Quàng", "Sùng", "Giàng", "Tòng", "Ksor", "Rơ",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Lò",
+    "Đào",
+    "Đoàn",
+    "Vương",
+    "Trịnh",
+    "Đinh",
+    "Lâm",
+    "Phùng",
+    "Mai",
+    "Tô",
+    "Trương",
+    "Tạ",
+    "Hà",
+    "Lương",
+    "Lưu",
+    "Cao",
+    "Châu",
+    "Chu",
+    "Chung",
+    "Diệp",
+    "Đàm",
+    "Giang",
+    "Hứa",
+    "Kiều",
+    "Kim",
+    "La",
+    "Lạc",
+    "Lại",
+    "Lục",
+    "Mạc",
+    "Mạch",
+    "Mã",
+    "Nông",
+    "Ninh",
+    "Phí",
+    "Quách",
+    "Quan",
+    "Quang",
+    "Tăng",
+    "Thái",
+    "Thân",
+    "Thạch",
+    "Tiêu",
+    "Tôn",
+    "Triệu",
+    "Từ",
+    "Văn",
+    "Vi",
+    "Viên",
+    "Âu",
+    "Bạch",
+    "Bế",
+    "Cù",
+    "Đồng",
+    "Đường",
+    "Hầu",
+    "Hàn",
+    "Khổng",
+    "Khúc",
+    "Khương",
+    "Lã",
+    "Lăng",
+    "Lữ",
+    "Mẫn",
+    "Nghiêm",
+    "Ngụy",
+    "Nhan",
+    "Ô",
+    "Phó",
+    "Phương",
+    "Sầm",
+    "Tiết",
+    "Tống",
+    "Trang",
+    "Trình",
+    "Ung",
+    "Vàng",
+    "Y",
+    "Cầm",
+    "Hoàng Thị",
+    "Khuất",
+    "Đới",
+    "Thiều",
+    "Kha",
+    "Đậu",
+    "Hán",
+    "Lộc",
+    "Mông",
+    "Quàng",
+    "Sùng",
+    "Giàng",
+    "Tòng",
+    "Ksor",
+    "Rơ",
 )
 
 # A capitalised syllable that starts a position or an institution, never a given name.
 _STOP = {
-    "Phó", "Bí", "Chủ", "Trưởng", "Ủy", "Giám", "Tỉnh", "Ban", "Huyện", "Xã", "Bộ", "Sở", "Đảng",
-    "Tổng", "Chánh", "Mặt", "Hội", "Đồng", "Ông", "Bà", "Tại", "Trong", "Theo", "Sáng", "Chiều",
+    "Phó",
+    "Bí",
+    "Chủ",
+    "Trưởng",
+    "Ủy",
+    "Giám",
+    "Tỉnh",
+    "Ban",
+    "Huyện",
+    "Xã",
+    "Bộ",
+    "Sở",
+    "Đảng",
+    "Tổng",
+    "Chánh",
+    "Mặt",
+    "Hội",
+    "Đồng",
+    "Ông",
+    "Bà",
+    "Tại",
+    "Trong",
+    "Theo",
+    "Sáng",
+    "Chiều",
 }  # not "Văn", "Công", "Thành": they are common given names
 # Names of historical figures used as place and street names: never an official of the article.
-_NOT_PEOPLE = {fold_key(n) for n in ("Hồ Chí Minh", "Lê Lợi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Huệ")}
+_NOT_PEOPLE = {
+    fold_key(n) for n in ("Hồ Chí Minh", "Lê Lợi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Huệ")
+}
 
 _SURNAME_ALT = "|".join(sorted({s.split()[0] for s in SURNAMES}, key=len, reverse=True))
 # No look-behind in front: the engine then skips ahead on the surname's first letter (see places.py).
@@ -44,6 +170,7 @@ NAME = re.compile(rf"(?:{_SURNAME_ALT})(?: {CAP_WORD}){{1,4}}(?![^\W\d_])")
 @cache
 def _key(name: str) -> str:
     return fold_key(name)
+
 
 POSITION_HEAD = re.compile(
     r"(?:Phó |Nguyên |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
@@ -85,7 +212,7 @@ def clean_name(raw: str) -> str | None:
 
 
 def _position_after(text: str, end: int) -> str:
-    """"X, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy chủ trì" → the position after X."""
+    """ "X, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy chủ trì" → the position after X."""
     m = re.match(r"\s*(?:,|[-–])\s*", text[end:])
     if not m:
         return ""
@@ -104,7 +231,7 @@ def _position_after(text: str, end: int) -> str:
 
 
 def _position_before(text: str, start: int) -> str:
-    """"…, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy X" → the position before X."""
+    """ "…, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy X" → the position before X."""
     head = text[max(0, start - 300) : start]
     cut = max(head.rfind(". "), head.rfind("\n"), head.rfind(": "), head.rfind("; "))
     head = head[cut + 1 :]

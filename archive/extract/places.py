@@ -110,23 +110,41 @@ def canonical_province(name: str) -> str:
 # A capitalised word that may stand before a province name without making it part of a longer proper
 # name ("Tỉnh ủy Long An", "Truyền Hình Long An", "UBND Long An"); others ("Nguyễn Thái Bình", "Thái Bình
 # Dương") block the match.
-_OK_BEFORE = {"Tỉnh", "Ủy", "Thành", "Phố", "Báo", "Hình", "Thanh", "Đài", "Vận", "Dân", "Tp", "Và", "Về", "Tại", "Của"}
+_OK_BEFORE = {
+    "Tỉnh",
+    "Ủy",
+    "Thành",
+    "Phố",
+    "Báo",
+    "Hình",
+    "Thanh",
+    "Đài",
+    "Vận",
+    "Dân",
+    "Tp",
+    "Và",
+    "Về",
+    "Tại",
+    "Của",
+}
 _WORD_BEFORE = re.compile(r"([^\W\d_]+) \Z")
 _OWN_COMMITTEE = re.compile(r"(?:Tỉnh|Thành) [Ủủ]y\s*\Z")
 # Centrally-run cities have a "Thành ủy", provinces a "Tỉnh ủy".
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"}
 _CITY_PREFIX = re.compile(r"(?:thành phố|tp\.?)\s*\Z", re.IGNORECASE)
 _OWN_COMMITTEE_UNNAMED = re.compile(rf"Tỉnh ủy(?! {UP})")  # "Ban Dân vận Tỉnh ủy tổ chức…"
-_PROVINCIAL_HINT = re.compile(
-    rf"Tỉnh ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) tỉnh(?! {UP})"
-)
+_PROVINCIAL_HINT = re.compile(rf"Tỉnh ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) tỉnh(?! {UP})")
 # Outlet named in a footer or byline: "Báo Long An", "Đài Phát thanh và Truyền hình Long An".
 _OUTLET_NAME = re.compile(
     r"(?<![^\W\d_])(Báo|Đài Phát thanh và Truyền hình|Đài Phát thanh - Truyền hình|Đài PT-TH|Đài PTTH)\s+"
     rf"(?:điện tử\s+)?({CAP_WORD}(?: {CAP_WORD}){{0,3}})",
     re.IGNORECASE,
 )
-_OUTLET_CANON = {"báo": "Báo", "đài pt-th": "Đài Phát thanh và Truyền hình", "đài ptth": "Đài Phát thanh và Truyền hình"}
+_OUTLET_CANON = {
+    "báo": "Báo",
+    "đài pt-th": "Đài Phát thanh và Truyền hình",
+    "đài ptth": "Đài Phát thanh và Truyền hình",
+}
 
 
 _CAP_RUN = re.compile(rf"(?:{CAP_WORD}|\d+)(?: {CAP_WORD}){{0,2}}")
@@ -213,7 +231,10 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
     "Bí thư Tỉnh ủy Quảng Nam" is national news about a place, not that province's own news: the text
     must read provincial ("toàn tỉnh", the article's own unnamed "Tỉnh ủy") before names count.
     """
-    res = ProvinceResult(provincial=_PROVINCIAL_HINT.search(body) is not None, committee=_OWN_COMMITTEE_UNNAMED.search(body) is not None)
+    res = ProvinceResult(
+        provincial=_PROVINCIAL_HINT.search(body) is not None,
+        committee=_OWN_COMMITTEE_UNNAMED.search(body) is not None,
+    )
     votes: list[tuple[str, str]] = []
     if outlet:
         votes.append((outlet[1], outlet[0]))
@@ -268,4 +289,3 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
             "districts of several provinces: " + ", ".join(f"{n} ({p})" for p, n in district_provs.items())
         )
     return res
-

@@ -88,7 +88,9 @@ def test_full_page_cleaning():
 
 
 def test_wrapped_caption_rejoined_and_dropped():
-    a = extract("Tiêu đề", LEAD + "\nĐồng chí Hoàng Văn Nghiệm, Phó Bí thư Tỉnh ủy\nphát biểu tại hội nghị", PARA)
+    a = extract(
+        "Tiêu đề", LEAD + "\nĐồng chí Hoàng Văn Nghiệm, Phó Bí thư Tỉnh ủy\nphát biểu tại hội nghị", PARA
+    )
     assert a.text == f"{LEAD}\n\n{PARA}"
 
 

@@ -27,14 +27,39 @@ def article(*lines: str, default_year: int | None = None):
         (["Tiêu đề", "Đã đăng vào 27/06/2019 lúc 15:04", BODY], date(2019, 6, 27), time(15, 4), "day"),
         (["Tiêu đề", "Ngày đăng: 03/01/2021 08:30", BODY], date(2021, 1, 3), time(8, 30), "day"),
         (["Tiêu đề", "Cập nhật 3/1/2021", BODY], date(2021, 1, 3), None, "day"),
-        (["Tiêu đề", "Thứ 3, 13/02/2024 | 17:38:06 [GMT +7] A  A", BODY], date(2024, 2, 13), time(17, 38, 6), "day"),
+        (
+            ["Tiêu đề", "Thứ 3, 13/02/2024 | 17:38:06 [GMT +7] A  A", BODY],
+            date(2024, 2, 13),
+            time(17, 38, 6),
+            "day",
+        ),
         # partial dates: the year comes from context
-        (["Tiêu đề", f"Sáng 09/7, {BODY} Nhiệm vụ 6 tháng cuối năm 2020."], date(2020, 7, 9), None, "year_inferred"),
-        (["Tiêu đề", f"Chiều nay (25/12), {BODY} Tổng kết năm 2018."], date(2018, 12, 25), None, "year_inferred"),
+        (
+            ["Tiêu đề", f"Sáng 09/7, {BODY} Nhiệm vụ 6 tháng cuối năm 2020."],
+            date(2020, 7, 9),
+            None,
+            "year_inferred",
+        ),
+        (
+            ["Tiêu đề", f"Chiều nay (25/12), {BODY} Tổng kết năm 2018."],
+            date(2018, 12, 25),
+            None,
+            "year_inferred",
+        ),
         (["Tiêu đề", f"Ngày 11/4, {BODY} Nhiệm vụ quý II/2024."], date(2024, 4, 11), None, "year_inferred"),
-        (["Tổng kết năm 2016", f"Sáng 3/1, {BODY}"], date(2016, 1, 3), None, "year_inferred"),  # from the title
+        (
+            ["Tổng kết năm 2016", f"Sáng 3/1, {BODY}"],
+            date(2016, 1, 3),
+            None,
+            "year_inferred",
+        ),  # from the title
         # review of year Y held early in Y+1
-        (["Tiêu đề", f"Sáng 12/1, {BODY} Tổng kết năm 2023, triển khai nhiệm vụ năm 2024."], date(2024, 1, 12), None, "year_inferred"),
+        (
+            ["Tiêu đề", f"Sáng 12/1, {BODY} Tổng kết năm 2023, triển khai nhiệm vụ năm 2024."],
+            date(2024, 1, 12),
+            None,
+            "year_inferred",
+        ),
     ],
 )
 def test_date_forms(lines, day, at, precision):
@@ -55,7 +80,12 @@ def test_display_date_above_title_is_not_publication_date(display):
 
 
 def test_timed_line_under_title_beats_display_date_and_lead():
-    a = article("Thứ Bảy, 27/07/2024 15:42 (GMT +7)", "Tiêu đề", "Thứ 3, 13/02/2024 | 17:38:06", f"Ngày 1/2/2024, {BODY}")
+    a = article(
+        "Thứ Bảy, 27/07/2024 15:42 (GMT +7)",
+        "Tiêu đề",
+        "Thứ 3, 13/02/2024 | 17:38:06",
+        f"Ngày 1/2/2024, {BODY}",
+    )
     assert (a.published_on, a.published_time) == (date(2024, 2, 13), time(17, 38, 6))
 
 

@@ -10,11 +10,10 @@ import json
 import os
 
 import pytest
+from _extract_support import DATA, SEEDS, as_json
 
 from archive.extract import extract_text, iter_path
 from archive.extract.types import ExtractedArticle
-
-from _extract_support import DATA, SEEDS, as_json
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 

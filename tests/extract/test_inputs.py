@@ -44,8 +44,14 @@ def test_html_page():
 @pytest.mark.parametrize(
     ("html", "title"),
     [
-        ("<html><head><title>Tin dân vận - Báo X</title></head><body><h1>Tiêu đề H1</h1><p>Nội dung bài.</p></body></html>", "Tiêu đề H1"),
-        ("<html><head><title>Tin dân vận | Báo X</title></head><body><p>Nội dung bài.</p></body></html>", "Tin dân vận"),
+        (
+            "<html><head><title>Tin dân vận - Báo X</title></head><body><h1>Tiêu đề H1</h1><p>Nội dung bài.</p></body></html>",
+            "Tiêu đề H1",
+        ),
+        (
+            "<html><head><title>Tin dân vận | Báo X</title></head><body><p>Nội dung bài.</p></body></html>",
+            "Tin dân vận",
+        ),
     ],
 )
 def test_html_title_fallbacks(html, title):
@@ -90,7 +96,9 @@ def failures(path):
 
 
 def test_bad_files(tmp_path):
-    (tmp_path / "a_latin1.txt").write_bytes("Tiêu đề\n\nNội dung".encode("cp1258", errors="replace") + b"\xff")
+    (tmp_path / "a_latin1.txt").write_bytes(
+        "Tiêu đề\n\nNội dung".encode("cp1258", errors="replace") + b"\xff"
+    )
     (tmp_path / "b_empty.txt").write_bytes(b"")
     (tmp_path / "c_blank.txt").write_text("  \n\t\n", encoding="utf-8")
     (tmp_path / "d_binary.txt").write_bytes(b"PK\x03\x04\x00\x00abc")
@@ -121,7 +129,10 @@ def test_no_title_when_first_line_is_running_text():
 
 
 JSONL = [
-    json.dumps({"id": "a1", "title": "Tin một", "text": "Nội dung tin một.", "published": "2020-01-02"}, ensure_ascii=False),
+    json.dumps(
+        {"id": "a1", "title": "Tin một", "text": "Nội dung tin một.", "published": "2020-01-02"},
+        ensure_ascii=False,
+    ),
     "{not json",
     "[1, 2]",
     json.dumps({"id": "a4", "title": "", "text": "Không có tiêu đề."}, ensure_ascii=False),
@@ -148,7 +159,11 @@ def test_bad_lines_do_not_stop_the_file(tmp_path, suffix):
     ]
     reasons = [i.reason for i in items if isinstance(i, ExtractFailure)]
     assert reasons[0].startswith("line 2: not valid JSON")
-    assert reasons[1:] == ["line 3: not a JSON object", "line 4: record has no title", "line 5: record has no text"]
+    assert reasons[1:] == [
+        "line 3: not a JSON object",
+        "line 4: record has no title",
+        "line 5: record has no text",
+    ]
     assert items[0].raw == JSONL[0]
 
 

@@ -12,7 +12,13 @@ from archive.extract.people import clean_name, find_officials, parse_byline
     [
         (
             "Đồng chí Bùi Tiến Lực, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy, Chủ tịch Ủy ban MTTQ tỉnh chủ trì hội nghị.",
-            [("Bùi Tiến Lực", "Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy, Chủ tịch Ủy ban MTTQ tỉnh", True)],
+            [
+                (
+                    "Bùi Tiến Lực",
+                    "Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy, Chủ tịch Ủy ban MTTQ tỉnh",
+                    True,
+                )
+            ],
         ),
         (
             "Sáng nay, 27/6/2019, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy Nguyễn Thị Ngọc Hạnh chủ trì hội nghị.",

@@ -89,7 +89,9 @@ def test_agreeing_evidence_is_combined():
 
 
 def test_ambiguous_outlet_code_gives_no_province():
-    a = extract_text("Hội nghị\n\n(BTV) Ngày 9/7/2020, Ban Dân vận Tỉnh ủy tổ chức hội nghị.", source_name="t.txt")
+    a = extract_text(
+        "Hội nghị\n\n(BTV) Ngày 9/7/2020, Ban Dân vận Tỉnh ủy tổ chức hội nghị.", source_name="t.txt"
+    )
     assert (a.province, a.outlet_code, a.review_reasons) == ("", "BTV", ["province unknown"])
     assert a.text.startswith("Ngày 9/7/2020")
 
