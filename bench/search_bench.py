@@ -29,12 +29,46 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "news-100k.jsonl.gz"
 
 # 1–3 word queries, half typed without diacritics; single syllables are the slow tail.
 QUERIES = [
-    "dân vận", "dan van", "dân vận khéo", "dan van kheo", "kinh tế", "kinh te", "giáo dục", "giao duc",
-    "Hà Nội", "ha noi", "bóng đá", "bong da", "y tế", "y te", "an ninh", "an ninh trat tu",
-    "tai nạn giao thông", "tai nan giao thong", "biến đổi khí hậu", "bien doi khi hau", "học sinh",
-    "hoc sinh", "doanh nghiệp", "doanh nghiep", "thủ tướng", "thu tuong", "quốc hội", "quoc hoi",
-    "giá vàng", "gia vang", "điện", "dien", "covid", "xe", "nông dân", "nong dan", "Long An", "long an",
-    "chính quyền", "chinh quyen",
+    "dân vận",
+    "dan van",
+    "dân vận khéo",
+    "dan van kheo",
+    "kinh tế",
+    "kinh te",
+    "giáo dục",
+    "giao duc",
+    "Hà Nội",
+    "ha noi",
+    "bóng đá",
+    "bong da",
+    "y tế",
+    "y te",
+    "an ninh",
+    "an ninh trat tu",
+    "tai nạn giao thông",
+    "tai nan giao thong",
+    "biến đổi khí hậu",
+    "bien doi khi hau",
+    "học sinh",
+    "hoc sinh",
+    "doanh nghiệp",
+    "doanh nghiep",
+    "thủ tướng",
+    "thu tuong",
+    "quốc hội",
+    "quoc hoi",
+    "giá vàng",
+    "gia vang",
+    "điện",
+    "dien",
+    "covid",
+    "xe",
+    "nông dân",
+    "nong dan",
+    "Long An",
+    "long an",
+    "chính quyền",
+    "chinh quyen",
 ]
 FILTERS = [{}, {"year": ["2017"]}, {"year": ["2018", "2020"]}]
 
@@ -97,15 +131,24 @@ def ingest(n: int) -> tuple[list[int], float, str]:
             rows = []
             for line in itertools.islice(lines, n):
                 rec = json.loads(line)
-                rows.append(Article(title=rec["title"] or "(không tiêu đề)", text=rec["text"], raw="",
-                                    source_file=rec["id"], content_hash=rec["id"],
-                                    published_on=(rec.get("published") or None) and rec["published"][:10]))
+                rows.append(
+                    Article(
+                        title=rec["title"] or "(không tiêu đề)",
+                        text=rec["text"],
+                        raw="",
+                        source_file=rec["id"],
+                        content_hash=rec["id"],
+                        published_on=(rec.get("published") or None) and rec["published"][:10],
+                    )
+                )
             Article.objects.bulk_create(rows, batch_size=1000)
     return list(Article.objects.order_by("pk").values_list("pk", flat=True)), time.perf_counter() - t0, method
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("n", nargs="?", type=int, default=10_000, help="corpus articles (default 10000)")
     parser.add_argument("--procs", type=int, default=2, help="Whoosh writer processes for the bulk index")
     parser.add_argument("--repeat", type=int, default=5, help="repeated runs per query")
@@ -123,7 +166,10 @@ def main() -> None:
 
     print(f"corpus {CORPUS} · N={args.n} · procs={args.procs} · work dir {workdir}", flush=True)
     ids, ingest_s, method = ingest(args.n)
-    print(f"ingest: {len(ids)} articles in {ingest_s:.1f} s ({len(ids) / ingest_s:.0f}/s) via {method}", flush=True)
+    print(
+        f"ingest: {len(ids)} articles in {ingest_s:.1f} s ({len(ids) / ingest_s:.0f}/s) via {method}",
+        flush=True,
+    )
 
     be = indexing.backend()
     be.clear()
@@ -140,7 +186,10 @@ def main() -> None:
     index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
     size = dir_mib(index_path)
     segments = len(be.index.refresh().reader().leaf_readers())
-    print(f"index: {len(ids)} docs in {index_s:.1f} s = {len(ids) / index_s:.0f} docs/s · {size:.0f} MiB · {segments} segments", flush=True)
+    print(
+        f"index: {len(ids)} docs in {index_s:.1f} s = {len(ids) / index_s:.0f} docs/s · {size:.0f} MiB · {segments} segments",
+        flush=True,
+    )
 
     # A day's ingest: 300 articles re-indexed into the existing index, one process.
     t0 = time.perf_counter()
@@ -183,18 +232,34 @@ def main() -> None:
     dv = be.article_search(parse_query("dân vận"), per_page=1, facets=())
     dvf = be.article_search(parse_query("dan van"), per_page=1, facets=())
     print()
-    print(f"| N | index docs/s | index MiB | engine p50/p95 cold ms | engine p50/p95 repeated ms | page p50/p95 cold ms | page p50/p95 repeated ms | peak RSS MiB (main/child) |")
+    print(
+        "| N | index docs/s | index MiB | engine p50/p95 cold ms | engine p50/p95 repeated ms | page p50/p95 cold ms | page p50/p95 repeated ms | peak RSS MiB (main/child) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     print(
-        f"| {len(ids)} | {len(ids) / index_s:.0f} | {size:.0f} | {percentile(cold, .5):.1f} / {percentile(cold, .95):.1f} "
-        f"| {percentile(warm, .5):.1f} / {percentile(warm, .95):.1f} | {percentile(page_cold, .5):.1f} / {percentile(page_cold, .95):.1f} "
-        f"| {percentile(page_warm, .5):.1f} / {percentile(page_warm, .95):.1f} | {own:.0f} / {children:.0f} |"
+        f"| {len(ids)} | {len(ids) / index_s:.0f} | {size:.0f} | {percentile(cold, 0.5):.1f} / {percentile(cold, 0.95):.1f} "
+        f"| {percentile(warm, 0.5):.1f} / {percentile(warm, 0.95):.1f} | {percentile(page_cold, 0.5):.1f} / {percentile(page_cold, 0.95):.1f} "
+        f"| {percentile(page_warm, 0.5):.1f} / {percentile(page_warm, 0.95):.1f} | {own:.0f} / {children:.0f} |"
     )
     print()
-    print(f"queries: {len(cases)} engine cases ({len(QUERIES)} queries × {len(FILTERS)} filter sets, all with 5 facets, top 20), "
-          f"{len(page_cold)} page cases; searcher open + first query {open_ms:.0f} ms")
-    print(f"hits: median {statistics.median(hits):.0f}, max {max(hits)}; 'dân vận' {dv.total} (widened={dv.widened}), 'dan van' {dvf.total}")
-    slow = sorted(zip(cold, cases), reverse=True)[:5]
+    print(
+        f"queries: {len(cases)} engine cases ({len(QUERIES)} queries × {len(FILTERS)} filter sets, all with 5 facets, top 20), "
+        f"{len(page_cold)} page cases; searcher open + first query {open_ms:.0f} ms"
+    )
+    print(
+        f"hits: median {statistics.median(hits):.0f}, max {max(hits)}; 'dân vận' {dv.total} (widened={dv.widened}), 'dan van' {dvf.total}"
+    )
+    # Words versus syllables: the same query as a bag of syllables (comma-separated), as a folded
+    # word, and with its diacritics.
+    for word in ("dân vận", "kinh tế", "an ninh", "giáo dục", "tai nạn giao thông"):
+        bag = be.count(parse_query(", ".join(word.split())).folded())
+        folded = be.count(parse_query(word).folded())
+        exact = be.article_search(parse_query(word), per_page=1, facets=())
+        print(
+            f"precision {word!r}: syllables anywhere {bag} · folded word {folded} · exact word {exact.total}"
+            f"{' (widened)' if exact.widened else ''}"
+        )
+    slow = sorted(zip(cold, cases, strict=False), reverse=True)[:5]
     print("slowest cold: " + "; ".join(f"{q!r} {f or ''} {ms:.0f} ms" for ms, (q, f) in slow))
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -79,8 +79,19 @@ class VietnameseAnalyzer(Analyzer):
     def __repr__(self):
         return f"VietnameseAnalyzer(folded={self.folded})"
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             token.original = token.text = value
@@ -158,7 +169,7 @@ class ParsedQuery:
         parts += [f'-"{r.text}"' if len(r.syllables) > 1 else f"-{r.text}" for r in self.excluded]
         return " ".join(parts)
 
-    def folded(self) -> "ParsedQuery":
+    def folded(self) -> ParsedQuery:
         def f(run: Run) -> Run:
             return Run(tuple(fold(s) for s in run.syllables), run.quoted)
 
@@ -238,4 +249,4 @@ def run_terms(run: Run, *, folded: bool) -> list[str]:
     forms = [fold(s) for s in run.syllables] if folded else list(run.syllables)
     if len(forms) == 1:
         return forms
-    return [f"{a} {b}" for a, b in zip(forms, forms[1:])]
+    return [f"{a} {b}" for a, b in zip(forms, forms[1:], strict=False)]

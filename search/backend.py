@@ -18,7 +18,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -258,7 +259,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def text_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query:
         if parsed.required:
             groups = [
-                wq.Or([self.run_query(r, widened=widened) for r in group]) if len(group) > 1
+                wq.Or([self.run_query(r, widened=widened) for r in group])
+                if len(group) > 1
                 else self.run_query(group[0], widened=widened)
                 for group in parsed.required
             ]
@@ -269,8 +271,14 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             q = wq.AndNot(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
         return q
 
-    def filter_query(self, filters: dict[str, list[str]], date_from: date | None, date_to: date | None,
-                     *, without: str | None = None) -> wq.Query | None:
+    def filter_query(
+        self,
+        filters: dict[str, list[str]],
+        date_from: date | None,
+        date_to: date | None,
+        *,
+        without: str | None = None,
+    ) -> wq.Query | None:
         parts = []
         for name, values in filters.items():
             if name == without or not values or name not in self.facet_fields:

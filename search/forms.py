@@ -46,8 +46,11 @@ class SearchParams:
     @property
     def active(self) -> bool:
         """Is there anything to search for (words, a filter or a date)?"""
-        return not self.query.empty or bool(self.query.excluded) or any(self.filters.values()) or bool(
-            self.date_from or self.date_to
+        return (
+            not self.query.empty
+            or bool(self.query.excluded)
+            or any(self.filters.values())
+            or bool(self.date_from or self.date_to)
         )
 
 

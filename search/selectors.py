@@ -29,7 +29,9 @@ class Suggestion:
     count: int
 
 
-def search_articles(params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None) -> tuple[SearchOutcome, list[ResultRow]]:
+def search_articles(
+    params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None
+) -> tuple[SearchOutcome, list[ResultRow]]:
     outcome = backend().article_search(
         params.query,
         filters=params.filters,
@@ -91,7 +93,7 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     groups = list(query.required)
     if len(groups) > 1:
         for i in range(len(groups)):
-            consider(_query_text(groups[:i] + groups[i + 1:], query.excluded), drop_filters=False)
+            consider(_query_text(groups[:i] + groups[i + 1 :], query.excluded), drop_filters=False)
     if query.excluded:
         consider(_query_text(groups, ()), drop_filters=False)
     for group in groups:
@@ -134,8 +136,11 @@ def _spelling(query: ParsedQuery) -> str | None:
                     syls.append(key)
                     continue
                 try:
-                    candidates = [w for w in reader.corrector("text_f").suggest(key, limit=5, maxdist=1, prefix=1)
-                                  if " " not in w]
+                    candidates = [
+                        w
+                        for w in reader.corrector("text_f").suggest(key, limit=5, maxdist=1, prefix=1)
+                        if " " not in w
+                    ]
                 except Exception:  # a corrector failure must not break an empty result page
                     candidates = []
                 syls.append(candidates[0] if candidates else key)

@@ -25,8 +25,9 @@ def _article_ids(instance) -> list[int]:
     if isinstance(instance, Province):
         # A renamed successor changes the province_2025 facet of its predecessors' articles too.
         return list(
-            Article.objects.filter(province__in=[instance.pk, *instance.predecessors.values_list("pk", flat=True)])
-            .values_list("pk", flat=True)
+            Article.objects.filter(
+                province__in=[instance.pk, *instance.predecessors.values_list("pk", flat=True)]
+            ).values_list("pk", flat=True)
         )
     return []
 

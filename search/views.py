@@ -109,19 +109,26 @@ def search_page(request: HttpRequest) -> HttpResponse:
                         "count": c,
                         "selected": v in selected,
                         "percent": round(100 * c / top) if top else 0,
-                        "url": _url(request, _without(data, name, v) if v in selected else _with(data, name, v)),
+                        "url": _url(
+                            request, _without(data, name, v) if v in selected else _with(data, name, v)
+                        ),
                     }
                     for v, c in values
                 ],
             }
         )
     chips = [
-        {"label": f"{FACET_LABELS[name]}: {facet_label(name, v)}", "url": _url(request, _without(data, name, v))}
+        {
+            "label": f"{FACET_LABELS[name]}: {facet_label(name, v)}",
+            "url": _url(request, _without(data, name, v)),
+        }
         for name in FACETS
         for v in params.filters.get(name, [])
     ]
     if params.date_from:
-        chips.append({"label": f"Từ {params.date_from:%d/%m/%Y}", "url": _url(request, _without(data, "from"))})
+        chips.append(
+            {"label": f"Từ {params.date_from:%d/%m/%Y}", "url": _url(request, _without(data, "from"))}
+        )
     if params.date_to:
         chips.append({"label": f"Đến {params.date_to:%d/%m/%Y}", "url": _url(request, _without(data, "to"))})
 
@@ -141,7 +148,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "facets": facets,
             "chips": chips,
             "clear_url": _url(request, _only_q(params.q)),
-            "pages": [{"number": n, "url": page_url(n) if n else "", "current": n == params.page} for n in _page_window(params.page, num_pages)],
+            "pages": [
+                {"number": n, "url": page_url(n) if n else "", "current": n == params.page}
+                for n in _page_window(params.page, num_pages)
+            ],
             "previous_url": page_url(params.page - 1) if params.page > 1 else "",
             "next_url": page_url(params.page + 1) if params.page < num_pages else "",
             "num_pages": num_pages,
@@ -183,7 +193,9 @@ def search_redirect(request: HttpRequest) -> HttpResponse:
 
 
 def _json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message, "status": status}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": message, "status": status}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_safe
@@ -193,7 +205,9 @@ def api_search(request: HttpRequest) -> JsonResponse:
     except SearchParamsError as error:
         return _json_error(400, str(error))
     if not params.active:
-        return _json_error(400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)")
+        return _json_error(
+            400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
+        )
     outcome, rows = search_articles(params, per_page=API_PER_PAGE)
     num_pages = max(1, math.ceil(outcome.total / API_PER_PAGE))
     if params.page > num_pages:
@@ -280,6 +294,8 @@ def opensearch(request: HttpRequest) -> HttpResponse:
         "api_url": request.build_absolute_uri(reverse("search:api")),
     }
     return render(
-        request, "search/opensearch.xml", context,
+        request,
+        "search/opensearch.xml",
+        context,
         content_type="application/opensearchdescription+xml; charset=utf-8",
     )

@@ -15,27 +15,69 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # seed prefix, title, published, time, province, outlet, official, event kind
 SEED_TABLE = [
-    ("000", "Ban Dân vận Tỉnh ủy triển khai nhiệm vụ 6 tháng cuối năm", date(2020, 7, 9), None,
-     None, None, "Nguyễn Công Thắng", "so_ket"),
-    ("001", "Tổng kết công tác dân vận năm 2018", date(2018, 12, 25), None,
-     "Lạng Sơn", "Báo Lạng Sơn", "Hoàng Văn Nghiệm", "tong_ket"),
-    ("002", "Phong trào thi đua “Dân vận khéo” phải cụ thể, có trọng tâm, trọng điểm", date(2024, 2, 13),
-     time(17, 38), "Long An", "Đài Phát thanh và Truyền hình Long An", "Phạm Văn Bốn", "hoi_nghi"),
-    ("003", "Triển khai nhiệm vụ công tác dân vận quý II/ 2024", date(2024, 4, 11), None,
-     "Hòa Bình", "Báo Hòa Bình", "Bùi Tiến Lực", "giao_ban"),
-    ("004", "Hội nghị giao ban công tác Dân vận 6 tháng đầu năm 2019", date(2019, 6, 27), time(15, 4),
-     "Long An", "Đài Phát thanh và Truyền hình Long An", "Nguyễn Thị Ngọc Hạnh", "giao_ban"),
+    (
+        "000",
+        "Ban Dân vận Tỉnh ủy triển khai nhiệm vụ 6 tháng cuối năm",
+        date(2020, 7, 9),
+        None,
+        None,
+        None,
+        "Nguyễn Công Thắng",
+        "so_ket",
+    ),
+    (
+        "001",
+        "Tổng kết công tác dân vận năm 2018",
+        date(2018, 12, 25),
+        None,
+        "Lạng Sơn",
+        "Báo Lạng Sơn",
+        "Hoàng Văn Nghiệm",
+        "tong_ket",
+    ),
+    (
+        "002",
+        "Phong trào thi đua “Dân vận khéo” phải cụ thể, có trọng tâm, trọng điểm",
+        date(2024, 2, 13),
+        time(17, 38),
+        "Long An",
+        "Đài Phát thanh và Truyền hình Long An",
+        "Phạm Văn Bốn",
+        "hoi_nghi",
+    ),
+    (
+        "003",
+        "Triển khai nhiệm vụ công tác dân vận quý II/ 2024",
+        date(2024, 4, 11),
+        None,
+        "Hòa Bình",
+        "Báo Hòa Bình",
+        "Bùi Tiến Lực",
+        "giao_ban",
+    ),
+    (
+        "004",
+        "Hội nghị giao ban công tác Dân vận 6 tháng đầu năm 2019",
+        date(2019, 6, 27),
+        time(15, 4),
+        "Long An",
+        "Đài Phát thanh và Truyền hình Long An",
+        "Nguyễn Thị Ngọc Hạnh",
+        "giao_ban",
+    ),
 ]
 SUCCESSORS = {"Long An": "Tây Ninh", "Hòa Bình": "Phú Thọ", "Lạng Sơn": "Lạng Sơn"}
 
 
 def _province(name: str) -> Province:
     successor, _ = Province.objects.get_or_create(
-        era="2025", slug=slugify_vi(SUCCESSORS[name]),
+        era="2025",
+        slug=slugify_vi(SUCCESSORS[name]),
         defaults={"name": SUCCESSORS[name], "full_name": f"Tỉnh {SUCCESSORS[name]}", "code": "00"},
     )
     province, _ = Province.objects.get_or_create(
-        era="legacy", slug=slugify_vi(name),
+        era="legacy",
+        slug=slugify_vi(name),
         defaults={"name": name, "full_name": f"Tỉnh {name}", "code": "00", "successor": successor},
     )
     return province
@@ -51,14 +93,21 @@ def create_seed_articles() -> dict[str, Article]:
     for prefix, title, published, at, province, outlet, official, kind in SEED_TABLE:
         body = seed_body(prefix)
         article = Article.objects.create(
-            title=title, text=body, raw=body, source_file=f"seeds/{prefix}.txt",
-            content_hash=f"hash-{prefix}", published_on=published, published_time=at,
+            title=title,
+            text=body,
+            raw=body,
+            source_file=f"seeds/{prefix}.txt",
+            content_hash=f"hash-{prefix}",
+            published_on=published,
+            published_time=at,
             date_precision="day",
             province=_province(province) if province else None,
             outlet=Outlet.objects.get_or_create(name=outlet)[0] if outlet else None,
         )
         person, _ = Official.objects.get_or_create(name=official, defaults={"key": slugify_vi(official)})
-        ArticleOfficial.objects.create(article=article, official=person, position="Trưởng Ban Dân vận Tỉnh ủy")
+        ArticleOfficial.objects.create(
+            article=article, official=person, position="Trưởng Ban Dân vận Tỉnh ủy"
+        )
         Event.objects.create(article=article, kind=kind)
         articles[prefix] = article
     return articles

@@ -13,7 +13,7 @@ def test_page_summary_facets_chips_and_links(seeds, client):
     assert page.status_code == 200
     assert "3 kết quả cho <strong>dan van kheo</strong>" in html  # OR within the province facet
     assert "Tỉnh/thành: Long An" in html and "Tỉnh/thành: Hòa Bình" in html  # removable chips
-    assert f'/bai-viet/{seeds["002"].pk}/?q=dan+van+kheo' in html  # terms carry into the article
+    assert f"/bai-viet/{seeds['002'].pk}/?q=dan+van+kheo" in html  # terms carry into the article
     assert "<mark>Dân vận khéo</mark>" in html
     assert 'class="facet-chart"' in html
 
@@ -22,10 +22,18 @@ def test_page_summary_facets_chips_and_links(seeds, client):
 def test_filters_and_across_facets_and_date_range(seeds, client):
     api = client.get("/api/search/", {"q": "dan van", "province": "Long An", "year": "2024"}).json()
     assert [r["id"] for r in api["results"]] == [seeds["002"].pk]
-    api = client.get("/api/search/", {"q": "dan van", "from": "2019-01-01", "to": "2020-12-31", "sort": "oldest"}).json()
+    api = client.get(
+        "/api/search/", {"q": "dan van", "from": "2019-01-01", "to": "2020-12-31", "sort": "oldest"}
+    ).json()
     assert [r["id"] for r in api["results"]] == [seeds["004"].pk, seeds["000"].pk]
     api = client.get("/api/search/", {"q": "dan van", "sort": "newest"}).json()
-    assert [r["published"] for r in api["results"]] == ["2024-04-11", "2024-02-13", "2020-07-09", "2019-06-27", "2018-12-25"]
+    assert [r["published"] for r in api["results"]] == [
+        "2024-04-11",
+        "2024-02-13",
+        "2020-07-09",
+        "2019-06-27",
+        "2018-12-25",
+    ]
     assert api["facets"]["province"] == [["Long An", 2], ["Hòa Bình", 1], ["Lạng Sơn", 1]]
     assert sorted(api["facets"]["year"]) == [["2018", 1], ["2019", 1], ["2020", 1], ["2024", 2]]
     assert set(api["results"][0]) == {"id", "url", "title", "published", "province", "snippet"}
