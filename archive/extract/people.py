@@ -13,120 +13,19 @@ from functools import cache
 
 from .letters import CAP_WORD, UP
 from .normalize import fold_key
+from .places import gazetteer
 from .types import OfficialMention
 
 # ~100 common Vietnamese surnames, tone placement as normalize_text writes it ("Thủy" style).
-SURNAMES: tuple[str, ...] = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Lò",
-    "Đào",
-    "Đoàn",
-    "Vương",
-    "Trịnh",
-    "Đinh",
-    "Lâm",
-    "Phùng",
-    "Mai",
-    "Tô",
-    "Trương",
-    "Tạ",
-    "Hà",
-    "Lương",
-    "Lưu",
-    "Cao",
-    "Châu",
-    "Chu",
-    "Chung",
-    "Diệp",
-    "Đàm",
-    "Giang",
-    "Hứa",
-    "Kiều",
-    "Kim",
-    "La",
-    "Lạc",
-    "Lại",
-    "Lục",
-    "Mạc",
-    "Mạch",
-    "Mã",
-    "Nông",
-    "Ninh",
-    "Phí",
-    "Quách",
-    "Quan",
-    "Quang",
-    "Tăng",
-    "Thái",
-    "Thân",
-    "Thạch",
-    "Tiêu",
-    "Tôn",
-    "Triệu",
-    "Từ",
-    "Văn",
-    "Vi",
-    "Viên",
-    "Âu",
-    "Bạch",
-    "Bế",
-    "Cù",
-    "Đồng",
-    "Đường",
-    "Hầu",
-    "Hàn",
-    "Khổng",
-    "Khúc",
-    "Khương",
-    "Lã",
-    "Lăng",
-    "Lữ",
-    "Mẫn",
-    "Nghiêm",
-    "Ngụy",
-    "Nhan",
-    "Ô",
-    "Phó",
-    "Phương",
-    "Sầm",
-    "Tiết",
-    "Tống",
-    "Trang",
-    "Trình",
-    "Ung",
-    "Vàng",
-    "Y",
-    "Cầm",
-    "Hoàng Thị",
-    "Khuất",
-    "Đới",
-    "Thiều",
-    "Kha",
-    "Đậu",
-    "Hán",
-    "Lộc",
-    "Mông",
-    "Quàng",
-    "Sùng",
-    "Giàng",
-    "Tòng",
-    "Ksor",
-    "Rơ",
+SURNAMES: tuple[str, ...] = tuple(
+    """
+    Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Lò Đào Đoàn Vương Trịnh
+    Đinh Lâm Phùng Mai Tô Trương Tạ Hà Lương Lưu Cao Châu Chu Chung Diệp Đàm Giang Hứa Kiều Kim La
+    Lạc Lại Lục Mạc Mạch Mã Nông Ninh Phí Quách Quan Quang Tăng Thái Thân Thạch Tiêu Tôn Triệu Từ
+    Văn Vi Viên Âu Bạch Bế Cù Đồng Đường Hầu Hàn Khổng Khúc Khương Lã Lăng Lữ Mẫn Nghiêm Ngụy Nhan
+    Ô Phó Phương Sầm Tiết Tống Trang Trình Ung Vàng Y Cầm Khuất Đới Thiều Kha Đậu Hán Lộc Mông
+    Quàng Sùng Giàng Tòng Ksor Rơ
+    """.split()
 )
 
 # A capitalised syllable that starts a position or an institution, never a given name.
@@ -156,6 +55,20 @@ _STOP = {
     "Theo",
     "Sáng",
     "Chiều",
+    # sentence openers glued to a name when a caption lost its full stop
+    "Qua",
+    "Sau",
+    "Khi",
+    "Với",
+    "Về",
+    "Để",
+    "Nhân",
+    "Dịp",
+    "Cùng",
+    "Ngoài",
+    "Hiện",
+    "Ngày",
+    "Tối",
 }  # not "Văn", "Công", "Thành": they are common given names
 # Names of historical figures used as place and street names: never an official of the article.
 _NOT_PEOPLE = {
@@ -183,10 +96,12 @@ _POSITION_END = re.compile(
     r"\s+(?:chủ trì|đồng chủ trì|tham dự|đến dự|tới dự|cùng dự|dự(?= hội nghị| lễ| buổi| cuộc| và|\s*$)|"
     r"phát biểu|nhấn mạnh|cho biết|khẳng định|đề nghị|yêu cầu|trao|tặng|chỉ đạo|kết luận|báo cáo|"
     r"thăm|làm việc|chúc mừng|ghi nhận|đánh giá|biểu dương|quán triệt|cho rằng|nhấn|đã|cùng|và các|"
-    r"tại hội nghị)\b.*",
+    r"tại hội nghị|có|sẽ|vừa|được|bày tỏ|nói|tin tưởng|gửi|phát động|trả lời|chia sẻ|thông tin|"
+    r"lưu ý|mong muốn|hướng dẫn|kiểm tra|động viên|thay mặt)\b.*",
     re.DOTALL,
 )
-_SENTENCE_END = re.compile(r"[.;:!?\"“”(\n]|\s[-–]\s")
+# "." ends a sentence only before a space: "Bí thư T.Ư Đảng", "TP.HCM" are one position.
+_SENTENCE_END = re.compile(r"[;:!?\"“”(\n]|\.(?=\s|$)|\s[-–]\s")
 _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
@@ -199,6 +114,8 @@ _CUE = re.compile(
 def clean_name(raw: str) -> str | None:
     """Trim a matched name at the first syllable that starts a position; None if not a name."""
     words = raw.split()
+    if not words:
+        return None
     for i, w in enumerate(words[1:], start=1):
         if w in _STOP:
             words = words[:i]
@@ -227,7 +144,8 @@ def _position_after(text: str, end: int) -> str:
         if not chunk or not (POSITION_HEAD.match(chunk) or (chunks and chunk.startswith("kiêm"))):
             break
         chunks.append(chunk)
-    return ", ".join(chunks)
+    position = ", ".join(chunks)
+    return "" if _names_someone(position) else position
 
 
 def _position_before(text: str, start: int) -> str:
@@ -247,8 +165,16 @@ def _position_before(text: str, start: int) -> str:
             break
         kept.insert(0, chunk)
     position = ", ".join(kept)
+    # A verb or another person inside means the words do not run into this name as its title
+    # ("Bí thư Thăng cho biết … xã Vĩnh Lộc A").
+    if _POSITION_END.search(" " + kept[-1]) or _names_someone(position):
+        return ""
     # "đồng chí Trưởng Ban…" names the post, not the person: keep it only when it runs into the name.
     return position if not _HONORIFIC_BEFORE.search(position) else ""
+
+
+def _names_someone(text: str) -> bool:
+    return any(clean_name(_skip_place(0, n.group(0))[1]) for n in NAME.finditer(text))
 
 
 def find_officials(text: str) -> list[OfficialMention]:
@@ -265,12 +191,13 @@ def find_officials(text: str) -> list[OfficialMention]:
         k = bisect_left(cues, m.start() - 300)
         if k == len(cues) or cues[k] > m.end() + 300:
             continue
-        name = clean_name(m.group(0))
+        start, matched = _skip_place(m.start(), m.group(0))
+        name = clean_name(matched)
         if not name:
             continue
-        end = m.start() + _prefix_len(m.group(0), name)
+        end = start + _prefix_len(matched, name)
         after = _position_after(text, end)
-        before = "" if after else _position_before(text, m.start())
+        before = "" if after else _position_before(text, start)
         position = after or before
         tail = text[end : end + 400]
         stop = re.search(r"[.;!?\n]", tail)
@@ -291,6 +218,30 @@ def find_officials(text: str) -> list[OfficialMention]:
             prev.chaired = prev.chaired or chaired
     mentions = [found[k] for k in order]
     return sorted(mentions, key=lambda o: not o.chaired)
+
+
+@cache
+def _places() -> frozenset[str]:
+    gz = gazetteer()
+    return frozenset(gz.provinces) | frozenset(gz.districts)
+
+
+_SURNAME_SET = frozenset(SURNAMES)
+
+
+def _skip_place(start: int, matched: str) -> tuple[int, str]:
+    """ "Hà Nội Đinh Tiến Dũng" (after "Bí thư Thành ủy") → the person starts after the place name.
+
+    Surnames such as Hà, Thái, Đồng also begin place names ("Hà Nội", "Thái Bình", "Đồng Nai").
+    """
+    words = matched.split(" ")
+    for k in (3, 2):
+        if len(words) >= k + 2 and " ".join(words[:k]) in _places() and words[k] in _SURNAME_SET:
+            head = " ".join(words[:k]) + " "
+            return start + len(head), matched[len(head) :]
+    if matched in _places():
+        return start, ""
+    return start, matched
 
 
 def _prefix_len(matched: str, name: str) -> int:

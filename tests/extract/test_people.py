@@ -41,6 +41,11 @@ from archive.extract.people import clean_name, find_officials, parse_byline
             "Dự hội nghị có đồng chí Lê Văn Hòa, Bí thư Huyện ủy. Bà Trần Thị Mai - Phó Chủ tịch UBND tỉnh chủ trì.",
             [("Trần Thị Mai", "Phó Chủ tịch UBND tỉnh", True), ("Lê Văn Hòa", "Bí thư Huyện ủy", False)],
         ),
+        # a place name that starts with a surname (Hà, Thái, Đồng) is not part of the person's name
+        (
+            "Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu. Phó Chủ tịch UBND tỉnh Thái Bình đã dự.",
+            [("Đinh Tiến Dũng", "Bí thư Thành ủy Hà Nội", False)],
+        ),
         # a name without a position or a chair role is not an official
         ("Anh Nguyễn Văn Nam, nông dân ở xã, cho biết.", []),
         ("Học tập tư tưởng Chủ tịch Hồ Chí Minh.", []),
