@@ -13,22 +13,36 @@ import unicodedata
 
 __all__ = ["normalize_text", "normalize_line", "fold", "fold_key", "slugify_vi"]
 
-_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 
-# In NFD a syllable such as "hoà" reads h o a <grave>. Move the tone mark back onto the first
-# vowel when the diphthong closes the syllable (no final consonant follows). "qu" + "y" is a
-# consonant + vowel, so "quý" keeps its tone where it is.
-_OLD_TONE = re.compile(
-    r"(?<![qQ])([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_])"
-    r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_])"
-)
+
+def _old_tone_table() -> dict[str, str]:
+    """"oà" → "òa", "uỷ" → "ủy", … in NFC, for every tone and letter case."""
+    table = {}
+    for first, second in ("oa", "oe", "uy"):
+        for a in (first, first.upper()):
+            for b in (second, second.upper()):
+                for tone in _TONES:
+                    old = a + unicodedata.normalize("NFC", b + tone)
+                    table[old] = unicodedata.normalize("NFC", a + tone) + b
+    return table
+
+
+_OLD_TONE_TABLE = _old_tone_table()
+# The new convention puts the tone on the second vowel of an open "oa", "oe", "uy" syllable
+# ("hoà"); we move it to the first ("hòa") when no letter follows (a final consonant keeps
+# the tone on the second vowel in both conventions: "hoàn"). After "q" the "u" belongs to the
+# consonant, so "quý" is left alone (checked in _move_tone).
+_OLD_TONE = re.compile("(?:" + "|".join(sorted(_OLD_TONE_TABLE)) + r")(?![^\W\d_])")
 
 
 def _move_tone(match: re.Match[str]) -> str:
-    first, second, tone = (match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6))
-    return first + tone + second
+    start = match.start()
+    if start and match.string[start - 1] in "qQ":
+        return match.group()
+    return _OLD_TONE_TABLE[match.group()]
 
 
 def normalize_text(text: str) -> str:
@@ -36,10 +50,12 @@ def normalize_text(text: str) -> str:
 
     Line breaks are kept: paragraph structure is the extractor's business.
     """
-    text = unicodedata.normalize("NFD", text).translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
     text = _OLD_TONE.sub(_move_tone, text)
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

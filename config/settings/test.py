@@ -8,6 +8,7 @@ from .base import HAYSTACK_CONNECTIONS
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 WHOOSH_PATH = tempfile.mkdtemp(prefix="danvan-whoosh-")
 HAYSTACK_CONNECTIONS["default"]["PATH"] = WHOOSH_PATH
 STORAGES = {
