@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models.functions import ExtractYear
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -46,7 +47,13 @@ class EventInline(admin.StackedInline):
 class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ["title", "published_on", "province", "outlet", "needs_review", "source_file"]
     list_display_links = ["title"]
-    list_filter = ["needs_review", YearFilter, ("province", admin.RelatedOnlyFieldListFilter), ("outlet", admin.RelatedOnlyFieldListFilter), "date_precision"]
+    list_filter = [
+        "needs_review",
+        YearFilter,
+        ("province", admin.RelatedOnlyFieldListFilter),
+        ("outlet", admin.RelatedOnlyFieldListFilter),
+        "date_precision",
+    ]
     search_fields = ["title", "source_file", "mentions__official__name"]
     date_hierarchy = "published_on"
     list_select_related = ["province", "outlet"]
@@ -55,13 +62,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
     readonly_fields = ["raw", "source_file", "content_hash", "edited_fields", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "text"]}),
-        ("Ngày, nơi, nguồn", {"fields": [("published_on", "published_time", "date_precision"), ("province", "district"), "outlet", "url", "authors"]}),
+        (
+            "Ngày, nơi, nguồn",
+            {
+                "fields": [
+                    ("published_on", "published_time", "date_precision"),
+                    ("province", "district"),
+                    "outlet",
+                    "url",
+                    "authors",
+                ]
+            },
+        ),
         ("Xem lại", {"fields": ["needs_review", "review_reasons"]}),
-        ("Bản gốc", {"classes": ["collapse"], "fields": ["source_file", "content_hash", "edited_fields", "created_at", "updated_at", "raw"]}),
+        (
+            "Bản gốc",
+            {
+                "classes": ["collapse"],
+                "fields": ["source_file", "content_hash", "edited_fields", "created_at", "updated_at", "raw"],
+            },
+        ),
     ]
     inlines = [ArticleOfficialInline, EventInline]
     actions = ["mark_reviewed"]
     history_list_display = ["needs_review", "province"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Đánh dấu đã xem lại")
     def mark_reviewed(self, request, queryset):

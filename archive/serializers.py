@@ -24,7 +24,9 @@ def article_summary(article: Article, request: HttpRequest) -> dict:
         "title": article.title,
         "published": article.published_on.isoformat() if article.published_on else None,
         "province": province_data(article.province),
-        "outlet": {"name": article.outlet.name, "code": article.outlet.code or None} if article.outlet else None,
+        "outlet": {"name": article.outlet.name, "code": article.outlet.code or None}
+        if article.outlet
+        else None,
         "needs_review": article.needs_review,
     }
 

@@ -61,7 +61,11 @@ def provinces_load() -> int:
         province, was_created = Province.objects.update_or_create(
             era=Province.Era.FROM_2025,
             slug=slugify_vi(name),
-            defaults={"name": name, "full_name": normalize_line(row["province"]), "code": row["provinceCode"]},
+            defaults={
+                "name": name,
+                "full_name": normalize_line(row["province"]),
+                "code": row["provinceCode"],
+            },
         )
         current[name] = province
         created += was_created
@@ -177,7 +181,15 @@ def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLooku
 def _related_signature(article: Article) -> tuple:
     mentions = sorted((m.official.key, m.position) for m in article.mentions.select_related("official"))
     events = sorted(
-        (e.kind, e.period, e.period_start, e.period_end, e.held_on, e.location, e.chair.key if e.chair else "")
+        (
+            e.kind,
+            e.period,
+            e.period_start,
+            e.period_end,
+            e.held_on,
+            e.location,
+            e.chair.key if e.chair else "",
+        )
         for e in article.events.select_related("chair")
     )
     return tuple(mentions), tuple(events)
@@ -186,7 +198,15 @@ def _related_signature(article: Article) -> tuple:
 def _item_signature(item: ExtractedArticle) -> tuple:
     mentions = sorted((fold_key(m.name), m.position) for m in item.officials)
     events = sorted(
-        (e.kind, e.period, e.period_start, e.period_end, e.held_on, e.location, fold_key(e.chair) if e.chair else "")
+        (
+            e.kind,
+            e.period,
+            e.period_start,
+            e.period_end,
+            e.held_on,
+            e.location,
+            fold_key(e.chair) if e.chair else "",
+        )
         for e in item.events
     )
     return tuple(mentions), tuple(events)
@@ -208,7 +228,9 @@ def articles_ingest_batch(
     hashes = {content_hash(title=i.title, text=i.text): i for i in items}
     by_hash = {
         a.content_hash: a
-        for a in Article.objects.filter(content_hash__in=list(hashes)).only("id", "source_file", "content_hash")
+        for a in Article.objects.filter(content_hash__in=list(hashes)).only(
+            "id", "source_file", "content_hash"
+        )
     }
 
     outcomes: list[IngestOutcome] = []
@@ -218,18 +240,28 @@ def articles_ingest_batch(
         digest = content_hash(title=item.title, text=item.text)
         existing = by_source.get(item.source_name)
         if existing is not None:
-            outcomes.append(_article_update(article=existing, item=item, digest=digest, overwrite=overwrite, lookups=lookups))
+            outcomes.append(
+                _article_update(
+                    article=existing, item=item, digest=digest, overwrite=overwrite, lookups=lookups
+                )
+            )
             continue
         twin = by_hash.get(digest)
         if twin is not None or digest in seen_hashes:
             source = twin.source_file if twin is not None else seen_hashes[digest]
             outcomes.append(
-                IngestOutcome(DUPLICATE, twin or Article(source_file=source), item.source_name, duplicate_of=source)
+                IngestOutcome(
+                    DUPLICATE, twin or Article(source_file=source), item.source_name, duplicate_of=source
+                )
             )
             continue
         seen_hashes[digest] = item.source_name
-        article = Article(raw=item.raw, source_file=item.source_name, content_hash=digest, **_article_values(item, lookups))
-        article.full_clean(exclude=["province", "outlet", "content_hash", "source_file", "url"], validate_unique=False)
+        article = Article(
+            raw=item.raw, source_file=item.source_name, content_hash=digest, **_article_values(item, lookups)
+        )
+        article.full_clean(
+            exclude=["province", "outlet", "content_hash", "source_file", "url"], validate_unique=False
+        )
         to_create.append((item, article))
 
     if to_create:

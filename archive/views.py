@@ -79,4 +79,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_get(pk=pk)
     if article is None:
         raise Http404("Không có bài viết này.")
-    return render(request, "archive/article_detail.html", {"article": article})
+    # The search terms carry into the article page: highlighted there, and kept in the search box.
+    query = request.GET.get("q", "")[:500]
+    return render(request, "archive/article_detail.html", {"article": article, "query": query})

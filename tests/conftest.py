@@ -24,6 +24,14 @@ def provinces(db):
 
 
 @pytest.fixture
-def seeded(db):
-    """The five seed articles, ingested through the real command."""
+def empty_index():
+    """The test run's Whoosh index, emptied: the database of each test starts empty too."""
+    from search import indexing
+
+    indexing.backend().clear()
+
+
+@pytest.fixture
+def seeded(db, empty_index):
+    """The five seed articles, ingested (and indexed) through the real command."""
     run_ingest(str(SEEDS))

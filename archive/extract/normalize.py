@@ -19,7 +19,7 @@ _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 
 
 def _old_tone_table() -> dict[str, str]:
-    """"oà" → "òa", "uỷ" → "ủy", … in NFC, for every tone and letter case."""
+    """ "oà" → "òa", "uỷ" → "ủy", … in NFC, for every tone and letter case."""
     table = {}
     for first, second in ("oa", "oe", "uy"):
         for a in (first, first.upper()):
@@ -77,5 +77,5 @@ def fold_key(text: str) -> str:
 
 
 def slugify_vi(text: str) -> str:
-    """"Hòa Bình" → "hoa-binh"; never an ASCII regex on the raw text (it would eat "đ")."""
+    """ "Hòa Bình" → "hoa-binh"; never an ASCII regex on the raw text (it would eat "đ")."""
     return "-".join(fold_key(text).split())

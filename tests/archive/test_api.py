@@ -72,8 +72,20 @@ def test_article_detail_shape(client, seeded):
     article = Article.objects.get(source_file="003_41f4bdbdfcdba0a7.txt")
     data = client.get(f"/api/articles/{article.pk}/").json()
     assert set(data) >= {
-        "id", "url", "title", "published", "published_time", "province", "outlet", "authors",
-        "officials", "events", "source_file", "needs_review", "review_reasons", "text",
+        "id",
+        "url",
+        "title",
+        "published",
+        "published_time",
+        "province",
+        "outlet",
+        "authors",
+        "officials",
+        "events",
+        "source_file",
+        "needs_review",
+        "review_reasons",
+        "text",
     }
     assert data["province"] == {"name": "Hòa Bình", "slug": "hoa-binh", "successor_2025": "Phú Thọ"}
     assert data["officials"][0]["position"].startswith("Ủy viên Ban Thường vụ")

@@ -13,9 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    return sorted(
-        Article.objects.values_list("source_file", "content_hash", "updated_at", "title", "province_id")
-    ), Article.history.count(), Official.objects.count(), Event.objects.count()
+    return (
+        sorted(
+            Article.objects.values_list("source_file", "content_hash", "updated_at", "title", "province_id")
+        ),
+        Article.history.count(),
+        Official.objects.count(),
+        Event.objects.count(),
+    )
 
 
 def test_seeds_ingest_with_summary(db):
@@ -77,12 +82,24 @@ def test_dry_run_stores_nothing(db):
 
 
 def _bad_files(folder):
-    (folder / "latin1.txt").write_bytes("Tiêu đề\n\nNội dung bài viết dân vận.".encode("cp1258", "replace") + b"\xff\xfe")
+    (folder / "latin1.txt").write_bytes(
+        "Tiêu đề\n\nNội dung bài viết dân vận.".encode("cp1258", "replace") + b"\xff\xfe"
+    )
     (folder / "empty.txt").write_text("  \n\n ", encoding="utf-8")
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (folder / "broken.html").write_text("<html><head><script>var x=1;</script></head><body><nav>Trang chủ</nav>", encoding="utf-8")
+    (folder / "broken.html").write_text(
+        "<html><head><script>var x=1;</script></head><body><nav>Trang chủ</nav>", encoding="utf-8"
+    )
     lines = [
-        json.dumps({"id": "ok-1", "title": "Hội nghị dân vận", "text": "Sáng 3/3/2023, Ban Dân vận Tỉnh ủy họp.", "published": "2023-03-03"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "ok-1",
+                "title": "Hội nghị dân vận",
+                "text": "Sáng 3/3/2023, Ban Dân vận Tỉnh ủy họp.",
+                "published": "2023-03-03",
+            },
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps(["a list"]),
         json.dumps({"id": "no-title", "text": "Nội dung"}),

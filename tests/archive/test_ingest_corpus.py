@@ -18,7 +18,10 @@ def corpus_sample(tmp_path):
     if not CORPUS.exists():
         pytest.skip(f"{CORPUS} is missing")
     sample = tmp_path / "sample.jsonl.gz"
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as source, gzip.open(sample, "wt", encoding="utf-8") as target:
+    with (
+        gzip.open(CORPUS, "rt", encoding="utf-8") as source,
+        gzip.open(sample, "wt", encoding="utf-8") as target,
+    ):
         target.writelines(islice(source, LINES))
     return sample
 

@@ -39,7 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-index", action="store_true", help="do not update the search index")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, paths, overwrite, dry_run, batch_size, no_index, no_progress, verbosity, **options):
+    def handle(
+        self, *args, paths, overwrite, dry_run, batch_size, no_index, no_progress, verbosity, **options
+    ):
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
@@ -64,7 +66,10 @@ class Command(BaseCommand):
                     outcomes = self._store(items, overwrite=overwrite, dry_run=dry_run, lookups=lookups)
                     for outcome in outcomes:
                         counts[outcome.status] += 1
-                        if outcome.article.needs_review and outcome.status in (services.NEW, services.UPDATED):
+                        if outcome.article.needs_review and outcome.status in (
+                            services.NEW,
+                            services.UPDATED,
+                        ):
                             counts["flagged"] += 1
                         if outcome.status in (services.NEW, services.UPDATED) and not dry_run:
                             touched.append(outcome.article.pk)
@@ -116,5 +121,7 @@ class Command(BaseCommand):
     def _index(self, ids, *, show_progress):
         from search.indexing import index_articles
 
-        with tqdm(total=len(ids), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr) as bar:
+        with tqdm(
+            total=len(ids), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
+        ) as bar:
             index_articles(ids, progress=bar.update)
