@@ -32,6 +32,7 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py ingest seeds/
+	$(PY) manage.py ensure_index
 
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
