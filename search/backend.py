@@ -14,8 +14,12 @@ What changes from the stock backend, and why:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,8 +32,12 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
 from archive.extract.normalize import normalize_line
 from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
@@ -37,11 +45,168 @@ from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
 WRITE_DELAY = 0.05
+PARALLEL_MIN = 1000  # fewer documents than this are written by one process
+INLINE_LIMIT = 8  # terms with fewer postings live in the term index (no postings block)
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
 SORTS = ("relevance", "newest", "oldest")
 
 _write_lock = threading.RLock()  # threads of one process queue here; processes on Whoosh's lock
+
+
+# --- writing fast: Whoosh's per-posting Python work is most of the build (bench/profile_index.py) --
+
+
+_PACKED = [pack_uint(n) for n in range(256)]
+
+
+def _packed(n: int) -> bytes:
+    return _PACKED[n] if n < 256 else pack_uint(n)
+
+
+class VietnameseText(TEXT):
+    """TEXT whose postings come straight from the analyzer's term list (no Token objects).
+
+    Same postings as TEXT + `Frequency` (weight = frequency × field boost, value = packed
+    frequency), computed with one Counter over `VietnameseAnalyzer.terms()`.
+    """
+
+    def index(self, value, **kwargs):
+        analyzer, fmt = self.analyzer, self.format
+        if isinstance(value, str) and isinstance(analyzer, VietnameseAnalyzer) and type(fmt) is Frequency:
+            fb = fmt.field_boost
+            counts = Counter(analyzer.terms(value))
+            return [(t.encode("utf-8"), n, n * fb, _packed(n)) for t, n in counts.items()]
+        return super().index(value, **kwargs)
+
+
+class _InliningPostingsWriter(W3PostingsWriter):
+    """W3PostingsWriter with its inline path fixed (2.7.5 calls a missing `set_inline`).
+
+    A term with fewer than `inlinelimit` postings is stored inside its term-index entry instead of
+    as a zlib-compressed block in the postings file: most bigrams occur in one or two articles.
+    """
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            startoffset = self._startoffset
+            terminfo.set_extent(startoffset, self._postfile.tell() - startoffset)
+        self._terminfo = None
+        return terminfo
+
+
+class DanvanCodec(W3Codec):
+    """Whoosh 3 codec (readable by any W3Codec) writing short posting lists inline."""
+
+    def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _InliningPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+
+class _TermPool:
+    """In-memory posting pool: postings grouped by field and term as documents arrive.
+
+    Replaces Whoosh's PostingPool, which pickles every posting to sorted runs on disk and merges
+    them back: here only the distinct terms are sorted at the end, and each term's postings are
+    already in document order (documents, then merged segments, are added in increasing docnum).
+    """
+
+    def __init__(self):
+        self.fields: dict[str, dict[bytes, list]] = {}
+        self.fieldnames: set[str] = set()
+
+    def add(self, item):
+        fieldname, tbytes, docnum, weight, vbytes = item
+        if docnum < 0:
+            return  # Whoosh's spelling-word hack: no spelling fields here
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        postings = terms.get(tbytes)
+        if postings is None:
+            terms[tbytes] = [(docnum, weight, vbytes)]
+        else:
+            postings.append((docnum, weight, vbytes))
+
+    def iter_postings(self):
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for tbytes in sorted(terms):
+                for docnum, weight, vbytes in terms[tbytes]:
+                    yield fieldname, tbytes, docnum, weight, vbytes
+
+    def cleanup(self):
+        self.fields = {}
+
+
+class FastSegmentWriter(SegmentWriter):
+    """SegmentWriter with the in-memory pool, a term-at-a-time flush, and extra segments.
+
+    `extra_segments` (built by worker processes, see `_build_segment`) join the index in the same
+    commit as this writer's own work.
+    """
+
+    def __init__(self, ix, **kwargs):
+        kwargs.setdefault("codec", DanvanCodec())
+        super().__init__(ix, **kwargs)
+        self.pool = _TermPool()
+        self.extra_segments: list = []
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        fw = self.fieldwriter
+        ndocs = pdr.doc_count_all() if pdr else 0
+        try:
+            for fieldname in sorted(self.pool.fields):
+                terms = self.pool.fields[fieldname]
+                if pdr is not None and pdr.has_column(f"_{fieldname}_L"):
+                    lengths = [pdr.doc_field_length(d, fieldname) for d in range(ndocs)]
+                else:
+                    lengths = None
+                fw.start_field(fieldname, self.schema[fieldname])
+                for tbytes in sorted(terms):
+                    fw.start_term(tbytes)
+                    add = fw._postwriter.add_posting
+                    for docnum, weight, vbytes in terms[tbytes]:
+                        add(docnum, weight, vbytes or b"", lengths[docnum] if lengths else 0)
+                    fw.finish_term()
+                fw.finish_field()
+        finally:
+            fw.close()
+            if pdr:
+                pdr.close()
+
+    def _commit_toc(self, segments):
+        super()._commit_toc(list(segments) + self.extra_segments)
+
+
+def _build_segment(storage, indexname, docs, results, kwargs) -> None:
+    """Worker process: write these documents as one new segment and send it back (not committed)."""
+    try:
+        ix = storage.open_index(indexname)
+        writer = FastSegmentWriter(ix, _lk=False, **kwargs)
+        for doc in docs:
+            writer.add_document(**doc)
+        segment = writer._finalize_segment()  # the temp dir is shared: the committing writer removes it
+        results.put((os.getpid(), segment, None))
+    except BaseException:
+        results.put((os.getpid(), None, traceback.format_exc()))
 
 
 @dataclass
@@ -100,8 +265,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 schema_fields[name] = NUMERIC(stored=f.stored, numtype=int, sortable=True)
             else:
                 # Not stored: pages and snippets read the article from the database.
-                schema_fields[name] = TEXT(analyzer=VietnameseAnalyzer(), phrase=False, stored=False)
-                schema_fields[name + FOLDED_SUFFIX] = TEXT(
+                schema_fields[name] = VietnameseText(
+                    analyzer=VietnameseAnalyzer(), phrase=False, stored=False
+                )
+                schema_fields[name + FOLDED_SUFFIX] = VietnameseText(
                     analyzer=VietnameseAnalyzer(folded=True), phrase=False, stored=False
                 )
                 self.text_fields[name] = float(f.boost or 1.0)
@@ -130,15 +297,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 out[key + FOLDED_SUFFIX] = out[key]
         return out
 
-    def writer(self, *, procs: int = 1):
+    def writer(self):
         """A writer that waits for the lock (Whoosh retries every WRITE_DELAY up to WRITE_TIMEOUT)."""
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        kwargs = {"timeout": WRITE_TIMEOUT, "delay": WRITE_DELAY, "compound": False}
-        if procs > 1:
-            return self.index.writer(procs=procs, multisegment=True, limitmb=128, **kwargs)
-        return self.index.writer(**kwargs)
+        return FastSegmentWriter(self.index, timeout=WRITE_TIMEOUT, delay=WRITE_DELAY, compound=False)
 
     def _prepared(self, index, iterable):
         for obj in iterable:
@@ -154,18 +318,74 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self.write_documents(docs)
 
     def write_documents(self, docs, *, delete_ids=(), procs: int = 1) -> None:
-        """Add or replace prepared documents and delete others, in one commit, never losing a write."""
+        """Add or replace prepared documents and delete others, in one commit, never losing a write.
+
+        With `procs` > 1 and at least PARALLEL_MIN documents, `procs` forked workers each write a
+        share of the documents as a segment of their own, and this writer commits them together.
+        """
         with _write_lock:
-            writer = self.writer(procs=procs)
+            writer = self.writer()
             try:
                 for whoosh_id in delete_ids:
                     writer.delete_by_term(ID, whoosh_id)
-                for doc in docs:
-                    writer.update_document(**doc)
+                if procs > 1 and len(docs) >= PARALLEL_MIN:
+                    self._add_in_workers(writer, docs, procs)
+                else:
+                    for doc in docs:
+                        writer.update_document(**doc)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
+
+    def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:
+        if any(seg.doc_count() for seg in writer.segments):
+            # Replacing, as update_document does: drop the documents' older versions first.
+            searcher = writer.searcher()
+            for doc in docs:
+                writer.delete_by_term(ID, doc[ID], searcher=searcher)
+        ctx = multiprocessing.get_context("fork")  # workers inherit the documents: nothing pickled
+        results = ctx.Queue()
+        size = -(-len(docs) // procs)
+        workers = [
+            ctx.Process(
+                target=_build_segment,
+                args=(
+                    self.index.storage,
+                    self.index.indexname,
+                    docs[i : i + size],
+                    results,
+                    {"compound": False},
+                ),
+                daemon=True,
+            )
+            for i in range(0, len(docs), size)
+        ]
+        for w in workers:
+            w.start()
+        order = {w.pid: n for n, w in enumerate(workers)}
+        segments: dict[int, object] = {}
+        try:
+            while len(segments) < len(workers):
+                try:
+                    pid, segment, error = results.get(timeout=1.0)
+                except queue.Empty:
+                    crashed = [w for w in workers if w.exitcode not in (None, 0)]
+                    if crashed:
+                        raise RuntimeError(
+                            f"index worker {crashed[0].pid} died (exit {crashed[0].exitcode})"
+                        ) from None
+                    continue
+                if error:
+                    raise RuntimeError(f"index worker {pid} failed:\n{error}")
+                segments[order[pid]] = segment
+        finally:
+            for w in workers:
+                w.join(timeout=30)
+                if w.is_alive():
+                    w.kill()
+            results.close()
+        writer.extra_segments.extend(segments[n] for n in sorted(segments))
 
     def remove(self, obj_or_string, commit=True):
         if not self.setup_complete:
