@@ -10,6 +10,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
+from archive.extract.places import LEGACY_RENAMED
 from archive.extract.types import ExtractedArticle
 from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province
 
@@ -70,15 +71,18 @@ def provinces_load() -> int:
         current[name] = province
         created += was_created
     for row in get_data(["provinceCode", "province", "provinceShort"], "admin_units_legacy"):
-        name = normalize_line(row["provinceShort"])
         successor = normalize_line(convert_address(row["province"]).short_province)
+        # The package's legacy table already gives Huế its 2025 city name; articles before
+        # 2025 name the province "Thừa Thiên Huế", as extraction does.
+        name = normalize_line(LEGACY_RENAMED.get(row["provinceShort"], row["provinceShort"]))
+        full_name = f"Tỉnh {name}" if name != row["provinceShort"] else normalize_line(row["province"])
         _, was_created = Province.objects.update_or_create(
             era=Province.Era.BEFORE_2025,
-            slug=slugify_vi(name),
+            code=row["provinceCode"],
             defaults={
                 "name": name,
-                "full_name": normalize_line(row["province"]),
-                "code": row["provinceCode"],
+                "slug": slugify_vi(name),
+                "full_name": full_name,
                 "successor": current[successor],
             },
         )

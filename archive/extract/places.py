@@ -19,7 +19,7 @@ from functools import cache
 from .letters import CAP_WORD, UP
 
 # The legacy table already carries Huế's 2025 city status; the pre-2025 province was "Thừa Thiên Huế".
-_RENAMED = {"Huế": "Thừa Thiên Huế"}
+LEGACY_RENAMED = {"Huế": "Thừa Thiên Huế"}
 # Extra spellings seen in print → gazetteer short name.
 _ALIASES = {"Thừa Thiên - Huế": "Thừa Thiên Huế", "TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh"}
 # Pre-2025 districts missing from the table (it lists Huế's 2025 quận instead).
@@ -78,7 +78,7 @@ def gazetteer() -> Gazetteer:
     districts: dict[str, set[str]] = {}
     provinces: list[str] = []
     for row in rows:
-        prov = _RENAMED.get(row["provinceShort"], row["provinceShort"])
+        prov = LEGACY_RENAMED.get(row["provinceShort"], row["provinceShort"])
         if prov not in provinces:
             provinces.append(prov)
         if row["districtShort"]:
@@ -104,7 +104,7 @@ def gazetteer() -> Gazetteer:
 
 
 def canonical_province(name: str) -> str:
-    return _ALIASES.get(name, _RENAMED.get(name, name))
+    return _ALIASES.get(name, LEGACY_RENAMED.get(name, name))
 
 
 # A capitalised word that may stand before a province name without making it part of a longer proper

@@ -16,6 +16,9 @@ def test_gazetteer_loads_63_and_34_provinces_with_successors():
     assert successors["Long An"] == "Tây Ninh"
     assert successors["Hòa Bình"] == "Phú Thọ"
     assert successors["Lạng Sơn"] == "Lạng Sơn"
+    # Named as articles before 2025 name it (the package already calls it by its 2025 name).
+    assert successors["Thừa Thiên Huế"] == "Huế"
+    assert legacy.get(slug="thua-thien-hue").full_name == "Tỉnh Thừa Thiên Huế"
     assert legacy.get(slug="hoa-binh").name == "Hòa Bình"  # one tone convention
 
 

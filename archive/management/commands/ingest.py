@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 from tqdm import tqdm
 
 from archive import services
@@ -75,6 +75,7 @@ class Command(BaseCommand):
                             touched.append(outcome.article.pk)
                         self._report(outcome, dry_run=dry_run, verbosity=verbosity)
                     progress.update(len(batch))
+                    reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
             if touched and not dry_run and not no_index:
                 self._index(touched, show_progress=show_progress)
 
