@@ -15,6 +15,13 @@ def _json_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message, "status": status}, status=status)
 
 
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """JSON under /api/ (clients parse it), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _json_error(404, f"no such resource: {request.path}")
+    return render(request, "404.html", {"message": str(exception) if exception else ""}, status=404)
+
+
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET

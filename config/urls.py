@@ -10,3 +10,5 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
+
+handler404 = "archive.views.page_not_found"

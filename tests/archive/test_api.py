@@ -146,3 +146,12 @@ def test_unknown_article_is_json_404(client, db):
 
 def test_api_is_read_only(client, seeded):
     assert client.post("/api/articles/").status_code == 405
+
+
+def test_any_unknown_api_path_is_json_404(client, db):
+    for path in ("/api/articles/abc/", "/api/nothing/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"] == f"no such resource: {path}"
+    page = client.get("/khong-co/")
+    assert page.status_code == 404 and "Không tìm thấy trang" in page.content.decode()

@@ -76,8 +76,8 @@ class Command(BaseCommand):
                         self._report(outcome, dry_run=dry_run, verbosity=verbosity)
                     progress.update(len(batch))
                     reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
-            if touched and not dry_run and not no_index:
-                self._index(touched, show_progress=show_progress)
+        if touched and not dry_run and not no_index:
+            self._index(touched, show_progress=show_progress)
 
         elapsed = time.monotonic() - started
         processed = sum(counts[k] for k in ("new", "updated", "unchanged", "duplicate", "failed"))
