@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
@@ -183,7 +184,8 @@ def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLooku
 
 
 def _related_signature(article: Article) -> tuple:
-    mentions = sorted((m.official.key, m.position) for m in article.mentions.select_related("official"))
+    # .all(): served from the batch's prefetch, not one query per article
+    mentions = sorted((m.official.key, m.position) for m in article.mentions.all())
     events = sorted(
         (
             e.kind,
@@ -194,7 +196,7 @@ def _related_signature(article: Article) -> tuple:
             e.location,
             e.chair.key if e.chair else "",
         )
-        for e in article.events.select_related("chair")
+        for e in article.events.all()
     )
     return tuple(mentions), tuple(events)
 
@@ -228,7 +230,10 @@ def articles_ingest_batch(
     """
     lookups = lookups or IngestLookups()
     items = list(items)
-    by_source = Article.objects.in_bulk([i.source_name for i in items], field_name="source_file")
+    by_source = Article.objects.prefetch_related(
+        Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
+        Prefetch("events", queryset=Event.objects.select_related("chair")),
+    ).in_bulk([i.source_name for i in items], field_name="source_file")
     hashes = {content_hash(title=i.title, text=i.text): i for i in items}
     by_hash = {
         a.content_hash: a
