@@ -183,38 +183,24 @@ def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLooku
     return mentions, events
 
 
+# What makes two events the same meeting, on a stored Event and on an extracted EventInfo alike.
+_EVENT_FIELDS = ("kind", "period", "period_start", "period_end", "held_on", "location")
+
+
+def _event_signature(event, chair_key: str) -> tuple:
+    return (*(getattr(event, name) for name in _EVENT_FIELDS), chair_key)
+
+
 def _related_signature(article: Article) -> tuple:
     # .all(): served from the batch's prefetch, not one query per article
     mentions = sorted((m.official.key, m.position) for m in article.mentions.all())
-    events = sorted(
-        (
-            e.kind,
-            e.period,
-            e.period_start,
-            e.period_end,
-            e.held_on,
-            e.location,
-            e.chair.key if e.chair else "",
-        )
-        for e in article.events.all()
-    )
+    events = sorted(_event_signature(e, e.chair.key if e.chair else "") for e in article.events.all())
     return tuple(mentions), tuple(events)
 
 
 def _item_signature(item: ExtractedArticle) -> tuple:
     mentions = sorted((fold_key(m.name), m.position) for m in item.officials)
-    events = sorted(
-        (
-            e.kind,
-            e.period,
-            e.period_start,
-            e.period_end,
-            e.held_on,
-            e.location,
-            fold_key(e.chair) if e.chair else "",
-        )
-        for e in item.events
-    )
+    events = sorted(_event_signature(e, fold_key(e.chair) if e.chair else "") for e in item.events)
     return tuple(mentions), tuple(events)
 
 

@@ -39,3 +39,9 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def site(live_server, seeded):
+    """The running site's address, with the five seeds ingested and indexed."""
+    return live_server.url

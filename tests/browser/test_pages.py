@@ -5,11 +5,6 @@ from archive.models import Article
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(live_server, seeded):
-    return live_server.url
-
-
 def test_home_browses_by_year_and_province(page, site):
     page.goto(site + "/")
     assert page.title() == "Dân vận Archive"

@@ -5,11 +5,6 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(live_server, seeded):
-    return live_server.url
-
-
 def test_search_typed_without_diacritics_filters_and_opens_a_highlighted_article(page, site):
     page.goto(site + "/")
     page.fill("#site-q", "dan van kheo")
