@@ -103,13 +103,22 @@ def full_date_of(match: re.Match[str]) -> date | None:
     return _full(match)
 
 
-def nearest_year(text: str, pos: int) -> int | None:
-    """The year printed nearest to `pos` in `text` ("năm 2018", "quý II/2024", "2020")."""
+# A year inferred for an online news report lies in the web era and not in the future: "Tối 14/6 …
+# kỷ niệm 60 năm ngày Bác Hồ về thăm quê (14/6/1957 - 14/6/2017)" was held in 2017, not 1957.
+EARLIEST_NEWS_YEAR = 1995
+
+
+def nearest_year(text: str, pos: int, *, latest: int | None = None) -> int | None:
+    """The plausible year printed nearest to `pos` in `text` ("năm 2018", "quý II/2024", "2020")."""
+    latest = latest or date.today().year
     best: tuple[int, int] | None = None
     for m in YEAR.finditer(text):
+        year = int(m.group(1))
+        if not EARLIEST_NEWS_YEAR <= year <= latest:
+            continue
         dist = abs(m.start() - pos)
         if best is None or dist < best[0]:
-            best = (dist, int(m.group(1)))
+            best = (dist, year)
     return best[1] if best else None
 
 

@@ -53,6 +53,19 @@ def article(*lines: str, default_year: int | None = None):
             None,
             "year_inferred",
         ),  # from the title
+        # a historical or far-future year printed near the lead is not the report's year
+        (
+            ["Tiêu đề", f"Tối 14/6, {BODY} Kỷ niệm 60 năm ngày Bác về thăm quê (14/6/1957 - 14/6/2017)."],
+            date(2017, 6, 14),
+            None,
+            "year_inferred",
+        ),
+        (
+            ["Tiêu đề", f"Sáng 27/5, {BODY} Ông sinh năm 1968, năm 2017 bị kỷ luật. Tầm nhìn 2045."],
+            date(2017, 5, 27),
+            None,
+            "year_inferred",
+        ),
         # review of year Y held early in Y+1
         (
             ["Tiêu đề", f"Sáng 12/1, {BODY} Tổng kết năm 2023, triển khai nhiệm vụ năm 2024."],
