@@ -74,6 +74,35 @@ _STOP = {
 _NOT_PEOPLE = {
     fold_key(n) for n in ("Hồ Chí Minh", "Lê Lợi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Huệ")
 }
+# Countries and regions whose first syllable is also a surname (Hàn, Trung, Thái, Hoa, Đông…):
+# "Đại sứ Hàn Quốc" names a country, not a person called "Hàn Quốc". Seen on the corpus.
+_PLACE_HEADS = {
+    fold_key(n)
+    for n in (
+        "Hàn Quốc",
+        "Trung Quốc",
+        "Triều Tiên",
+        "Thái Lan",
+        "Thái Bình Dương",
+        "Nhật Bản",
+        "Hoa Kỳ",
+        "Đông Nam Á",
+        "Đông Á",
+        "Trung Đông",
+        "Ấn Độ",
+        "Ấn Độ Dương",
+        "Đại Tây Dương",
+        "Biển Đông",
+        "Tây Nguyên",
+        "Tây Bắc",
+        "Đông Bắc",
+        "Nam Bộ",
+        "Trung Bộ",
+        "Bắc Bộ",
+        "Việt Nam",
+        "Quốc hội",
+    )
+}
 
 _SURNAME_ALT = "|".join(sorted({s.split()[0] for s in SURNAMES}, key=len, reverse=True))
 # No look-behind in front: the engine then skips ahead on the surname's first letter (see places.py).
@@ -124,6 +153,9 @@ def clean_name(raw: str) -> str | None:
         return None
     name = " ".join(w if not w.isupper() or len(w) == 1 else w.capitalize() for w in words)
     if _key(name) in _NOT_PEOPLE:
+        return None
+    words = name.split()
+    if any(_key(" ".join(words[:k])) in _PLACE_HEADS for k in (2, 3)):
         return None
     return name
 

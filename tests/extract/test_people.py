@@ -76,6 +76,11 @@ def test_one_official_once_longest_position_kept():
         ("Nguyễn", None),
         ("Hồ Chí Minh", None),
         ("LÊ THỊ HOA", "Lê Thị Hoa"),
+        # countries and regions that begin with a surname syllable
+        ("Hàn Quốc", None),
+        ("Thái Bình Dương", None),
+        ("Trung Quốc Tập", None),
+        ("Hoàng Trung Hải", "Hoàng Trung Hải"),
     ],
 )
 def test_clean_name(raw, name):
