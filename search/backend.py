@@ -20,6 +20,7 @@ import queue
 import threading
 import time
 import traceback
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,11 +33,12 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
-from whoosh.system import pack_uint
+from whoosh.reading import SegmentReader
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from archive.extract.normalize import normalize_line
@@ -46,6 +48,9 @@ FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
 WRITE_DELAY = 0.05
 PARALLEL_MIN = 1000  # fewer documents than this are written by one process
+MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
+MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
+MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
 INLINE_LIMIT = 8  # terms with fewer postings live in the term index (no postings block)
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
@@ -117,16 +122,84 @@ class DanvanCodec(W3Codec):
         )
 
 
+def _inline_terminfo(postings, lengths, decode) -> bytes:
+    """The term-index entry of a short posting list stored inline: what W3PostingsWriter +
+    W3TermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""
+    ids = array("I")
+    weights = array("f")
+    values = []
+    maxweight = 0
+    minlength = None
+    maxlength = 0
+    for posting in postings:
+        docnum, weight, vbytes = decode(posting)
+        ids.append(docnum)
+        weights.append(weight)
+        if weight > maxweight:
+            maxweight = weight
+        if vbytes:
+            values.append(vbytes)
+        length = lengths[docnum] if lengths else 0
+        if length:
+            if minlength is None or length < minlength:
+                minlength = length
+            if length > maxlength:
+                maxlength = length
+    ti = W3TermInfo()
+    ti._weight = 0 + sum(weights)
+    ti._df = len(ids)
+    ti._minlength = minlength
+    ti._maxlength = maxlength
+    ti._maxweight = maxweight
+    ti._minid = ids[0]
+    ti._maxid = ids[-1]
+    ti._inlined = (tuple(ids), tuple(weights), tuple(values))
+    return ti.to_bytes()
+
+
+def _fill_blocks(pw, postings, lengths, decode) -> None:
+    """Feed a long posting list to a W3PostingsWriter a block at a time: each full block written,
+    the last one left buffered for `finish_postings`, with the statistics `add_posting` keeps."""
+    limit = pw._blocklimit
+    for start in range(0, len(postings), limit):
+        ids = array("I")
+        weights = array("f")
+        values = []
+        maxweight = 0
+        for posting in postings[start : start + limit]:
+            docnum, weight, vbytes = decode(posting)
+            ids.append(docnum)
+            weights.append(weight)
+            if weight > maxweight:
+                maxweight = weight
+            if vbytes:
+                values.append(vbytes)
+        found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
+        pw._ids, pw._weights, pw._values = ids, weights, values
+        pw._maxweight = maxweight
+        pw._minlength = min(found) if found else None
+        pw._maxlength = max(found) if found else 0
+        if start + limit < len(postings):
+            pw._write_block()
+
+
+_FREQ_BITS = 20
+_FREQ_MASK = (1 << _FREQ_BITS) - 1
+
+
 class _TermPool:
     """In-memory posting pool: postings grouped by field and term as documents arrive.
 
     Replaces Whoosh's PostingPool, which pickles every posting to sorted runs on disk and merges
     them back: here only the distinct terms are sorted at the end, and each term's postings are
     already in document order (documents, then merged segments, are added in increasing docnum).
+    A posting is one int, `docnum << 20 | freq` (Frequency: weight = freq, value = packed freq;
+    freq 0 stands for weight 1.0 and no value), or a (docnum, weight, value) tuple for anything
+    else; a term with one posting holds it bare, without a list (most bigrams occur once).
     """
 
     def __init__(self):
-        self.fields: dict[str, dict[bytes, list]] = {}
+        self.fields: dict[str, dict[bytes, object]] = {}
         self.fieldnames: set[str] = set()
 
     def add(self, item):
@@ -137,28 +210,82 @@ class _TermPool:
         if terms is None:
             terms = self.fields[fieldname] = {}
             self.fieldnames.add(fieldname)
-        postings = terms.get(tbytes)
-        if postings is None:
-            terms[tbytes] = [(docnum, weight, vbytes)]
+        if vbytes:
+            freq = int(weight)
+            if freq == weight and 0 < freq < 256 and vbytes == _PACKED[freq]:
+                posting = docnum << _FREQ_BITS | freq
+            else:
+                posting = (docnum, weight, vbytes)
+        elif weight == 1.0:
+            posting = docnum << _FREQ_BITS
         else:
-            postings.append((docnum, weight, vbytes))
+            posting = (docnum, weight, vbytes or b"")
+        held = terms.get(tbytes)
+        if held is None:
+            terms[tbytes] = posting
+        elif type(held) is list:
+            held.append(posting)
+        else:
+            terms[tbytes] = [held, posting]
+
+    @staticmethod
+    def decode(posting) -> tuple[int, float, bytes]:
+        if type(posting) is int:
+            freq = posting & _FREQ_MASK
+            if freq:
+                return posting >> _FREQ_BITS, float(freq), _PACKED[freq]
+            return posting >> _FREQ_BITS, 1.0, b""
+        return posting
+
+    def postings(self, fieldname: str, tbytes: bytes) -> list:
+        held = self.fields[fieldname][tbytes]
+        return held if type(held) is list else [held]
 
     def iter_postings(self):
+        decode = self.decode
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for tbytes in sorted(terms):
-                for docnum, weight, vbytes in terms[tbytes]:
+                for posting in self.postings(fieldname, tbytes):
+                    docnum, weight, vbytes = decode(posting)
                     yield fieldname, tbytes, docnum, weight, vbytes
 
     def cleanup(self):
         self.fields = {}
 
 
+def merge_bounded(writer, segments):
+    """Merge policy: fold small segments together, never rewrite big ones.
+
+    Whoosh's MERGE_SMALL eventually merges most of the index in one single-process pass (at ~21
+    equal segments); here only segments under MERGE_SEGMENT_MAX documents are merged, once there
+    are MERGE_MIN_SEGMENTS of them, and at most MERGE_TOTAL_MAX documents at a time.
+    """
+    small = sorted(
+        (seg for seg in segments if seg.doc_count_all() < MERGE_SEGMENT_MAX),
+        key=lambda seg: seg.doc_count_all(),
+    )
+    if len(small) < MERGE_MIN_SEGMENTS:
+        return segments
+    chosen, total = [], 0
+    for seg in small:
+        if len(chosen) >= 2 and total + seg.doc_count_all() > MERGE_TOTAL_MAX:
+            break
+        chosen.append(seg)
+        total += seg.doc_count_all()
+    chosen_ids = {seg.segment_id() for seg in chosen}
+    for seg in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg.segment_id() not in chosen_ids]
+
+
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with the in-memory pool, a term-at-a-time flush, and extra segments.
 
     `extra_segments` (built by worker processes, see `_build_segment`) join the index in the same
-    commit as this writer's own work.
+    commit as this writer's own work. Commits use `merge_bounded` unless told otherwise.
     """
 
     def __init__(self, ix, **kwargs):
@@ -167,24 +294,43 @@ class FastSegmentWriter(SegmentWriter):
         self.pool = _TermPool()
         self.extra_segments: list = []
 
+    def commit(self, mergetype=None, optimize=False, merge=True):
+        super().commit(mergetype=mergetype or merge_bounded, optimize=optimize, merge=merge)
+
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         fw = self.fieldwriter
         ndocs = pdr.doc_count_all() if pdr else 0
+        pool = self.pool
+        decode = pool.decode
+        inlinelimit = getattr(self.codec, "_inlinelimit", 1)
+        inline = isinstance(fw, W3FieldWriter) and isinstance(self.codec, DanvanCodec)
         try:
-            for fieldname in sorted(self.pool.fields):
-                terms = self.pool.fields[fieldname]
-                if pdr is not None and pdr.has_column(f"_{fieldname}_L"):
+            for fieldname in sorted(pool.fields):
+                terms = pool.fields[fieldname]
+                if pdr is not None and self.schema[fieldname].scorable:
                     lengths = [pdr.doc_field_length(d, fieldname) for d in range(ndocs)]
                 else:
                     lengths = None
                 fw.start_field(fieldname, self.schema[fieldname])
+                fieldid = pack_ushort(fw._fieldid)
+                tindex_add = fw._tindex.add
                 for tbytes in sorted(terms):
+                    held = terms[tbytes]
+                    postings = held if type(held) is list else (held,)
+                    if inline and len(postings) < inlinelimit:
+                        tindex_add(fieldid + tbytes, _inline_terminfo(postings, lengths, decode))
+                        continue
                     fw.start_term(tbytes)
-                    add = fw._postwriter.add_posting
-                    for docnum, weight, vbytes in terms[tbytes]:
-                        add(docnum, weight, vbytes or b"", lengths[docnum] if lengths else 0)
+                    pw = fw._postwriter
+                    if inline:
+                        _fill_blocks(pw, postings, lengths, decode)
+                    else:
+                        add = pw.add_posting
+                        for posting in postings:
+                            docnum, weight, vbytes = decode(posting)
+                            add(docnum, weight, vbytes, lengths[docnum] if lengths else 0)
                     fw.finish_term()
                 fw.finish_field()
         finally:
@@ -340,10 +486,13 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:
         if any(seg.doc_count() for seg in writer.segments):
-            # Replacing, as update_document does: drop the documents' older versions first.
+            # Replacing, as update_document does: drop the documents' older versions first (only
+            # those whose id is in the index: one lexicon read instead of a search per document).
             searcher = writer.searcher()
+            present = set(searcher.reader().lexicon(ID))
             for doc in docs:
-                writer.delete_by_term(ID, doc[ID], searcher=searcher)
+                if doc[ID].encode("utf-8") in present:
+                    writer.delete_by_term(ID, doc[ID], searcher=searcher)
         ctx = multiprocessing.get_context("fork")  # workers inherit the documents: nothing pickled
         results = ctx.Queue()
         size = -(-len(docs) // procs)

@@ -19,7 +19,7 @@ from haystack.utils import get_identifier
 from archive.models import Article
 
 BATCH = 500  # articles read from the database at a time
-COMMIT_EVERY = 5_000  # a long bulk run releases the write lock this often, so admin saves get in
+COMMIT_EVERY = 10_000  # a long bulk run releases the write lock this often, so admin saves get in
 
 _state = threading.local()
 _suspended_depth = 0  # process-wide: the ingest command may use worker threads
