@@ -119,11 +119,16 @@ def ingest(n: int) -> tuple[list[int], float, str]:
         lookups = services.IngestLookups()
         items = itertools.chain(iter_path(ROOT / "seeds"), itertools.islice(iter_path(CORPUS), n))
         with indexing.suspended():
+            done, shown = 0, time.perf_counter()
             while True:
                 batch = [i for i in itertools.islice(items, 500) if not isinstance(i, ExtractFailure)]
                 if not batch:
                     break
                 services.articles_ingest_batch(items=batch, lookups=lookups)
+                done += len(batch)
+                if time.perf_counter() - shown > 15:
+                    shown = time.perf_counter()
+                    print(f"  ingested {done} ({done / (shown - t0):.0f}/s)", flush=True)
         method = "archive ingest (iter_path + articles_ingest_batch)"
     except ImportError as error:  # the ingest machinery is not there yet: minimal rows
         method = f"direct rows ({error})"
@@ -158,6 +163,19 @@ def main() -> None:
     workdir = args.keep or tempfile.mkdtemp(prefix="danvan-bench-")
     os.makedirs(workdir, exist_ok=True)
     setup_django(workdir)
+    from django.conf import settings
+
+    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    try:
+        run(args, workdir)
+    finally:
+        if not args.keep:  # the index can be GBs: never leave it behind, even on failure
+            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(index_path, ignore_errors=True)
+            print(f"removed {workdir} and {index_path}", flush=True)
+
+
+def run(args, workdir: str) -> None:
     from django.conf import settings
     from django.test import Client
 
@@ -195,7 +213,8 @@ def main() -> None:
     t0 = time.perf_counter()
     indexing.index_articles(ids[-300:], procs=1)
     day_s = time.perf_counter() - t0
-    print(f"incremental: 300 articles re-indexed in {day_s:.1f} s", flush=True)
+    print(f"incremental (a day's ingest): 300 articles re-indexed in {day_s:.1f} s", flush=True)
+    print("queries…", flush=True)
 
     # Queries through the engine (what the page and the API call).
     be.setup()  # drop the searcher: the first query opens it
@@ -215,6 +234,7 @@ def main() -> None:
             be.article_search(parsed, filters=f, per_page=20)
             warm.append((time.perf_counter() - t0) * 1000)
     # The whole faceted search page, server side (Django test client: view + DB + template).
+    print("pages…", flush=True)
     client = Client()
     page_cold, page_warm = [], []
     for q, f in cases[: len(QUERIES) * 2]:
@@ -233,11 +253,11 @@ def main() -> None:
     dvf = be.article_search(parse_query("dan van"), per_page=1, facets=())
     print()
     print(
-        "| N | index docs/s | index MiB | engine p50/p95 cold ms | engine p50/p95 repeated ms | page p50/p95 cold ms | page p50/p95 repeated ms | peak RSS MiB (main/child) |"
+        "| N | index docs/s | build s | index MiB | engine p50/p95 cold ms | engine p50/p95 repeated ms | page p50/p95 cold ms | page p50/p95 repeated ms | peak RSS MiB (main/child) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| {len(ids)} | {len(ids) / index_s:.0f} | {size:.0f} | {percentile(cold, 0.5):.1f} / {percentile(cold, 0.95):.1f} "
+        f"| {len(ids)} | {len(ids) / index_s:.0f} | {index_s:.0f} | {size:.0f} | {percentile(cold, 0.5):.1f} / {percentile(cold, 0.95):.1f} "
         f"| {percentile(warm, 0.5):.1f} / {percentile(warm, 0.95):.1f} | {percentile(page_cold, 0.5):.1f} / {percentile(page_cold, 0.95):.1f} "
         f"| {percentile(page_warm, 0.5):.1f} / {percentile(page_warm, 0.95):.1f} | {own:.0f} / {children:.0f} |"
     )
@@ -261,9 +281,6 @@ def main() -> None:
         )
     slow = sorted(zip(cold, cases, strict=False), reverse=True)[:5]
     print("slowest cold: " + "; ".join(f"{q!r} {f or ''} {ms:.0f} ms" for ms, (q, f) in slow))
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(index_path, ignore_errors=True)
 
 
 if __name__ == "__main__":
