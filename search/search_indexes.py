@@ -30,8 +30,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_text(self, obj: Article) -> str:
-        # Title and body are separate paragraphs: no word bridges them.
-        return f"{obj.title}\n\n{obj.text}"
+        # Title, body and each byline name are separate paragraphs: no word bridges them. The
+        # byline is not part of the body text (extraction lifts it out) but readers search by it.
+        return "\n\n".join([obj.title, obj.text, *obj.authors])
 
     def prepare_province(self, obj: Article) -> str | None:
         return obj.province.name if obj.province_id else None
