@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
@@ -51,6 +51,7 @@ PARALLEL_MIN = 1000  # fewer documents than this are written by one process
 MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
 MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
 MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
+RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 INLINE_LIMIT = 8  # terms with fewer postings live in the term index (no postings block)
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
@@ -383,6 +384,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self.text_fields: dict[str, float] = {}  # index field name → boost
         self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
         self.procs = int(connection_options.get("PROCS", 1))
+        self._results: OrderedDict = OrderedDict()  # repeated searches, for the open searcher only
+        self._results_for = None
+        self._results_lock = threading.Lock()
 
     # --- schema ---------------------------------------------------------------------------------
 
@@ -678,7 +682,30 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         started = time.perf_counter()
         filters = {k: v for k, v in (filters or {}).items() if v}
         searcher = self.searcher()
-        facets = tuple(self.facet_fields) if facets is None else facets
+        facets = tuple(self.facet_fields) if facets is None else tuple(facets)
+        key = (
+            parsed,
+            tuple(sorted((k, tuple(v)) for k, v in filters.items())),
+            date_from,
+            date_to,
+            sort,
+            page,
+            per_page,
+            facets,
+            facet_limit,
+        )
+        cached = self._cached_result(searcher, key)
+        if cached is not None:
+            return SearchOutcome(
+                total=cached.total,
+                hits=list(cached.hits),
+                facets={name: list(values) for name, values in cached.facets.items()},
+                query=cached.query,
+                widened=cached.widened,
+                page=cached.page,
+                per_page=cached.per_page,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
 
         fq = self.filter_query(filters, date_from, date_to)
 
@@ -736,7 +763,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 counted[name] = ordered[:facet_limit] if facet_limit else ordered
 
-        return SearchOutcome(
+        outcome = SearchOutcome(
             total=total,
             hits=hits,
             facets=counted,
@@ -746,6 +773,29 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             per_page=per_page,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+        self._remember_result(searcher, key, outcome)
+        return outcome
+
+    def _cached_result(self, searcher, key) -> SearchOutcome | None:
+        """A repeated search on an unchanged index is answered from memory (cleared when the
+        searcher changes, i.e. when any writer committed)."""
+        with self._results_lock:
+            if self._results_for is not searcher:
+                self._results.clear()
+                self._results_for = searcher
+                return None
+            outcome = self._results.get(key)
+            if outcome is not None:
+                self._results.move_to_end(key)
+            return outcome
+
+    def _remember_result(self, searcher, key, outcome: SearchOutcome) -> None:
+        with self._results_lock:
+            if self._results_for is not searcher:
+                return
+            self._results[key] = outcome
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
 
     def count(self, parsed: ParsedQuery, *, filters=None, date_from=None, date_to=None) -> int:
         """How many articles a search would find (for did-you-mean), without facets."""
