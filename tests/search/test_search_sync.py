@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import OperationalError, transaction
 from whoosh import index as whoosh_index
 
 from archive.models import Article, ArticleOfficial, Event, Official
@@ -117,6 +117,19 @@ def test_remove_waits_for_a_writer_in_another_process(seeds):
 
 
 @pytest.mark.django_db(transaction=True)
+def _retry_locked(fn) -> None:
+    """Run fn, retrying SQLite's shared-cache "table is locked": the test database is in memory and
+    its table locks ignore the busy timeout while another thread writes or reads the table."""
+    for _ in range(100):
+        try:
+            return fn()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.02)
+    return fn()
+
+
 def test_concurrent_writers_lose_no_update(seeds_committed):
     """Two threads re-index and delete articles at the same time; every write lands."""
     ids = [a.pk for a in seeds_committed.values()]
@@ -125,7 +138,7 @@ def test_concurrent_writers_lose_no_update(seeds_committed):
     def reindex_many():
         try:
             for _ in range(5):
-                indexing.index_articles(ids[:3])
+                _retry_locked(lambda: indexing.index_articles(ids[:3]))
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
@@ -133,7 +146,7 @@ def test_concurrent_writers_lose_no_update(seeds_committed):
         try:
             for pk in ids[3:]:
                 time.sleep(0.05)
-                Article.objects.filter(pk=pk).delete()
+                _retry_locked(lambda pk=pk: Article.objects.filter(pk=pk).delete())
                 indexing.remove_articles([pk])
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
