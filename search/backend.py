@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
 
-import numpy as np
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -376,55 +375,12 @@ class SearchOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-class _FacetCodes:
-    """One facet's values as codes: counting a hit list is one numpy bincount, not a Python loop."""
-
-    def __init__(self, per_doc: list, multi: bool):
-        self.labels: list[str] = []
-        index: dict[str, int] = {}
-
-        def code(value: str) -> int:
-            n = index.get(value)
-            if n is None:
-                n = index[value] = len(self.labels)
-                self.labels.append(value)
-            return n
-
-        self.multi = multi
-        self.ndocs = len(per_doc)
-        if multi:
-            flat_docs, flat_codes = [], []
-            for d, vs in enumerate(per_doc):
-                for v in vs:
-                    if v:
-                        flat_docs.append(d)
-                        flat_codes.append(code(v))
-            self.flat_docs = np.array(flat_docs, dtype=np.int64)
-            self.flat_codes = np.array(flat_codes, dtype=np.int64)
-        else:
-            # Code 0 is "no value"; value codes start at 1.
-            self.codes = np.array([code(v) + 1 if v is not None else 0 for v in per_doc], dtype=np.int64)
-
-    def count(self, docs) -> dict[str, int]:
-        docs = np.fromiter(docs, dtype=np.int64) if not isinstance(docs, np.ndarray) else docs
-        if not len(docs) or not self.labels:
-            return {}
-        if self.multi:
-            mask = np.zeros(self.ndocs, dtype=bool)
-            mask[docs] = True
-            counts = np.bincount(self.flat_codes[mask[self.flat_docs]], minlength=len(self.labels))
-        else:
-            counts = np.bincount(self.codes[docs], minlength=len(self.labels) + 1)[1:]
-        return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts)}
-
-
 class VietnameseWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
         self._segment_values: dict[str, dict[str, list]] = {}
         self._doc_values: tuple[object, dict[str, list]] | None = None
-        self._facet_codes: tuple[object, dict[str, _FacetCodes]] | None = None
         self.text_fields: dict[str, float] = {}  # index field name → boost
         self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
         self.procs = int(connection_options.get("PROCS", 1))
@@ -474,7 +430,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._segment_values = {}
         self._doc_values = None
-        self._facet_codes = None
         super().setup()
 
     # --- writes ---------------------------------------------------------------------------------
@@ -652,16 +607,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._doc_values = (reader, values)
         return values
 
-    def _codes(self, searcher) -> dict[str, _FacetCodes]:
-        """Facet values as integer codes per document (numpy), built once per reader."""
-        reader = searcher.reader()
-        if self._facet_codes is not None and self._facet_codes[0] is reader:
-            return self._facet_codes[1]
-        values = self._values(searcher)
-        codes = {name: _FacetCodes(values[name], multi) for name, multi in self.facet_fields.items()}
-        self._facet_codes = (reader, codes)
-        return codes
-
     def _fields_query(self, terms_for, *, folded: bool, boost: float = 1.0) -> wq.Query:
         suffix = FOLDED_SUFFIX if folded else ""
         per_field = []
@@ -795,7 +740,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:
-            codes = self._codes(searcher)
+            values = self._values(searcher)
             for name in facets:
                 if name not in self.facet_fields:
                     continue
@@ -806,7 +751,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     these = searcher.docs_for_query(with_filter(tq, own))
                 else:
                     these = docs
-                counts = codes[name].count(these)
+                col = values[name]
+                counts: Counter = Counter()
+                if self.facet_fields[name]:
+                    for d in these:
+                        counts.update(col[d])
+                else:
+                    for d in these:
+                        v = col[d]
+                        if v is not None:
+                            counts[v] += 1
                 ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 counted[name] = ordered[:facet_limit] if facet_limit else ordered
 
