@@ -6,12 +6,47 @@ The stock Haystack highlighter re-analyses with the English stemmer and marks no
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape
 
 from archive.extract.normalize import fold, normalize_text
-from search.analysis import ParsedQuery, parse_query, syllables
+from search.analysis import ParsedQuery, parse_query
 
 SNIPPET_CHARS = 260
+# A snippet looks for matches in the first SCAN_CHARS of the text first, and reads the rest only
+# when there are none there: the search page builds 20 snippets and most matches come early.
+SCAN_CHARS = 6000
+
+
+def _letter_classes() -> dict[str, str]:
+    """Folded letter → every precomposed letter that folds to it: "d" → "dDđĐ", "a" → "aàá…Ặ"."""
+    classes: dict[str, list[str]] = {}
+    for code in (*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalnum():
+            classes.setdefault(folded, []).append(char)
+    return {k: "".join(sorted(set(v))) for k, v in classes.items()}
+
+
+_CLASSES = _letter_classes()
+
+
+@lru_cache(maxsize=1024)
+def _run_pattern(syls: tuple[str, ...], exact: bool) -> re.Pattern[str]:
+    """One regex for a run of adjacent syllables, whole syllables only, as the index matches them.
+
+    Exact: the syllables as typed, any case. Folded: each letter stands for all its accented forms.
+    One C-level regex search replaces splitting the text into syllables (the search page's cost).
+    """
+    if exact:
+        parts = [re.escape(s) for s in syls]
+    else:
+        parts = [
+            "".join(f"[{_CLASSES[c]}]" if c in _CLASSES else re.escape(c) for c in fold(s)) for s in syls
+        ]
+    return re.compile(r"(?<![^\W_])" + r"[ \t\u00a0]+".join(parts) + r"(?![^\W_])", re.IGNORECASE)
 
 
 def match_spans(text: str, query: ParsedQuery, *, widened: bool = False) -> list[tuple[int, int]]:
@@ -21,22 +56,12 @@ def match_spans(text: str, query: ParsedQuery, *, widened: bool = False) -> list
     form; a run typed without diacritics matches the folded form. Syllables must be adjacent
     (spaces only between them), as in the index.
     """
-    syls = syllables(text)
-    if not syls or query.empty:
+    if not text or query.empty:
         return []
-    exact = [s.text for s in syls]
-    folded = [fold(s) for s in exact]
     spans: list[tuple[int, int]] = []
     for run in query.runs:
-        use_exact = run.has_diacritics and not widened
-        forms = exact if use_exact else folded
-        want = list(run.syllables) if use_exact else [fold(s) for s in run.syllables]
-        n = len(want)
-        for i in range(len(syls) - n + 1):
-            if forms[i] != want[0]:
-                continue
-            if all(forms[i + k] == want[k] and syls[i + k].joined for k in range(1, n)):
-                spans.append((syls[i].start, syls[i + n - 1].end))
+        pattern = _run_pattern(tuple(run.syllables), run.has_diacritics and not widened)
+        spans.extend(m.span() for m in pattern.finditer(text))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -72,10 +97,20 @@ def snippet(text: str, query: ParsedQuery | str, *, widened: bool = False, size:
     """An escaped extract of about `size` characters around the densest matches."""
     if isinstance(query, str):
         query = parse_query(query)
-    text = " ".join(normalize_text(text or "").split())
-    spans = match_spans(text, query, widened=widened)
-    if not spans and not widened and query.has_diacritics:
-        spans = match_spans(text, query, widened=True)
+    return _snippet(text or "", query, widened, size)
+
+
+@lru_cache(maxsize=1024)  # a repeated search page rebuilds the same 20 snippets
+def _snippet(text: str, query: ParsedQuery, widened: bool, size: int) -> str:
+    # Stored text is normalised at ingest; this only unifies white space for the extract.
+    text = " ".join(text.split())
+    spans = []
+    for scope in (text[:SCAN_CHARS], text) if len(text) > SCAN_CHARS else (text,):
+        spans = match_spans(scope, query, widened=widened)
+        if not spans and not widened and query.has_diacritics:
+            spans = match_spans(scope, query, widened=True)
+        if spans:
+            break
     if not spans:
         cut = text[:size]
         if len(text) > size:

@@ -91,6 +91,8 @@ HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": "search.backend.VietnameseWhooshEngine",
         "PATH": str(WHOOSH_PATH),
+        # Bulk writes (ingest, rebuild) fork this many segment writers: the machine has 2 cores.
+        "PROCS": env.int("WHOOSH_PROCS", default=2),
     },
 }
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).

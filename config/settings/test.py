@@ -1,6 +1,7 @@
 """Test settings: real database (SQLite or DATABASE_URL), a fresh Whoosh directory per run."""
 
 import atexit
+import os
 import shutil
 import tempfile
 
@@ -17,7 +18,12 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 WHOOSH_PATH = env("WHOOSH_TEST_PATH", default=None)
 if not WHOOSH_PATH:
     WHOOSH_PATH = tempfile.mkdtemp(prefix="danvan-whoosh-")
-    atexit.register(shutil.rmtree, WHOOSH_PATH, ignore_errors=True)
+
+    def _remove_index(path: str = WHOOSH_PATH, owner: int = os.getpid()) -> None:
+        if os.getpid() == owner:  # forked index workers never delete their parent's index
+            shutil.rmtree(path, ignore_errors=True)
+
+    atexit.register(_remove_index)
 HAYSTACK_CONNECTIONS["default"]["PATH"] = WHOOSH_PATH
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
