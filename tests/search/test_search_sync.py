@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from whoosh import index as whoosh_index
 
 from archive.models import Article, ArticleOfficial, Event, Official
@@ -141,6 +141,8 @@ def test_concurrent_writers_lose_no_update(seeds_committed):
                 _retry_locked(lambda: indexing.index_articles(ids[:3]))
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
+        finally:
+            connection.close()  # each thread has its own connection: leave none open
 
     def delete_two():
         try:
@@ -150,6 +152,8 @@ def test_concurrent_writers_lose_no_update(seeds_committed):
                 indexing.remove_articles([pk])
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
+        finally:
+            connection.close()
 
     threads = [
         threading.Thread(target=reindex_many),
