@@ -28,6 +28,32 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReasonFilter(admin.SimpleListFilter):
+    """The review queue by why ingest was unsure (the reasons start with these words)."""
+
+    title = "lý do"
+    parameter_name = "ly_do"
+    REASONS = [
+        ("no publication date", "Không có ngày đăng"),
+        ("province unknown", "Không rõ tỉnh"),
+        ("ambiguous district", "Huyện trùng tên ở nhiều tỉnh"),
+        ("districts of several provinces", "Huyện của nhiều tỉnh"),
+        ("several provincial committees", "Nhiều tỉnh ủy được nêu"),
+        ("province evidence disagrees", "Bằng chứng về tỉnh mâu thuẫn"),
+        ("province not in gazetteer", "Tỉnh không có trong danh mục"),
+    ]
+
+    def lookups(self, request, model_admin):
+        return self.REASONS
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.REASONS):
+            # The reasons are ASCII English prefixes, so matching the stored JSON text works
+            # alike on SQLite and PostgreSQL.
+            return queryset.filter(review_reasons__icontains=self.value())
+        return queryset
+
+
 class ArticleOfficialInline(admin.TabularInline):
     model = ArticleOfficial
     extra = 0
@@ -114,7 +140,7 @@ class ReviewQueueAdmin(ArticleAdmin):
     """The articles ingest was unsure about, with its reasons, oldest first."""
 
     list_display = ["title", "reasons", "published_on", "province", "source_file"]
-    list_filter = [YearFilter, ("province", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [ReasonFilter, YearFilter, ("province", admin.RelatedOnlyFieldListFilter)]
     ordering = ["created_at", "id"]
 
     @admin.display(description="lý do")

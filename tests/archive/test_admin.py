@@ -51,6 +51,19 @@ def test_review_queue_lists_flagged_articles_with_reasons(editor_client, seeded)
     assert "; ".join(flagged.review_reasons) in page
 
 
+def test_review_queue_filters_by_reason(editor_client, seeded, tmp_path):
+    (tmp_path / "undated.txt").write_text(
+        "Hội nghị dân vận tại huyện Kim Bôi\n\nBan Dân vận Tỉnh ủy Hòa Bình tổ chức hội nghị.", encoding="utf-8"
+    )
+    run_ingest(str(tmp_path))
+    undated = editor_client.get("/admin/archive/reviewqueuearticle/?ly_do=no+publication+date").content.decode()
+    assert "Hội nghị dân vận tại huyện Kim Bôi" in undated
+    assert "6 tháng cuối năm" not in undated
+    unknown = editor_client.get("/admin/archive/reviewqueuearticle/?ly_do=province+unknown").content.decode()
+    assert "6 tháng cuối năm" in unknown
+    assert "Hội nghị dân vận tại huyện Kim Bôi" not in unknown
+
+
 def test_mark_reviewed_action_survives_reingest(editor_client, seeded):
     flagged = Article.objects.get(source_file="000_7743e18099e4586d.txt")
     response = editor_client.post(
