@@ -48,6 +48,7 @@ test: install-dev browser
 lint: install-dev
 	mkdir -p var
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: install-dev

@@ -53,10 +53,13 @@ def test_review_queue_lists_flagged_articles_with_reasons(editor_client, seeded)
 
 def test_review_queue_filters_by_reason(editor_client, seeded, tmp_path):
     (tmp_path / "undated.txt").write_text(
-        "Hội nghị dân vận tại huyện Kim Bôi\n\nBan Dân vận Tỉnh ủy Hòa Bình tổ chức hội nghị.", encoding="utf-8"
+        "Hội nghị dân vận tại huyện Kim Bôi\n\nBan Dân vận Tỉnh ủy Hòa Bình tổ chức hội nghị.",
+        encoding="utf-8",
     )
     run_ingest(str(tmp_path))
-    undated = editor_client.get("/admin/archive/reviewqueuearticle/?ly_do=no+publication+date").content.decode()
+    undated = editor_client.get(
+        "/admin/archive/reviewqueuearticle/?ly_do=no+publication+date"
+    ).content.decode()
     assert "Hội nghị dân vận tại huyện Kim Bôi" in undated
     assert "6 tháng cuối năm" not in undated
     unknown = editor_client.get("/admin/archive/reviewqueuearticle/?ly_do=province+unknown").content.decode()
