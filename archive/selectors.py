@@ -28,15 +28,19 @@ def province_get(*, slug: str) -> Province | None:
     return Province.objects.filter(slug=slug, era=Province.Era.BEFORE_2025).first()
 
 
-def province_counts() -> list[dict]:
-    """Provinces that have articles, with counts, for the browse page."""
-    return list(
+def province_counts() -> list[Province]:
+    """Provinces that have articles, busiest first, each with its bar width for the chart."""
+    provinces = list(
         Province.objects.filter(era=Province.Era.BEFORE_2025)
         .annotate(article_count=Count("articles"))
         .filter(article_count__gt=0)
         .select_related("successor")
         .order_by("-article_count", "name")
     )
+    busiest = provinces[0].article_count if provinces else 0
+    for province in provinces:
+        province.percent = round(100 * province.article_count / busiest)
+    return provinces
 
 
 def year_counts() -> list[dict]:
