@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
 from search.analysis import parse_query
 from search.indexing import backend
+from tests.search.cases import ALL_SEEDS, DAN_VAN_KHEO, NAMES_AND_PLACES
 
-ALL = {"000", "001", "002", "003", "004"}
+ALL = ALL_SEEDS
 
 
 def found(seeds, q: str, **kwargs) -> set[str]:
@@ -20,33 +19,13 @@ def found(seeds, q: str, **kwargs) -> set[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "q",
-    [
-        "dan van kheo",
-        "Dân vận khéo",
-        unicodedata.normalize("NFD", "Dân vận khéo"),
-        "DÂN VẬN KHÉO",
-        "dân vân khéo",  # a typo in the tone: widened to the folded form
-        '"dân vận khéo"',
-        '"dan van kheo"',
-    ],
-)
+@pytest.mark.parametrize("q", DAN_VAN_KHEO)
 def test_dan_van_kheo_finds_all_five(seeds, q):
     assert found(seeds, q) == ALL
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("q", "expected"),
-    [
-        ('"Kim Bôi"', {"003"}),
-        ("kim boi", {"003"}),
-        ("Thanh Thuỷ", {"002", "004"}),
-        ("Thanh Thủy", {"002", "004"}),
-        ('"ngoc hanh"', {"004"}),
-    ],
-)
+@pytest.mark.parametrize(("q", "expected"), NAMES_AND_PLACES)
 def test_names_and_places(seeds, q, expected):
     assert found(seeds, q) == expected
 
