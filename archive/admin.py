@@ -148,7 +148,7 @@ class ReviewQueueAdmin(ArticleAdmin):
         return "; ".join(obj.review_reasons)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(needs_review=True)
+        return super().get_queryset(request).needing_review()
 
 
 @admin.register(Province)

@@ -6,19 +6,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from archive import selectors
+from archive.http import json_error, json_response
 from archive.serializers import article_data, article_summary
 
 API_PAGE_SIZE = 20
 
 
-def _json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message, "status": status}, status=status)
-
-
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return _json_error(404, f"no such resource: {request.path}")
+        return json_error(404, f"no such resource: {request.path}")
     return render(request, "404.html", {"message": str(exception) if exception else ""}, status=404)
 
 
@@ -27,39 +24,38 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
     unknown = sorted(set(params) - {"province", "year", "page"})
     if unknown:
-        return _json_error(400, f"unknown parameter: {', '.join(unknown)}")
+        return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province = params.get("province", "").strip()
     if province and selectors.province_get(slug=province) is None:
-        return _json_error(400, f"province: no province with slug {province!r} (see /api/provinces/)")
+        return json_error(400, f"province: no province with slug {province!r} (see /api/provinces/)")
     year_text = params.get("year", "").strip()
     year = None
     if year_text:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
-            return _json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
+            return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
     page_text = params.get("page", "1").strip()
     if not (page_text.isascii() and page_text.isdigit() and int(page_text) >= 1):
-        return _json_error(400, f"page: expected a positive whole number, got {page_text!r}")
+        return json_error(400, f"page: expected a positive whole number, got {page_text!r}")
 
     paginator = Paginator(selectors.article_list(province_slug=province or None, year=year), API_PAGE_SIZE)
     try:
         page = paginator.page(int(page_text))
     except (EmptyPage, PageNotAnInteger):
-        return _json_error(404, f"page {page_text} is out of range (1–{paginator.num_pages})")
+        return json_error(404, f"page {page_text} is out of range (1–{paginator.num_pages})")
 
     def page_url(number: int) -> str:
         query = params.copy()
         query["page"] = str(number)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    return JsonResponse(
+    return json_response(
         {
             "count": paginator.count,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
             "results": [article_summary(a, request) for a in page.object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 
@@ -67,8 +63,8 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
 def api_article_detail(request: HttpRequest, pk: int) -> JsonResponse:
     article = selectors.article_get(pk=pk)
     if article is None:
-        return _json_error(404, f"no article with id {pk}")
-    return JsonResponse(article_data(article, request), json_dumps_params={"ensure_ascii": False})
+        return json_error(404, f"no article with id {pk}")
+    return json_response(article_data(article, request))
 
 
 @require_safe

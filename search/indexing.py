@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from haystack import connections
-from haystack.utils import get_identifier
 
 from archive.models import Article
 
@@ -107,11 +106,6 @@ def remove_articles(ids: Iterable[int], *, using: str = "default") -> None:
     """Delete these articles' documents from the index (whether or not they are in the database)."""
     for chunk in _chunks(ids, COMMIT_EVERY):
         backend(using).write_documents([], delete_ids=[f"archive.article.{pk}" for pk in chunk])
-
-
-def remove_article(obj_or_id, *, using: str = "default") -> None:
-    identifier = obj_or_id if isinstance(obj_or_id, str) else get_identifier(obj_or_id)
-    backend(using).write_documents([], delete_ids=[identifier])
 
 
 # --- after a transaction: one index write per admin save, however many inlines it carried -------

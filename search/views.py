@@ -12,6 +12,7 @@ from django.utils import feedgenerator
 from django.utils.timezone import make_aware
 from django.views.decorators.http import require_safe
 
+from archive.http import json_error, json_response
 from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
 from search.selectors import search_articles, suggestions
 
@@ -199,26 +200,20 @@ def search_redirect(request: HttpRequest) -> HttpResponse:
 # --- API ---------------------------------------------------------------------------------------
 
 
-def _json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse(
-        {"error": message, "status": status}, status=status, json_dumps_params={"ensure_ascii": False}
-    )
-
-
 @require_safe
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
         params = parse_params(request.GET, strict=True)
     except SearchParamsError as error:
-        return _json_error(400, str(error))
+        return json_error(400, str(error))
     if not params.active:
-        return _json_error(
+        return json_error(
             400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
         )
     outcome, rows = search_articles(params, per_page=API_PER_PAGE)
     num_pages = max(1, math.ceil(outcome.total / API_PER_PAGE))
     if params.page > num_pages:
-        return _json_error(404, f"page {params.page} is out of range (1–{num_pages})")
+        return json_error(404, f"page {params.page} is out of range (1–{num_pages})")
     results = []
     for row in rows:
         a = row.article
@@ -235,15 +230,14 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 "snippet": row.snippet_html,
             }
         )
-    return JsonResponse(
+    return json_response(
         {
             "count": outcome.total,
             "page": params.page,
             "num_pages": num_pages,
             "results": results,
             "facets": {name: _api_facet(outcome.facets.get(name, []), name) for name in FACETS},
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from search.highlight import highlight_text, snippet
+from search.highlight import highlight_text
 
 register = template.Library()
 
@@ -12,8 +12,3 @@ register = template.Library()
 def highlight_terms(text: str, query: str | None) -> str:
     """The text escaped, with the query's matches in <mark>; `|linebreaks` may follow."""
     return mark_safe(highlight_text(text or "", query or ""))
-
-
-@register.filter(is_safe=True)
-def search_snippet(text: str, query: str | None) -> str:
-    return mark_safe(snippet(text or "", query or ""))
