@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models.functions import ExtractYear
@@ -5,6 +6,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services
+from archive.extract.normalize import fold_key, normalize_line, normalize_text
 from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province, ReviewQueueArticle
 
 
@@ -54,6 +56,24 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The admin is an input edge too: what an editor types is normalised as ingest normalises
+    (NFC, one tone placement), so "Hoà" typed in a title is found and highlighted like "Hòa"."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "text", "district"]  # the admin adds the rest from its fieldsets
+
+    def clean_title(self):
+        return normalize_line(self.cleaned_data["title"])
+
+    def clean_text(self):
+        return normalize_text(self.cleaned_data["text"])
+
+    def clean_district(self):
+        return normalize_line(self.cleaned_data["district"])
+
+
 class ArticleOfficialInline(admin.TabularInline):
     model = ArticleOfficial
     extra = 0
@@ -71,6 +91,7 @@ class EventInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "published_on", "province", "outlet", "needs_review", "source_file"]
     list_display_links = ["title"]
     list_filter = [
@@ -175,8 +196,7 @@ class OfficialAdmin(SimpleHistoryAdmin):
     readonly_fields = ["key"]
 
     def save_model(self, request, obj, form, change):
-        from archive.extract.normalize import fold_key
-
+        obj.name = normalize_line(obj.name)
         obj.key = fold_key(obj.name)
         super().save_model(request, obj, form, change)
 

@@ -41,7 +41,6 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from archive.extract.normalize import normalize_line
 from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
 
 FOLDED_SUFFIX = "_f"
@@ -656,7 +655,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         for name, values in filters.items():
             if name == without or not values or name not in self.facet_fields:
                 continue
-            terms = [wq.Term(name, normalize_line(v)) for v in values]
+            terms = [wq.Term(name, v) for v in values]  # normalised once, at the query edge (forms)
             parts.append(terms[0] if len(terms) == 1 else wq.Or(terms))  # OR within a facet
         if date_from or date_to:
             start = datetime.combine(date_from, dtime.min) if date_from else None
