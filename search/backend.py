@@ -122,15 +122,12 @@ class DanvanCodec(W3Codec):
         )
 
 
-def _inline_terminfo(postings, lengths, decode) -> bytes:
-    """The term-index entry of a short posting list stored inline: what W3PostingsWriter +
-    W3TermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""
+def _decode_postings(postings, decode) -> tuple[array, array, list, float]:
+    """Postings → the ids, weights and values arrays a W3 block holds, and its maximum weight."""
     ids = array("I")
     weights = array("f")
     values = []
     maxweight = 0
-    minlength = None
-    maxlength = 0
     for posting in postings:
         docnum, weight, vbytes = decode(posting)
         ids.append(docnum)
@@ -139,17 +136,23 @@ def _inline_terminfo(postings, lengths, decode) -> bytes:
             maxweight = weight
         if vbytes:
             values.append(vbytes)
-        length = lengths[docnum] if lengths else 0
-        if length:
-            if minlength is None or length < minlength:
-                minlength = length
-            if length > maxlength:
-                maxlength = length
+    return ids, weights, values, maxweight
+
+
+def _length_range(ids, lengths) -> tuple[int | None, int]:
+    """The (minimum, maximum) field length of these documents, as W3 term info keeps it."""
+    found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
+    return (min(found), max(found)) if found else (None, 0)
+
+
+def _inline_terminfo(postings, lengths, decode) -> bytes:
+    """The term-index entry of a short posting list stored inline: what W3PostingsWriter +
+    W3TermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""
+    ids, weights, values, maxweight = _decode_postings(postings, decode)
     ti = W3TermInfo()
     ti._weight = 0 + sum(weights)
     ti._df = len(ids)
-    ti._minlength = minlength
-    ti._maxlength = maxlength
+    ti._minlength, ti._maxlength = _length_range(ids, lengths)
     ti._maxweight = maxweight
     ti._minid = ids[0]
     ti._maxid = ids[-1]
@@ -162,23 +165,10 @@ def _fill_blocks(pw, postings, lengths, decode) -> None:
     the last one left buffered for `finish_postings`, with the statistics `add_posting` keeps."""
     limit = pw._blocklimit
     for start in range(0, len(postings), limit):
-        ids = array("I")
-        weights = array("f")
-        values = []
-        maxweight = 0
-        for posting in postings[start : start + limit]:
-            docnum, weight, vbytes = decode(posting)
-            ids.append(docnum)
-            weights.append(weight)
-            if weight > maxweight:
-                maxweight = weight
-            if vbytes:
-                values.append(vbytes)
-        found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
+        ids, weights, values, maxweight = _decode_postings(postings[start : start + limit], decode)
         pw._ids, pw._weights, pw._values = ids, weights, values
         pw._maxweight = maxweight
-        pw._minlength = min(found) if found else None
-        pw._maxlength = max(found) if found else 0
+        pw._minlength, pw._maxlength = _length_range(ids, lengths)
         if start + limit < len(postings):
             pw._write_block()
 
