@@ -24,8 +24,16 @@ from archive.extract.normalize import fold, normalize_text
 
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
 _SYLLABLE = re.compile(r"[^\W_]+")
-# What may stand between two syllables of one word: spaces only, no punctuation, no line break.
-_JOINER = re.compile(r"[ \t\u00a0]+")
+# What may stand between two syllables of one word: spaces, or one hyphen or dot inside a word
+# (Jong-un, COVID-19, TP.HCM, Bà Rịa-Vũng Tàu: issue #8), never other punctuation or a line break.
+_JOINER = re.compile(r"[ \t\u00a0]+|[-\u2010\u2011.]")
+# A hyphen or dot with a letter or digit on both sides reads as a space, in the index and the query.
+_INWORD = re.compile(r"(?<=[^\W_])[-\u2010\u2011.](?=[^\W_])")
+
+
+def join_inword(text: str) -> str:
+    """`Kim Jong-un` → `Kim Jong un`, `TP.HCM` → `TP HCM`: one reading for index and query."""
+    return _INWORD.sub(" ", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +89,7 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
     exact: list[str] = []
     folded: list[str] = []
     forms = _forms
-    for chunk in _BREAK.split(normalize_text(text)):
+    for chunk in _BREAK.split(join_inword(normalize_text(text))):
         prev_e = prev_f = None
         for raw in chunk.split():
             pair = forms.get(raw) or _syllable_forms(raw)
@@ -168,28 +176,33 @@ class VietnameseAnalyzer(Analyzer):
 
 # --- query syntax ------------------------------------------------------------------------------
 
-MAX_QUERY_CHARS = 1000  # a pasted page is cut here: the first words still search
+MAX_QUERY_CHARS = 2000  # a pasted page is cut here (at a word boundary): the first words still search
+MAX_SYLLABLES = 64  # syllables a query searches for at most: a longer paste keeps its first 64
 MAX_RUNS = 32
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Lexer: a quoted phrase (the closing quote may be missing), an operator, a word, or a separator.
+# `or` / `hoặc` count as OR in any case (issue #8): neither is a word anyone searches for alone.
 _LEX = re.compile(
     r'(?P<neg>-)?"(?P<phrase>[^"]*)"?'  # -"phrase" or "phrase"
-    r"|(?P<op>\bOR\b|\bHOẶC\b|\|\|?)"  # OR
+    r"|(?P<op>(?<![^\W_])(?i:or|hoặc)(?![^\W_])|\|\|?)"  # OR
     r"|(?P<and>\bAND\b|&&?|\+)"
     r"|(?P<negword>(?<![^\s(])-(?=[^\W_]))"  # a minus that starts a word: exclusion
     r"|(?P<word>[^\W_]+)"
+    r"|(?P<space>\s+)"
     r"|(?P<sep>[^\s])"  # any other punctuation ends a run of syllables
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """Consecutive syllables the user typed: they must match as adjacent words."""
+    """Syllables the user typed together. Between two cuts they must match as adjacent syllables
+    (one word); across a cut (a word boundary, or punctuation inside quotes) they need not."""
 
     syllables: tuple[str, ...]  # lower case, normalised, as typed (with or without diacritics)
     quoted: bool = False
+    cuts: tuple[int, ...] = ()  # i in cuts: syllables i and i+1 belong to different words
 
     @property
     def has_diacritics(self) -> bool:
@@ -199,12 +212,26 @@ class Run:
     def text(self) -> str:
         return " ".join(self.syllables)
 
+    @property
+    def words(self) -> list[tuple[str, ...]]:
+        """The run's words: syllables between cuts."""
+        out, start = [], 0
+        for cut in sorted(self.cuts):
+            out.append(self.syllables[start : cut + 1])
+            start = cut + 1
+        out.append(self.syllables[start:])
+        return [w for w in out if w]
+
+    def word_runs(self) -> list[Run]:
+        return [Run(w, self.quoted) for w in self.words]
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
     required: tuple[tuple[Run, ...], ...]  # AND of groups; each group is an OR of runs
     excluded: tuple[Run, ...]
     truncated: bool = False
+    segmented: bool = False  # word boundaries decided (from the index): see `segment`
 
     @property
     def empty(self) -> bool:
@@ -218,6 +245,10 @@ class ParsedQuery:
     def has_diacritics(self) -> bool:
         return any(run.has_diacritics for run in self.runs)
 
+    @property
+    def syllable_count(self) -> int:
+        return sum(len(r.syllables) for r in self.runs)
+
     def display(self) -> str:
         """The query as we understood it, for "N kết quả cho …"."""
         parts = []
@@ -228,29 +259,57 @@ class ParsedQuery:
 
     def folded(self) -> ParsedQuery:
         def f(run: Run) -> Run:
-            return Run(tuple(fold(s) for s in run.syllables), run.quoted)
+            return Run(tuple(fold(s) for s in run.syllables), run.quoted, run.cuts)
 
         return ParsedQuery(
-            tuple(tuple(f(r) for r in g) for g in self.required), tuple(f(r) for r in self.excluded)
+            tuple(tuple(f(r) for r in g) for g in self.required),
+            tuple(f(r) for r in self.excluded),
+            self.truncated,
+            self.segmented,
         )
+
+
+_TRAILING_SYLLABLE = re.compile(r"[^\W_]+$")
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """The first `limit` characters, without a syllable cut in half at the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if _SYLLABLE.match(text, limit):  # the limit falls inside a syllable: drop its first half
+        cut = _TRAILING_SYLLABLE.sub("", cut)
+    return cut
 
 
 def parse_query(raw: str) -> ParsedQuery:
     """Parse what a person typed. Never raises: bad syntax degrades to plain words.
 
-    Syntax: words (adjacent ones form a run that must match adjacent in the text), "phrase",
-    -word / -"phrase" to exclude, OR between two terms. AND, +, parentheses are accepted and ignored.
+    Syntax: words (syllables typed together form a run; `segment` later splits a run into words),
+    "phrase" (punctuation inside breaks it as indexing does), -word / -"phrase" to exclude (`-Hà Nội`
+    excludes the word Hà Nội: `segment` decides where the excluded word ends), OR / or / hoặc between
+    two terms. AND, +, parentheses are accepted and ignored. At most MAX_SYLLABLES syllables count.
     """
     raw = raw or ""
     truncated = len(raw) > MAX_QUERY_CHARS
-    text = normalize_text(_CONTROL.sub(" ", raw[:MAX_QUERY_CHARS]).translate(_QUOTES))
-    text = " ".join(text.split())
+    text = normalize_text(_CONTROL.sub(" ", _cut_at_word(raw, MAX_QUERY_CHARS)).translate(_QUOTES))
+    text = join_inword(" ".join(text.split()))
 
     groups: list[list[Run]] = []
     excluded: list[Run] = []
     current: list[str] = []  # syllables of the unquoted run being read
+    current_negated = False
     pending_or = False
     negate_next = False
+    budget = [MAX_SYLLABLES]
+
+    def take(words: list[str]) -> list[str]:
+        nonlocal truncated
+        if len(words) > budget[0]:
+            truncated = True
+        kept = words[: max(0, budget[0])]
+        budget[0] -= len(kept)
+        return kept
 
     def push(run: Run, negated: bool) -> None:
         nonlocal pending_or
@@ -263,18 +322,31 @@ def parse_query(raw: str) -> ParsedQuery:
         pending_or = False
 
     def flush() -> None:
-        nonlocal current, negate_next
-        if current:
-            push(Run(tuple(current)), False)
+        nonlocal current, current_negated
+        kept = take(current)
+        if kept:
+            push(Run(tuple(kept)), current_negated)
         current = []
+        current_negated = False
 
     for m in _LEX.finditer(text):
         kind = m.lastgroup
+        if kind == "space":
+            continue
         if kind == "phrase" or m.group("phrase") is not None:
             flush()
-            words = tuple(w.lower() for w in _SYLLABLE.findall(m.group("phrase")))
-            if words:
-                push(Run(words, quoted=True), bool(m.group("neg")) or negate_next)
+            # Punctuation inside the quotes breaks the phrase exactly where indexing does.
+            syls: list[str] = []
+            cuts: list[int] = []
+            for piece in _BREAK.split(m.group("phrase")):
+                words = [w.lower() for w in _SYLLABLE.findall(piece)]
+                if words and syls:
+                    cuts.append(len(syls) - 1)
+                syls += words
+            kept = take(syls)
+            if kept:
+                run = Run(tuple(kept), quoted=True, cuts=tuple(c for c in cuts if c < len(kept) - 1))
+                push(run, bool(m.group("neg")) or negate_next)
             negate_next = False
         elif kind == "op":
             flush()
@@ -287,11 +359,12 @@ def parse_query(raw: str) -> ParsedQuery:
         elif kind == "word":
             word = m.group("word").lower()
             if negate_next:
-                # -word excludes one syllable; -"two words" excludes a phrase.
-                push(Run((word,)), True)
+                # -Hà Nội: the excluded run takes the syllables typed with it; `segment` keeps
+                # its first word excluded and gives the rest back to the search.
+                flush()
+                current_negated = True
                 negate_next = False
-            else:
-                current.append(word)
+            current.append(word)
         else:  # punctuation: ends the run
             flush()
             negate_next = False
@@ -301,9 +374,126 @@ def parse_query(raw: str) -> ParsedQuery:
     return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded), truncated)
 
 
-def run_terms(run: Run, *, folded: bool) -> list[str]:
-    """Index terms a run must all match: its bigrams, or its one syllable."""
-    forms = [fold(s) for s in run.syllables] if folded else list(run.syllables)
+# --- words from syllables: boundaries read off the index ------------------------------------------
+
+WEAK_PAIR = 0.5  # a pair this much rarer than its neighbouring pair is a word boundary
+
+
+def _is_number(syllable: str) -> bool:
+    return syllable.isdigit()
+
+
+def word_cuts(syls: tuple[str, ...], pair_count) -> tuple[int, ...]:
+    """Where a run of typed syllables splits into words, from how often each pair stands together.
+
+    `pair_count(a, b)` is the number of documents holding the two syllables side by side. A pair
+    that never stands together is a boundary ("Đà Nẵng | ma túy"); so is a pair next to a number,
+    and a pair found in at most WEAK_PAIR times as many documents as the weaker of its neighbouring
+    pairs ("giáo dục | Hà Nội": "dục hà" is rare beside "giáo dục" and "hà nội"). A syllable at
+    either end is split off only at a pair that never occurs: "Bộ Công an" stays one term.
+    """
+    n = len(syls)
+    if n < 2:
+        return ()
+    counts = [pair_count(syls[i], syls[i + 1]) for i in range(n - 1)]
+    cuts = []
+    for i, c in enumerate(counts):
+        if c == 0 or _is_number(syls[i]) or _is_number(syls[i + 1]):
+            cuts.append(i)
+            continue
+        neighbours = [counts[j] for j in (i - 1, i + 1) if 0 <= j < len(counts)]
+        if not neighbours or i == 0 or i == n - 2:
+            continue  # a soft boundary never leaves one syllable alone at an end
+        if c <= WEAK_PAIR * min(neighbours):
+            cuts.append(i)
+    return tuple(cuts)
+
+
+def segment(parsed: ParsedQuery, pair_count) -> ParsedQuery:
+    """Decide the words of every unquoted run (`word_cuts`), and resolve what they mean:
+    an unquoted run is its words joined by AND; `-Hà Nội giáo dục` excludes the first word only;
+    `A B or C D` means A AND (B OR C) AND D."""
+    if parsed.segmented:
+        return parsed
+
+    def cut(run: Run) -> Run:
+        if run.quoted:
+            return run
+        return Run(run.syllables, False, word_cuts(run.syllables, pair_count))
+
+    def words(run: Run) -> list[Run]:
+        return [Run(w) for w in cut(run).words] if not run.quoted else [run]
+
+    required: list[tuple[Run, ...]] = []
+    excluded: list[Run] = []
+    for group in parsed.required:
+        if len(group) == 1:
+            required.append((cut(group[0]),))
+            continue
+        alternatives = []
+        for k, run in enumerate(group):
+            ws = words(run)
+            if len(ws) > 1 and k > 0:
+                # The OR takes the first word on its right: the rest stand on their own.
+                required.extend((w,) for w in ws[1:])
+                ws = ws[:1]
+            if len(ws) > 1 and k < len(group) - 1:
+                required.extend((w,) for w in ws[:-1])
+                ws = ws[-1:]
+            alternatives.extend(ws)
+        required.append(tuple(alternatives))
+    for run in parsed.excluded:
+        ws = words(run)
+        excluded.append(ws[0])
+        required.extend((w,) for w in ws[1:])
+    return ParsedQuery(tuple(required), tuple(excluded), parsed.truncated, segmented=True)
+
+
+def word_terms(word: tuple[str, ...], *, folded: bool) -> list[str]:
+    """Index terms a word must all match: its bigrams, or its one syllable."""
+    forms = [fold(s) for s in word] if folded else list(word)
     if len(forms) == 1:
         return forms
     return [f"{a} {b}" for a, b in zip(forms, forms[1:], strict=False)]
+
+
+def run_terms(run: Run, *, folded: bool) -> list[str]:
+    """Index terms a run must all match: each word's bigrams (or its one syllable)."""
+    out: list[str] = []
+    for word in run.words:
+        out += [t for t in word_terms(word, folded=folded) if t not in out]
+    return out
+
+
+def adjacency_terms(run: Run, *, folded: bool) -> list[str]:
+    """Bigrams across the run's word boundaries: optional, a document holding them ranks higher."""
+    forms = [fold(s) for s in run.syllables] if folded else list(run.syllables)
+    return [f"{forms[i]} {forms[i + 1]}" for i in run.cuts if i + 1 < len(forms)]
+
+
+# --- unaccented readings ----------------------------------------------------------------------------
+
+_BASES = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_VOWELS = set("aăâeêioôơuưy")
+
+
+@lru_cache(maxsize=4096)
+def accented_forms(syllable: str) -> tuple[str, ...]:
+    """Every spelling with diacritics that folds to this unaccented syllable (most are not words)."""
+    import itertools
+    import unicodedata
+
+    if not syllable.isascii() or not syllable.isalpha() or len(syllable) > 7:
+        return (syllable,)
+    choices = [_BASES.get(c, c) for c in syllable]
+    out: set[str] = set()
+    for letters in itertools.product(*choices):
+        vowel_at = [i for i, c in enumerate(letters) if c in _VOWELS]
+        out.add("".join(letters))
+        for tone in _TONES[1:]:
+            for i in vowel_at:
+                marked = list(letters)
+                marked[i] = unicodedata.normalize("NFC", marked[i] + tone)
+                out.add(normalize_text("".join(marked)))
+    return tuple(sorted(out))

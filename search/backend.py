@@ -41,7 +41,16 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
+from archive.extract.normalize import fold, normalize_text
+from search.analysis import (
+    ParsedQuery,
+    Run,
+    VietnameseAnalyzer,
+    accented_forms,
+    adjacency_terms,
+    segment,
+    word_terms,
+)
 
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
@@ -55,6 +64,14 @@ INLINE_LIMIT = 8  # terms with fewer postings live in the term index (no posting
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
 SORTS = ("relevance", "newest", "oldest")
+ADJACENT_BOOST = 0.5  # words typed together that also stand together in a document rank higher
+READING_BOOST = 2.0  # an unaccented word ranks its most used accented reading first
+PASTE_SYLLABLES = 24  # a query longer than this is read as a pasted passage (see `paste_query`)
+PASTE_TERMS = 12  # ... searched by its rarest word pairs ...
+PASTE_MATCH = 0.6  # ... of which a document must hold this share
+VERIFY_MAX = 5000  # candidates checked against the stored text for words of 3+ syllables
+READINGS_MAX = 6  # accented readings offered for an unaccented word
+TREND_BY = ("year", "month")
 
 _write_lock = threading.RLock()  # threads of one process queue here; processes on Whoosh's lock
 
@@ -362,6 +379,7 @@ class SearchOutcome:
     per_page: int = 20
     elapsed_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    pasted: bool = False  # a long line searched as a pasted passage (`paste_query`)
 
 
 class VietnameseWhooshBackend(WhooshSearchBackend):
@@ -596,6 +614,69 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._doc_values = (reader, values)
         return values
 
+    # --- reading a query line (issue #8) ------------------------------------------------------
+
+    def _count_cache(self, searcher) -> dict:
+        if getattr(self, "_counts_for", None) is not searcher:
+            self._counts_for = searcher
+            self._counts: dict = {}
+        return self._counts
+
+    def doc_count(self, term: str, *, folded: bool, searcher=None) -> int:
+        """Documents holding this term (syllable or bigram) in the full text, from the term index."""
+        searcher = searcher or self.searcher()
+        cache = self._count_cache(searcher)
+        key = (term, folded)
+        n = cache.get(key)
+        if n is None:
+            n = searcher.reader().doc_frequency(
+                self.content_field_name + (FOLDED_SUFFIX if folded else ""), term
+            )
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[key] = n
+        return n
+
+    def pair_count(self, a: str, b: str, *, searcher=None) -> int:
+        """Documents where syllables a and b stand side by side: exact form first, folded as fallback."""
+        if fold(a) != a or fold(b) != b:
+            n = self.doc_count(f"{a} {b}", folded=False, searcher=searcher)
+            if n:
+                return n
+        return self.doc_count(f"{fold(a)} {fold(b)}", folded=True, searcher=searcher)
+
+    def segment_query(self, parsed: ParsedQuery) -> ParsedQuery:
+        """The query with its words decided from the index (`analysis.segment`)."""
+        if parsed.segmented:
+            return parsed
+        searcher = self.searcher()
+        return segment(parsed, lambda a, b: self.pair_count(a, b, searcher=searcher))
+
+    def readings(self, word: tuple[str, ...], *, limit: int = READINGS_MAX) -> list[tuple[str, int]]:
+        """The accented spellings of an unaccented word of one or two syllables that the index
+        holds, most documents first: `chay` → [("cháy", 812), ("chạy", 640), ("chảy", 95)]."""
+        if not word or len(word) > 2 or any(fold(s) != s for s in word):
+            return []
+        searcher = self.searcher()
+        per_syllable = []
+        for syl in word:
+            found = [(f, self.doc_count(f, folded=False, searcher=searcher)) for f in accented_forms(syl)]
+            found = sorted(((f, n) for f, n in found if n), key=lambda fn: (-fn[1], fn[0]))[:limit]
+            if not found:
+                return []
+            per_syllable.append(found)
+        if len(word) == 1:
+            out = per_syllable[0]
+        else:
+            out = []
+            for a, _ in per_syllable[0]:
+                for b, _ in per_syllable[1]:
+                    n = self.doc_count(f"{a} {b}", folded=False, searcher=searcher)
+                    if n:
+                        out.append((f"{a} {b}", n))
+            out.sort(key=lambda fn: (-fn[1], fn[0]))
+        return out[:limit]
+
     def _fields_query(self, terms_for, *, folded: bool, boost: float = 1.0) -> wq.Query:
         suffix = FOLDED_SUFFIX if folded else ""
         per_field = []
@@ -605,18 +686,44 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             per_field.append(wq.Or([q], boost=field_boost * boost) if field_boost != 1 or boost != 1 else q)
         return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
-    def run_query(self, run: Run, *, widened: bool) -> wq.Query:
-        """A run typed with diacritics searches the exact form (and, widened, the folded one too)."""
+    def _content_terms(self, terms: list[str], *, folded: bool, boost: float) -> wq.Query:
+        name = self.content_field_name + (FOLDED_SUFFIX if folded else "")
+        return wq.Or([wq.Term(name, t) for t in terms], boost=boost)
+
+    def word_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
+        """One word: exact form when typed with diacritics (and, widened, the folded one too);
+        typed without, the folded form with its most used accented reading ranked first."""
+        has_diacritics = any(fold(s) != s for s in word)
 
         def terms_for(folded: bool) -> list[str]:
-            return run_terms(run, folded=folded)
+            return word_terms(word, folded=folded)
 
-        if not run.has_diacritics:
-            return self._fields_query(terms_for, folded=True)
+        if not has_diacritics:
+            q = self._fields_query(terms_for, folded=True)
+            readings = self.readings(word, limit=2)
+            if len(readings) > 1:
+                best = readings[0][0].split(" ")
+                boost = wq.Or(
+                    [self._fields_query(lambda f: word_terms(tuple(best), folded=False), folded=False)]
+                )
+                q = wq.AndMaybe(q, wq.Or([boost], boost=READING_BOOST))
+            return q
         exact = self._fields_query(terms_for, folded=False)
         if not widened:
             return exact
         return wq.Or([wq.Or([exact], boost=EXACT_BOOST), self._fields_query(terms_for, folded=True)])
+
+    def run_query(self, run: Run, *, widened: bool) -> wq.Query:
+        """A run: all its words (AND); where the words also stand together, a higher rank."""
+        words = run.words
+        parts = [self.word_query(w, widened=widened) for w in words]
+        q = parts[0] if len(parts) == 1 else wq.And(parts)
+        if run.cuts:
+            folded = not run.has_diacritics or widened
+            near = adjacency_terms(run, folded=folded)
+            if near:
+                q = wq.AndMaybe(q, self._content_terms(near, folded=folded, boost=ADJACENT_BOOST))
+        return q
 
     def text_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query:
         if parsed.required:
@@ -632,6 +739,61 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if parsed.excluded:
             q = wq.AndNot(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
         return q
+
+    def is_paste(self, parsed: ParsedQuery) -> bool:
+        return parsed.syllable_count > PASTE_SYLLABLES and not any(r.quoted for r in parsed.runs)
+
+    def paste_query(self, parsed: ParsedQuery) -> wq.Query | None:
+        """A pasted passage: its PASTE_TERMS rarest word pairs that the index holds, a document
+        needing PASTE_MATCH of them; the passage's own article holds them all and ranks first.
+        A few short posting lists instead of an AND of a hundred common syllables."""
+        searcher = self.searcher()
+        folded = not parsed.has_diacritics
+        seen: dict[str, int] = {}
+        for run in parsed.runs:
+            syls = [fold(s) for s in run.syllables] if folded else list(run.syllables)
+            for a, b in zip(syls, syls[1:], strict=False):
+                term = f"{a} {b}"
+                if term not in seen:
+                    seen[term] = self.doc_count(term, folded=folded, searcher=searcher)
+        known = sorted((n, t) for t, n in seen.items() if n)
+        if not known:
+            return None
+        terms = [t for _, t in known[:PASTE_TERMS]]
+        name = self.content_field_name + (FOLDED_SUFFIX if folded else "")
+        need = max(1, round(PASTE_MATCH * len(terms)))
+        return wq.Or([wq.Term(name, t) for t in terms], minmatch=need)
+
+    def _verify_long_words(self, searcher, parsed: ParsedQuery, docs: list[int], widened: bool) -> list[int]:
+        """Words of three or more syllables match as a whole: a document holding their bigrams
+        apart ("cán bộ công chức … công an" for `Bộ Công an`) is dropped after a check of its
+        stored text. Beyond VERIFY_MAX candidates the check is skipped (bigrams only)."""
+        from search.highlight import word_pattern  # the highlighter's own matching rules
+
+        long_words = [
+            (w, any(fold(s) != s for s in w) and not widened)
+            for group in parsed.required
+            if len(group) == 1
+            for w in group[0].words
+            if len(w) >= 3
+        ]
+        if not long_words or not docs or len(docs) > VERIFY_MAX:
+            return docs
+        from archive.models import Article
+
+        patterns = [word_pattern(w, exact) for w, exact in long_words]
+        by_pk = {int(searcher.stored_fields(d)[DJANGO_ID]): d for d in docs}
+        keep = set()
+        pks = list(by_pk)
+        for i in range(0, len(pks), 500):
+            rows = Article.objects.filter(pk__in=pks[i : i + 500]).values_list(
+                "pk", "title", "text", "authors"
+            )
+            for pk, title, text, authors in rows:
+                whole = normalize_text("\n\n".join([title, text, *(authors or [])]))
+                if all(p.search(whole) for p in patterns):
+                    keep.add(by_pk[pk])
+        return [d for d in docs if d in keep]
 
     def filter_query(
         self,
@@ -671,6 +833,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         started = time.perf_counter()
         filters = {k: v for k, v in (filters or {}).items() if v}
         searcher = self.searcher()
+        parsed = self.segment_query(parsed)
         facets = tuple(self.facet_fields) if facets is None else tuple(facets)
         key = (
             parsed,
@@ -694,6 +857,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 page=cached.page,
                 per_page=cached.per_page,
                 elapsed_ms=(time.perf_counter() - started) * 1000,
+                pasted=cached.pasted,
             )
 
         fq = self.filter_query(filters, date_from, date_to)
@@ -702,13 +866,18 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return q if f is None else wq.And([q, f])
 
         widened = False
-        tq = self.text_query(parsed, widened=False)
+        pasted = self.is_paste(parsed) and self.paste_query(parsed) is not None
+        tq = self.paste_query(parsed) if pasted else self.text_query(parsed, widened=False)
         docs = searcher.docs_for_query(with_filter(tq, fq))
         docs = docs if isinstance(docs, list) else list(docs)
-        if len(docs) < WIDEN_BELOW and parsed.has_diacritics:
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
             widened = True
             tq = self.text_query(parsed, widened=True)
             docs = list(searcher.docs_for_query(with_filter(tq, fq)))
+        verified = docs if pasted else self._verify_long_words(searcher, parsed, docs, widened)
+        if len(verified) != len(docs):
+            docs = verified
+            fq = fq if fq is not None else wq.Every()  # rank within the checked documents only
         total = len(docs)
 
         hits: list[Hit] = []
@@ -762,9 +931,63 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             page=page,
             per_page=per_page,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            pasted=pasted,
         )
         self._remember_result(searcher, key, outcome)
         return outcome
+
+    def _periods(self, searcher, by: str) -> list:
+        """Per document number, its publication month ("2024-03") or year ("2024"), or None:
+        read from the `published` column once per segment, never from stored documents."""
+        cache = getattr(self, "_period_cache", None)
+        if cache is None or cache[0] is not searcher.reader():
+            cache = self._period_cache = (searcher.reader(), {})
+        if by in cache[1]:
+            return cache[1][by]
+        cut = 4 if by == "year" else 7
+        merged: list = []
+        for leaf, _ in searcher.reader().leaf_readers():
+            if leaf.has_column("published"):
+                values = leaf.column_reader("published", translate=True)
+                merged.extend(v.isoformat()[:cut] if isinstance(v, datetime) else None for v in values)
+            else:
+                merged.extend([None] * leaf.doc_count_all())
+        cache[1][by] = merged
+        return merged
+
+    def trend(
+        self,
+        parsed: ParsedQuery,
+        *,
+        by: str = "year",
+        filters: dict[str, list[str]] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> tuple[list[tuple[str, int]], int, int]:
+        """Matching articles per year or month (issue #8): ([(period, count)] in time order with
+        empty periods filled in, undated count, total). Counts come from the matching document
+        numbers and the `published` column: no document is loaded."""
+        if by not in TREND_BY:
+            raise ValueError(f"by: expected one of {', '.join(TREND_BY)}, got {by!r}")
+        searcher = self.searcher()
+        parsed = self.segment_query(parsed)
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        fq = self.filter_query(filters, date_from, date_to)
+        if parsed.empty and not parsed.excluded:
+            tq = wq.Every()
+        elif self.is_paste(parsed) and self.paste_query(parsed) is not None:
+            tq = self.paste_query(parsed)
+        else:
+            tq = self.text_query(parsed, widened=False)
+        q = tq if fq is None else wq.And([tq, fq])
+        docs = list(searcher.docs_for_query(q))
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics:
+            tq = self.text_query(parsed, widened=True)
+            docs = list(searcher.docs_for_query(tq if fq is None else wq.And([tq, fq])))
+        periods = self._periods(searcher, by)
+        counts = Counter(periods[d] for d in docs)
+        undated = counts.pop(None, 0)
+        return _fill_periods(counts, by), undated, len(docs)
 
     def _cached_result(self, searcher, key) -> SearchOutcome | None:
         """A repeated search on an unchanged index is answered from memory (cleared when the
@@ -792,6 +1015,22 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self.article_search(
             parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
         ).total
+
+
+def _fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:
+    """Counts in time order, the periods between the first and the last with none at 0."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if by == "year":
+        keys = [str(y) for y in range(int(first), int(last) + 1)]
+    else:
+        y, m = int(first[:4]), int(first[5:7])
+        keys = []
+        while f"{y:04d}-{m:02d}" <= last:
+            keys.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return [(k, counts.get(k, 0)) for k in keys]
 
 
 class VietnameseWhooshEngine(BaseEngine):

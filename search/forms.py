@@ -23,7 +23,7 @@ FACET_LABELS = {
 }
 SORT_LABELS = {"relevance": "Phù hợp nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 KIND_LABELS = dict(Event.Kind.choices)
-PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "format"}
+PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "format", "by"}
 MAX_VALUES = 20  # values of one facet in one search
 _YEAR = re.compile(r"^\d{4}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")

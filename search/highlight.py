@@ -46,7 +46,14 @@ def _run_pattern(syls: tuple[str, ...], exact: bool) -> re.Pattern[str]:
         parts = [
             "".join(f"[{_CLASSES[c]}]" if c in _CLASSES else re.escape(c) for c in fold(s)) for s in syls
         ]
-    return re.compile(r"(?<![^\W_])" + r"[ \t\u00a0]+".join(parts) + r"(?![^\W_])", re.IGNORECASE)
+    # Between syllables: spaces, or one hyphen or dot inside a word (analysis._JOINER).
+    joiner = r"(?:[ \t\u00a0]+|[-\u2010\u2011.])"
+    return re.compile(r"(?<![^\W_])" + joiner.join(parts) + r"(?![^\W_])", re.IGNORECASE)
+
+
+def word_pattern(word: tuple[str, ...], exact: bool) -> re.Pattern[str]:
+    """The regex that finds one word of a query in normalised text, as the index matches it."""
+    return _run_pattern(tuple(word), exact)
 
 
 def match_spans(text: str, query: ParsedQuery, *, widened: bool = False) -> list[tuple[int, int]]:
@@ -60,8 +67,9 @@ def match_spans(text: str, query: ParsedQuery, *, widened: bool = False) -> list
         return []
     spans: list[tuple[int, int]] = []
     for run in query.runs:
-        pattern = _run_pattern(tuple(run.syllables), run.has_diacritics and not widened)
-        spans.extend(m.span() for m in pattern.finditer(text))
+        for word in run.words:
+            exact = any(fold(s) != s for s in word) and not widened
+            spans.extend(m.span() for m in _run_pattern(tuple(word), exact).finditer(text))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

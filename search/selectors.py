@@ -22,6 +22,28 @@ class ResultRow:
 
 
 @dataclass
+class Reading:
+    q: str  # an accented reading of what was typed without diacritics
+    count: int  # articles using it
+
+
+MAX_SUGGESTION_SEARCHES = 8  # counts run to find suggestions for an empty result, at most
+SUGGEST_MAX_SYLLABLES = 24  # a longer (pasted) query gets no suggestions: each costs a search
+
+
+def readings(query: ParsedQuery) -> list[Reading]:
+    """`chay` → cháy · chạy · chảy: for a query of one word typed without diacritics, the accented
+    readings the index holds, most used first (issue #8). Empty when there are fewer than two."""
+    if query.excluded or len(query.required) != 1 or len(query.required[0]) != 1:
+        return []
+    words = query.required[0][0].words
+    if len(words) != 1:
+        return []
+    found = backend().readings(words[0])
+    return [Reading(q, n) for q, n in found] if len(found) > 1 else []
+
+
+@dataclass
 class Suggestion:
     label: str  # what the person sees: the suggested query or what is dropped
     q: str
@@ -53,8 +75,8 @@ def search_articles(
         rows.append(
             ResultRow(
                 article=article,
-                title_html=highlight_text(article.title, params.query, widened=outcome.widened),
-                snippet_html=snippet(article.text, params.query, widened=outcome.widened),
+                title_html=highlight_text(article.title, outcome.query, widened=outcome.widened),
+                snippet_html=snippet(article.text, outcome.query, widened=outcome.widened),
                 score=hit.score,
             )
         )
@@ -69,13 +91,28 @@ def _query_text(required: list[tuple[Run, ...]], excluded: tuple[Run, ...]) -> s
 def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     """For a search with no results: the nearest broader searches that do find something."""
     be = backend()
-    query = params.query
+    # Each word of the query on its own, as the search read it: dropping one is a suggestion.
+    read = be.segment_query(params.query)
+    query = ParsedQuery(
+        tuple(
+            group2
+            for group in read.required
+            for group2 in ([(w,) for w in group[0].word_runs()] if len(group) == 1 else [group])
+        ),
+        read.excluded,
+        read.truncated,
+    )
     out: list[Suggestion] = []
     has_filters = bool(params.filters or params.date_from or params.date_to)
 
+    if query.syllable_count > SUGGEST_MAX_SYLLABLES:
+        return []
+    budget = [MAX_SUGGESTION_SEARCHES]
+
     def consider(q: str, *, drop_filters: bool, label: str | None = None) -> None:
-        if any(s.q == q and s.drop_filters == drop_filters for s in out):
+        if any(s.q == q and s.drop_filters == drop_filters for s in out) or budget[0] <= 0:
             return
+        budget[0] -= 1
         parsed = parse_query(q)
         if parsed.empty and not parsed.excluded:
             return

@@ -9,5 +9,6 @@ urlpatterns = [
     path("search/", views.search_redirect, name="search_en"),
     path("search/feed/", views.search_feed, name="feed_en"),
     path("api/search/", views.api_search, name="api"),
+    path("api/search/trend/", views.api_trend, name="trend"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 from datetime import datetime, time
 
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_safe
 
 from archive.http import json_error, json_response
 from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
-from search.selectors import search_articles, suggestions
+from search.indexing import backend
+from search.selectors import readings, search_articles, suggestions
 
 PER_PAGE = 20
 API_PER_PAGE = 20
@@ -165,6 +167,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "num_pages": num_pages,
             "first_number": (params.page - 1) * PER_PAGE + 1,
             "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
+            "readings": _reading_links(request, outcome.query, data),
+            "trend": _trend_chart(request, params),
             "article_query": _only_q(params.q).urlencode(),
             "feed_url": _url(request, feed_data, reverse("search:feed")),
             "truncated": params.query.truncated,
@@ -181,13 +185,82 @@ def _only_q(q: str) -> QueryDict:
 
 
 def _suggestion_links(request, params, data: QueryDict) -> list[dict]:
+    """What the page offers when nothing is found; the API returns the same list."""
     links = []
     for s in suggestions(params):
         d = QueryDict(mutable=True) if s.drop_filters else data.copy()
         d.pop("page", None)
+        d.pop("format", None)
         d["q"] = s.q
-        links.append({"label": s.label, "count": s.count, "url": _url(request, d)})
+        links.append(
+            {"label": s.label, "q": s.q, "count": s.count, "url": _url(request, d, reverse("search:search"))}
+        )
     return links
+
+
+def _reading_links(request, query, data: QueryDict) -> list[dict]:
+    """cháy · chạy · chảy for `chay`: each accented reading as a search of its own."""
+    links = []
+    for r in readings(query):
+        d = data.copy()
+        d.pop("page", None)
+        d.pop("format", None)
+        d["q"] = r.q
+        links.append({"q": r.q, "count": r.count, "url": _url(request, d, reverse("search:search"))})
+    return links
+
+
+CHART_W, CHART_H = 300, 90  # the search page's trend chart, in SVG user units
+
+
+def _trend_chart(request, params) -> dict | None:
+    """Bars per year (per month when the matches span at most three years) for the page's SVG."""
+    series, undated, total = backend().trend(
+        params.query, by="year", filters=params.filters, date_from=params.date_from, date_to=params.date_to
+    )
+    by = "year"
+    if 0 < len(series) <= 3:
+        by = "month"
+        series, undated, total = backend().trend(
+            params.query,
+            by="month",
+            filters=params.filters,
+            date_from=params.date_from,
+            date_to=params.date_to,
+        )
+    if not series:
+        return None
+    top = max(c for _, c in series) or 1
+    width = CHART_W / len(series)
+    bars = [
+        {
+            "period": period,
+            "count": count,
+            "x": round(i * width, 2),
+            "width": round(max(width - 1, 0.5), 2),
+            "height": round(CHART_H * count / top, 2),
+            "y": round(CHART_H - CHART_H * count / top, 2),
+        }
+        for i, (period, count) in enumerate(series)
+    ]
+    data = _only_q(params.q)
+    for name, values in params.filters.items():
+        data.setlist(name, values)
+    data["by"] = by
+    csv_data = data.copy()
+    csv_data["format"] = "csv"
+    return {
+        "by": by,
+        "bars": bars,
+        "first": series[0][0],
+        "last": series[-1][0],
+        "top": top,
+        "undated": undated,
+        "width": CHART_W,
+        "height": CHART_H,
+        "json_url": _url(request, data, reverse("search:trend")),
+        "csv_url": _url(request, csv_data, reverse("search:trend")),
+    }
 
 
 def search_redirect(request: HttpRequest) -> HttpResponse:
@@ -230,13 +303,57 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 "snippet": row.snippet_html,
             }
         )
+    data = request.GET.copy()
     return json_response(
         {
             "count": outcome.total,
             "page": params.page,
             "num_pages": num_pages,
+            "query": outcome.query.display(),
             "results": results,
             "facets": {name: _api_facet(outcome.facets.get(name, []), name) for name in FACETS},
+            # The same offers as the search page: other readings of an unaccented word, and
+            # broader searches when nothing is found.
+            "readings": _reading_links(request, outcome.query, data),
+            "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
+        }
+    )
+
+
+@require_safe
+def api_trend(request: HttpRequest) -> HttpResponse:
+    """`/api/search/trend/?q=…&by=year|month&province=…[&format=csv]`: matching articles per period."""
+    try:
+        params = parse_params(request.GET, strict=True)
+    except SearchParamsError as error:
+        return json_error(400, str(error))
+    by = request.GET.get("by", "").strip() or "year"
+    if by not in ("year", "month"):
+        return json_error(400, f"by: expected year or month, got {by!r}")
+    fmt = request.GET.get("format", "").strip() or "json"
+    if fmt not in ("json", "csv"):
+        return json_error(400, f"format: expected json or csv, got {fmt!r}")
+    series, undated, total = backend().trend(
+        params.query, by=by, filters=params.filters, date_from=params.date_from, date_to=params.date_to
+    )
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="trend-{by}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([by, "count"])
+        writer.writerows(series)
+        if undated:
+            writer.writerow(["undated", undated])
+        return response
+    return json_response(
+        {
+            "q": params.q,
+            "query": params.query.display(),
+            "by": by,
+            "filters": params.filters,
+            "total": total,
+            "undated": undated,
+            "series": [{"period": p, "count": c} for p, c in series],
         }
     )
 
