@@ -14,6 +14,8 @@ What changes from the stock backend, and why:
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -22,10 +24,11 @@ import time
 import traceback
 from array import array
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as dtime
 
+from django.core.cache import caches
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -39,9 +42,10 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.times import long_to_datetime
 from whoosh.writing import SegmentWriter
 
-from archive.extract.normalize import fold, normalize_text
+from archive.extract.normalize import fold
 from search.analysis import (
     ParsedQuery,
     Run,
@@ -69,9 +73,12 @@ READING_BOOST = 2.0  # an unaccented word ranks its most used accented reading f
 PASTE_SYLLABLES = 24  # a query longer than this is read as a pasted passage (see `paste_query`)
 PASTE_TERMS = 12  # ... searched by its rarest word pairs ...
 PASTE_MATCH = 0.6  # ... of which a document must hold this share
-VERIFY_MAX = 5000  # candidates checked against the stored text for words of 3+ syllables
+VERIFY_MAX = 2000  # candidates checked against the stored text for words of 3+ syllables
 READINGS_MAX = 6  # accented readings offered for an unaccented word
 TREND_BY = ("year", "month")
+
+SHARED_CACHE = "search"  # the Django cache alias shared by all workers (settings.CACHES)
+logger = logging.getLogger(__name__)
 
 _write_lock = threading.RLock()  # threads of one process queue here; processes on Whoosh's lock
 
@@ -649,6 +656,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """The query with its words decided from the index (`analysis.segment`)."""
         if parsed.segmented:
             return parsed
+        if self.is_paste(parsed):  # searched by its rarest pairs: its words need not be known
+            return replace(parsed, segmented=True)
         searcher = self.searcher()
         return segment(parsed, lambda a, b: self.pair_count(a, b, searcher=searcher))
 
@@ -741,7 +750,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return q
 
     def is_paste(self, parsed: ParsedQuery) -> bool:
-        return parsed.syllable_count > PASTE_SYLLABLES and not any(r.quoted for r in parsed.runs)
+        return parsed.syllable_count > PASTE_SYLLABLES
 
     def paste_query(self, parsed: ParsedQuery) -> wq.Query | None:
         """A pasted passage: its PASTE_TERMS rarest word pairs that the index holds, a document
@@ -790,7 +799,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 "pk", "title", "text", "authors"
             )
             for pk, title, text, authors in rows:
-                whole = normalize_text("\n\n".join([title, text, *(authors or [])]))
+                # Stored text is normalised at ingest and in the admin form (edges only).
+                whole = "\n\n".join([title, text, *(authors or [])])
                 if all(p.search(whole) for p in patterns):
                     keep.add(by_pk[pk])
         return [d for d in docs if d in keep]
@@ -847,6 +857,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             facet_limit,
         )
         cached = self._cached_result(searcher, key)
+        shared_key = None
+        if cached is None:
+            shared_key = self._shared_key(searcher, key)
+            cached = _shared_get(shared_key)
+            if cached is not None:
+                self._remember_result(searcher, key, cached)
         if cached is not None:
             return SearchOutcome(
                 total=cached.total,
@@ -934,7 +950,19 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             pasted=pasted,
         )
         self._remember_result(searcher, key, outcome)
+        _shared_set(shared_key, outcome)
         return outcome
+
+    def _shared_key(self, searcher, key) -> str:
+        """A key for the cross-worker cache: the index (path, generation, segments) and the search.
+        Any commit makes a new generation, so a changed index is never answered from the cache."""
+        reader = searcher.reader()
+        segments = ",".join(
+            leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment()
+        )
+        where = f"{self.path}:{reader.generation()}:{segments}"  # segment ids are random per build
+        digest = hashlib.sha1(repr((where, key)).encode("utf-8")).hexdigest()
+        return f"search:{digest}"
 
     def _periods(self, searcher, by: str) -> list:
         """Per document number, its publication month ("2024-03") or year ("2024"), or None:
@@ -948,8 +976,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         merged: list = []
         for leaf, _ in searcher.reader().leaf_readers():
             if leaf.has_column("published"):
-                values = leaf.column_reader("published", translate=True)
-                merged.extend(v.isoformat()[:cut] if isinstance(v, datetime) else None for v in values)
+                # Raw column values: an undated document holds a sentinel no datetime can hold.
+                for raw in leaf.column_reader("published", translate=False):
+                    try:
+                        merged.append(long_to_datetime(raw).isoformat()[:cut])
+                    except (OverflowError, ValueError, TypeError):
+                        merged.append(None)
             else:
                 merged.extend([None] * leaf.doc_count_all())
         cache[1][by] = merged
@@ -972,6 +1004,29 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         parsed = self.segment_query(parsed)
         filters = {k: v for k, v in (filters or {}).items() if v}
+        key = (
+            "trend",
+            parsed,
+            tuple(sorted((k, tuple(v)) for k, v in filters.items())),
+            date_from,
+            date_to,
+            by,
+        )
+        found = self._cached_result(searcher, key)
+        shared_key = None
+        if found is None:
+            shared_key = self._shared_key(searcher, key)
+            found = _shared_get(shared_key)
+            if found is not None:
+                self._remember_result(searcher, key, found)
+        if found is None:
+            found = self._trend(searcher, parsed, by, filters, date_from, date_to)
+            self._remember_result(searcher, key, found)
+            _shared_set(shared_key, found)
+        series, undated, total = found
+        return list(series), undated, total
+
+    def _trend(self, searcher, parsed, by, filters, date_from, date_to):
         fq = self.filter_query(filters, date_from, date_to)
         if parsed.empty and not parsed.excluded:
             tq = wq.Every()
@@ -981,7 +1036,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             tq = self.text_query(parsed, widened=False)
         q = tq if fq is None else wq.And([tq, fq])
         docs = list(searcher.docs_for_query(q))
-        if len(docs) < WIDEN_BELOW and parsed.has_diacritics:
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not self.is_paste(parsed):
             tq = self.text_query(parsed, widened=True)
             docs = list(searcher.docs_for_query(tq if fq is None else wq.And([tq, fq])))
         periods = self._periods(searcher, by)
@@ -1015,6 +1070,26 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self.article_search(
             parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
         ).total
+
+
+def _shared_get(key: str | None) -> SearchOutcome | None:
+    """A result another worker found (Django's "search" cache); never fails a search."""
+    if key is None:
+        return None
+    try:
+        return caches[SHARED_CACHE].get(key)
+    except Exception:  # the cache server is down: search without it
+        logger.warning("search cache unavailable", exc_info=True)
+        return None
+
+
+def _shared_set(key: str | None, outcome: SearchOutcome) -> None:
+    if key is None:
+        return
+    try:
+        caches[SHARED_CACHE].set(key, outcome)
+    except Exception:
+        logger.warning("search cache unavailable", exc_info=True)
 
 
 def _fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:

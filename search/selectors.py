@@ -27,7 +27,7 @@ class Reading:
     count: int  # articles using it
 
 
-MAX_SUGGESTION_SEARCHES = 8  # counts run to find suggestions for an empty result, at most
+MAX_SUGGESTION_SEARCHES = 6  # counts run to find suggestions for an empty result, at most
 SUGGEST_MAX_SYLLABLES = 24  # a longer (pasted) query gets no suggestions: each costs a search
 
 

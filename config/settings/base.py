@@ -95,6 +95,25 @@ HAYSTACK_CONNECTIONS = {
         "PROCS": env.int("WHOOSH_PROCS", default=2),
     },
 }
+# Search results shared by every worker (issue #8: a repeat is fast whichever gunicorn worker
+# answers). SEARCH_CACHE_URL=redis://127.0.0.1:6379/0 uses Redis; unset, each process keeps its own.
+SEARCH_CACHE_URL = env("SEARCH_CACHE_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "search": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SEARCH_CACHE_URL,
+            "TIMEOUT": 86400,
+        }
+        if SEARCH_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "search",
+            "TIMEOUT": 86400,
+        }
+    ),
+}
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20

@@ -28,3 +28,27 @@ def test_repeated_search_is_remembered_until_a_write(seeds):
     after = be.article_search(query, per_page=20)
     assert after.total == 4
     assert seeds["003"].pk not in [h.pk for h in after.hits]
+
+
+def test_another_worker_answers_a_repeat_from_the_shared_cache(seeds):
+    """Issue #8: a repeat is fast whichever worker answers. A second backend on the same index
+    (as a second gunicorn worker has) finds the first one's result in the "search" cache."""
+    from django.conf import settings
+    from haystack.utils.loading import load_backend
+
+    first = indexing.backend()
+    query = parse_query("dan van kheo")
+    found = first.article_search(query, per_page=20)
+    engine = load_backend("search.backend.VietnameseWhooshEngine")
+    other = engine.backend("default", **settings.HAYSTACK_CONNECTIONS["default"])
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the second worker searched the index instead of the shared cache")
+
+    other.text_query = no_search
+    again = other.article_search(query, per_page=20)
+    assert [h.pk for h in again.hits] == [h.pk for h in found.hits] and again.total == 5
+    # A write makes a new index generation: the shared result is not used any more.
+    indexing.remove_articles([seeds["003"].pk])
+    del other.text_query
+    assert other.article_search(query, per_page=20).total == 4
