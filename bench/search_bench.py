@@ -321,6 +321,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="repeated runs per query")
     parser.add_argument("--keep", help="keep the database and index in this directory")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep DIR and WHOOSH_TEST_PATH: time the queries on a kept database and index",
+    )
+    parser.add_argument(
         "--http",
         type=int,
         metavar="PORT",
@@ -344,21 +349,15 @@ def main() -> None:
             print(f"removed {workdir} and {index_path}", flush=True)
 
 
-def run(args, workdir: str) -> None:
-    from django.conf import settings
-    from django.test import Client
-
+def build(args, be, index_path: str) -> tuple[list[int], float, float]:
+    """Ingest, index and re-index a day's worth; returns (ids, index seconds, index MiB)."""
     from search import indexing
-    from search.analysis import parse_query
 
-    print(f"corpus {CORPUS} · N={args.n} · procs={args.procs} · work dir {workdir}", flush=True)
     ids, ingest_s, method = ingest(args.n)
     print(
         f"ingest: {len(ids)} articles in {ingest_s:.1f} s ({len(ids) / ingest_s:.0f}/s) via {method}",
         flush=True,
     )
-
-    be = indexing.backend()
     be.clear()
     t0 = time.perf_counter()
     last = [0.0]
@@ -370,19 +369,44 @@ def run(args, workdir: str) -> None:
 
     indexing.index_articles(ids, progress=progress, procs=args.procs)
     index_s = time.perf_counter() - t0
-    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
     size = dir_mib(index_path)
     segments = len(be.index.refresh().reader().leaf_readers())
     print(
         f"index: {len(ids)} docs in {index_s:.1f} s = {len(ids) / index_s:.0f} docs/s · {size:.0f} MiB · {segments} segments",
         flush=True,
     )
-
     # A day's ingest: 300 articles re-indexed into the existing index, one process.
     t0 = time.perf_counter()
     indexing.index_articles(ids[-300:], procs=1)
     day_s = time.perf_counter() - t0
     print(f"incremental (a day's ingest): 300 articles re-indexed in {day_s:.1f} s", flush=True)
+    return ids, index_s, size
+
+
+def run(args, workdir: str) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    from search import indexing
+    from search.analysis import parse_query
+
+    print(f"corpus {CORPUS} · N={args.n} · procs={args.procs} · work dir {workdir}", flush=True)
+    be = indexing.backend()
+    index_path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    if args.reuse:
+        # Queries only, on the database and index a --keep run left (WHOOSH_TEST_PATH names it).
+        from archive.models import Article
+
+        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        be.setup()
+        size = dir_mib(index_path)
+        segments = len(be.index.refresh().reader().leaf_readers())
+        print(
+            f"reusing {len(ids)} articles and the index at {index_path}: {size:.0f} MiB · {segments} segments"
+        )
+        index_s = float("nan")
+    else:
+        ids, index_s, size = build(args, be, index_path)
     print("queries…", flush=True)
 
     # Queries through the engine (what the page and the API call).

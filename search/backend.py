@@ -623,6 +623,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     # --- reading a query line (issue #8) ------------------------------------------------------
 
+    def _current_searcher(self):
+        """The searcher this search already opened (`searcher()` checks the index directory for a
+        new generation each time: once per search is enough for term statistics)."""
+        return self._searcher if self._searcher is not None else self.searcher()
+
     def _count_cache(self, searcher) -> dict:
         if getattr(self, "_counts_for", None) is not searcher:
             self._counts_for = searcher
@@ -631,7 +636,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def doc_count(self, term: str, *, folded: bool, searcher=None) -> int:
         """Documents holding this term (syllable or bigram) in the full text, from the term index."""
-        searcher = searcher or self.searcher()
+        searcher = searcher or self._current_searcher()
         cache = self._count_cache(searcher)
         key = (term, folded)
         n = cache.get(key)
@@ -658,7 +663,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return parsed
         if self.is_paste(parsed):  # searched by its rarest pairs: its words need not be known
             return replace(parsed, segmented=True)
-        searcher = self.searcher()
+        searcher = self._current_searcher()
         return segment(parsed, lambda a, b: self.pair_count(a, b, searcher=searcher))
 
     def readings(self, word: tuple[str, ...], *, limit: int = READINGS_MAX) -> list[tuple[str, int]]:
@@ -666,7 +671,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         holds, most documents first: `chay` → [("cháy", 812), ("chạy", 640), ("chảy", 95)]."""
         if not word or len(word) > 2 or any(fold(s) != s for s in word):
             return []
-        searcher = self.searcher()
+        searcher = self._current_searcher()
         per_syllable = []
         for syl in word:
             found = [(f, self.doc_count(f, folded=False, searcher=searcher)) for f in accented_forms(syl)]
@@ -756,7 +761,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """A pasted passage: its PASTE_TERMS rarest word pairs that the index holds, a document
         needing PASTE_MATCH of them; the passage's own article holds them all and ranks first.
         A few short posting lists instead of an AND of a hundred common syllables."""
-        searcher = self.searcher()
+        searcher = self._current_searcher()
         folded = not parsed.has_diacritics
         seen: dict[str, int] = {}
         for run in parsed.runs:
@@ -1042,7 +1047,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         periods = self._periods(searcher, by)
         counts = Counter(periods[d] for d in docs)
         undated = counts.pop(None, 0)
-        return _fill_periods(counts, by), undated, len(docs)
+        return fill_periods(counts, by), undated, len(docs)
 
     def _cached_result(self, searcher, key) -> SearchOutcome | None:
         """A repeated search on an unchanged index is answered from memory (cleared when the
@@ -1092,7 +1097,7 @@ def _shared_set(key: str | None, outcome: SearchOutcome) -> None:
         logger.warning("search cache unavailable", exc_info=True)
 
 
-def _fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:
+def fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:
     """Counts in time order, the periods between the first and the last with none at 0."""
     if not counts:
         return []

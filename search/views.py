@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections import Counter
 from datetime import datetime, time
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -14,6 +15,7 @@ from django.utils.timezone import make_aware
 from django.views.decorators.http import require_safe
 
 from archive.http import json_error, json_response
+from search.backend import fill_periods
 from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
 from search.indexing import backend
 from search.selectors import readings, search_articles, suggestions
@@ -168,7 +170,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "first_number": (params.page - 1) * PER_PAGE + 1,
             "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
             "readings": _reading_links(request, outcome.query, data),
-            "trend": _trend_chart(request, params),
+            "trend": _trend_chart(request, params, outcome),
             "article_query": _only_q(params.q).urlencode(),
             "feed_url": _url(request, feed_data, reverse("search:feed")),
             "truncated": params.query.truncated,
@@ -213,15 +215,15 @@ def _reading_links(request, query, data: QueryDict) -> list[dict]:
 CHART_W, CHART_H = 300, 90  # the search page's trend chart, in SVG user units
 
 
-def _trend_chart(request, params) -> dict | None:
-    """Bars per year (per month when the matches span at most three years) for the page's SVG."""
-    series, undated, total = backend().trend(
-        params.query, by="year", filters=params.filters, date_from=params.date_from, date_to=params.date_to
-    )
+def _trend_chart(request, params, outcome) -> dict | None:
+    """Bars per year (per month when the matches span at most three years) for the page's SVG.
+    Years come from the year facet the search already counted; months from `backend().trend`."""
+    counts = Counter({year: n for year, n in outcome.facets.get("year", []) if year.isdigit()})
+    series, undated = fill_periods(counts, "year"), max(0, outcome.total - sum(counts.values()))
     by = "year"
     if 0 < len(series) <= 3:
         by = "month"
-        series, undated, total = backend().trend(
+        series, undated, _ = backend().trend(
             params.query,
             by="month",
             filters=params.filters,
