@@ -478,9 +478,32 @@ _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _VOWELS = set("aăâeêioôơuưy")
 
 
+_MODIFIED = set("ăâêôơư")
+
+
+def _tone_slots(letters: tuple[str, ...]) -> list[int]:
+    """Where a tone mark may sit in this spelling: the vowel the rules put it on (one tone placement
+    is what `normalize_text` keeps), both vowels of an open two-vowel nucleus (oa/òa styles)."""
+    start = 0
+    if len(letters) > 2 and letters[:2] in (("g", "i"), ("q", "u")) and letters[2] in _VOWELS:
+        start = 2  # "gi", "qu": the i / u belongs to the consonant
+    nucleus = [i for i in range(start, len(letters)) if letters[i] in _VOWELS]
+    if not nucleus:
+        return []
+    modified = [i for i in nucleus if letters[i] in _MODIFIED]
+    if modified:
+        return [modified[-1]]  # ươ → ơ, ê, ô, â …
+    if nucleus[-1] != len(letters) - 1 or len(nucleus) == 1:
+        return [nucleus[-1]]  # closed syllable, or one vowel
+    if len(nucleus) == 3:
+        return [nucleus[1]]
+    return nucleus[:2]
+
+
 @lru_cache(maxsize=4096)
 def accented_forms(syllable: str) -> tuple[str, ...]:
-    """Every spelling with diacritics that folds to this unaccented syllable (most are not words)."""
+    """Spellings with diacritics that fold to this unaccented syllable (most are not words), the
+    tone on the vowel the spelling rules allow."""
     import itertools
     import unicodedata
 
@@ -489,10 +512,9 @@ def accented_forms(syllable: str) -> tuple[str, ...]:
     choices = [_BASES.get(c, c) for c in syllable]
     out: set[str] = set()
     for letters in itertools.product(*choices):
-        vowel_at = [i for i, c in enumerate(letters) if c in _VOWELS]
         out.add("".join(letters))
-        for tone in _TONES[1:]:
-            for i in vowel_at:
+        for i in _tone_slots(letters):
+            for tone in _TONES[1:]:
                 marked = list(letters)
                 marked[i] = unicodedata.normalize("NFC", marked[i] + tone)
                 out.add(normalize_text("".join(marked)))

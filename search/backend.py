@@ -408,7 +408,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         schema_fields = {
             ID: WHOOSH_ID(stored=True, unique=True),
             DJANGO_CT: WHOOSH_ID(stored=True),
-            DJANGO_ID: WHOOSH_ID(stored=True),
+            DJANGO_ID: WHOOSH_ID(stored=True, sortable=True),  # a column: ids without stored reads
         }
         content_field_name = ""
         self.text_fields, self.facet_fields = {}, {}
@@ -704,9 +704,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         name = self.content_field_name + (FOLDED_SUFFIX if folded else "")
         return wq.Or([wq.Term(name, t) for t in terms], boost=boost)
 
-    def word_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
+    def word_query(self, word: tuple[str, ...], *, widened: bool, alone: bool = True) -> wq.Query:
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
-        typed without, the folded form with its most used accented reading ranked first."""
+        typed without, the folded form, and when it is the whole line (`alone`), its most used
+        accented reading ranked first (beside other words, they decide the reading)."""
         has_diacritics = any(fold(s) != s for s in word)
 
         def terms_for(folded: bool) -> list[str]:
@@ -714,7 +715,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         if not has_diacritics:
             q = self._fields_query(terms_for, folded=True)
-            readings = self.readings(word, limit=2)
+            readings = self.readings(word, limit=2) if alone else []
             if len(readings) > 1:
                 best = readings[0][0].split(" ")
                 boost = wq.Or(
@@ -730,7 +731,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def run_query(self, run: Run, *, widened: bool) -> wq.Query:
         """A run: all its words (AND); where the words also stand together, a higher rank."""
         words = run.words
-        parts = [self.word_query(w, widened=widened) for w in words]
+        parts = [self.word_query(w, widened=widened, alone=len(words) == 1) for w in words]
         q = parts[0] if len(parts) == 1 else wq.And(parts)
         if run.cuts:
             folded = not run.has_diacritics or widened
@@ -778,6 +779,27 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         need = max(1, round(PASTE_MATCH * len(terms)))
         return wq.Or([wq.Term(name, t) for t in terms], minmatch=need)
 
+    def _pks(self, searcher):
+        """docnum → article id: from the django_id column when the index has one (read once per
+        segment), else from the stored fields."""
+        reader = searcher.reader()
+        cached = getattr(self, "_pk_cache", None)
+        if cached is not None and cached[0] is reader:
+            return cached[1]
+        leaves = reader.leaf_readers()
+        if leaves and all(leaf.has_column(DJANGO_ID) for leaf, _ in leaves):
+            ids: list = []
+            for leaf, _ in leaves:
+                ids.extend(leaf.column_reader(DJANGO_ID, translate=True))
+            lookup = ids.__getitem__
+        else:
+
+            def lookup(docnum):
+                return searcher.stored_fields(docnum)[DJANGO_ID]
+
+        self._pk_cache = (reader, lookup)
+        return lookup
+
     def _verify_long_words(self, searcher, parsed: ParsedQuery, docs: list[int], widened: bool) -> list[int]:
         """Words of three or more syllables match as a whole: a document holding their bigrams
         apart ("cán bộ công chức … công an" for `Bộ Công an`) is dropped after a check of its
@@ -796,7 +818,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         from archive.models import Article
 
         patterns = [word_pattern(w, exact) for w, exact in long_words]
-        by_pk = {int(searcher.stored_fields(d)[DJANGO_ID]): d for d in docs}
+        pk_of = self._pks(searcher)
+        by_pk = {int(pk_of(d)): d for d in docs}
         keep = set()
         pks = list(by_pk)
         for i in range(0, len(pks), 500):
