@@ -202,3 +202,23 @@ class ReviewQueueArticle(Article):
         proxy = True
         verbose_name = "bài chờ xem lại"
         verbose_name_plural = "hàng chờ xem lại"
+
+
+class IndexPending(models.Model):
+    """An article whose search document may be out of step with its row (docs/index-integrity.md).
+
+    Written in the same transaction as the change (archive.signals, services.articles_ingest_batch);
+    removed only by the process that re-indexed the article, after its index commit. A row that
+    survives a killed run is what the next drain (`ingest`, `ensure_index`, any save) picks up.
+    """
+
+    article_id = models.BigIntegerField("bài viết")  # not a foreign key: a deleted article's id stays
+    queued_at = models.DateTimeField("xếp hàng lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bài chờ cập nhật chỉ mục"
+        verbose_name_plural = "bài chờ cập nhật chỉ mục"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id}"

@@ -13,7 +13,8 @@ from simple_history.utils import bulk_create_with_history
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
 from archive.extract.places import LEGACY_RENAMED
 from archive.extract.types import ExtractedArticle
-from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province
+from archive.models import Article, ArticleOfficial, Event, IndexPending, Official, Outlet, Province
+from archive.signals import articles_queued
 
 # Article fields that come from extraction; a person's edit in the admin wins over re-ingest.
 EXTRACTED_FIELDS = (
@@ -38,6 +39,30 @@ NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
 def content_hash(*, title: str, text: str) -> str:
     """Hash of the normalised title and body: the same text twice is one article."""
     return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
+
+
+# --- the search index's queue (docs/index-integrity.md) -------------------------------------------
+
+
+def articles_queue_for_index(ids: Iterable[int]) -> int:
+    """Record that these articles' search documents must be rewritten; returns how many rows.
+
+    Call it inside the transaction that changes the articles: the row commits with the change or
+    not at all, so no committed change can be missing from the queue.
+    """
+    ids = sorted({int(pk) for pk in ids if pk is not None})
+    if not ids:
+        return 0
+    IndexPending.objects.bulk_create([IndexPending(article_id=pk) for pk in ids], batch_size=500)
+    articles_queued.send(sender=IndexPending, article_ids=ids)
+    return len(ids)
+
+
+def articles_queue_all_for_index() -> int:
+    """Queue every article (after a restore or a schema change of the index)."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        return articles_queue_for_index(ids)
 
 
 # --- provinces ---------------------------------------------------------------------------------
@@ -269,6 +294,9 @@ def articles_ingest_batch(
             outcomes.append(IngestOutcome(NEW, article, item.source_name))
         ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
         Event.objects.bulk_create(events, batch_size=500)
+    # Same transaction as the rows: a run killed after this batch committed leaves its articles
+    # queued, and the next drain indexes them even though a rerun finds them unchanged.
+    articles_queue_for_index(o.article.pk for o in outcomes if o.status in (NEW, UPDATED))
     return outcomes
 
 

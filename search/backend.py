@@ -34,7 +34,7 @@ from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
-from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
 from whoosh.reading import SegmentReader
@@ -389,7 +389,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self.text_fields, self.facet_fields = {}, {}
         for _, f in fields.items():
             name = f.index_fieldname
-            if isinstance(f, FacetField) or f.faceted:
+            if not f.indexed:
+                schema_fields[name] = STORED()  # kept, never searched (the document digest)
+            elif isinstance(f, FacetField) or f.faceted:
                 # One term per value, and a column to count from.
                 if f.is_multivalued:
                     schema_fields[name] = KEYWORD(
@@ -462,9 +464,19 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         With `procs` > 1 and at least PARALLEL_MIN documents, `procs` forked workers each write a
         share of the documents as a segment of their own, and this writer commits them together.
         """
+        self.write_under_lock(lambda: (docs, delete_ids), procs=procs)
+
+    def write_under_lock(self, produce, *, procs: int = 1) -> int:
+        """Take the index's write lock, then call `produce()` for (documents, ids to delete) and
+        write them in one commit; returns how many documents were written.
+
+        `produce` reads the database while this process holds the lock, so no other writer can
+        commit an older snapshot of a row after this one (docs/index-integrity.md).
+        """
         with _write_lock:
             writer = self.writer()
             try:
+                docs, delete_ids = produce()
                 for whoosh_id in delete_ids:
                     writer.delete_by_term(ID, whoosh_id)
                 if procs > 1 and len(docs) >= PARALLEL_MIN:
@@ -476,6 +488,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 writer.cancel()
                 raise
             writer.commit()
+            return len(docs)
 
     def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:
         if any(seg.doc_count() for seg in writer.segments):

@@ -22,10 +22,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "search",  # before haystack: its rebuild_index/update_index replace Haystack's (bulk path)
     "haystack",
     "simple_history",
     "archive",
-    "search",
 ]
 
 MIDDLEWARE = [

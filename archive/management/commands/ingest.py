@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from contextlib import nullcontext
 from itertools import islice
 from pathlib import Path
 
@@ -50,13 +49,12 @@ class Command(BaseCommand):
         services.provinces_load_if_empty()
 
         counts: Counter[str] = Counter()
-        touched: list[int] = []
         started = time.monotonic()
         show_progress = not no_progress and verbosity > 0
         progress = tqdm(desc="ingest", unit=" bài", disable=not show_progress, file=sys.stderr, mininterval=1)
         lookups = services.IngestLookups()
-        indexing = self._suspend_indexing() if not no_index else nullcontext()
-        with indexing, progress:
+        # Stored batches queue their articles (same transaction); the index is written once, below.
+        with self._suspend_indexing(), progress:
             for path in paths:
                 for batch in _batched(iter_path(path), batch_size):
                     items = [item for item in batch if isinstance(item, ExtractedArticle)]
@@ -71,13 +69,12 @@ class Command(BaseCommand):
                             services.UPDATED,
                         ):
                             counts["flagged"] += 1
-                        if outcome.status in (services.NEW, services.UPDATED) and not dry_run:
-                            touched.append(outcome.article.pk)
                         self._report(outcome, dry_run=dry_run, verbosity=verbosity)
                     progress.update(len(batch))
                     reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
-        if touched and not dry_run and not no_index:
-            self._index(touched, show_progress=show_progress)
+        if not dry_run and not no_index:
+            # Everything queued: this run's articles and any a killed earlier run left behind.
+            self._index(show_progress=show_progress)
 
         elapsed = time.monotonic() - started
         processed = sum(counts[k] for k in ("new", "updated", "unchanged", "duplicate", "failed"))
@@ -119,10 +116,10 @@ class Command(BaseCommand):
 
         return suspended()
 
-    def _index(self, ids, *, show_progress):
-        from search.indexing import index_articles
+    def _index(self, *, show_progress):
+        from search.indexing import drain, pending_count
 
         with tqdm(
-            total=len(ids), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
+            total=pending_count(), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
         ) as bar:
-            index_articles(ids, progress=bar.update)
+            drain(progress=bar.update)
