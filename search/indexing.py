@@ -185,13 +185,18 @@ def drain(
 
         be.write_under_lock(produce, procs=procs if limit > 1000 else 1)
         rows = taken.get("rows", [])
-        for chunk in _chunks(rows, BATCH):  # only the rows read: later ones stay queued
-            IndexPending.objects.filter(pk__in=chunk).delete()
+        forget_queued(rows)  # only the rows read: later ones stay queued
         handled += len(taken.get("ids", []))
         if progress and rows:
             progress(len(taken["ids"]))
         if wanted is None and len(rows) < limit:
             return handled
+
+
+def forget_queued(rows: Iterable[int]) -> None:
+    """Delete these queue rows (by row id): their articles were read after they were queued."""
+    for chunk in _chunks(rows, BATCH):
+        IndexPending.objects.filter(pk__in=chunk).delete()
 
 
 def remove_articles(ids: Iterable[int], *, using: str = "default") -> None:

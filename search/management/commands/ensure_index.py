@@ -10,22 +10,23 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from archive.models import Article
+from archive.models import Article, IndexPending
 from search import indexing
 
 
 def rebuild(*, stdout, verbosity: int) -> int:
     """Clear the index and write every article through the bulk path; then drain the queue."""
     backend = indexing.backend()
+    # Queue rows committed before the rebuild reads anything are covered by it: forget them after.
+    covered = list(IndexPending.objects.values_list("pk", flat=True))
     backend.clear()
     backend.setup()
     stored = Article.objects.count()
     ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator()
     with tqdm(total=stored, desc="index", unit=" bài", file=sys.stderr, disable=verbosity < 1) as bar:
         indexing.index_articles(ids, progress=bar.update)
-    # Rows queued before or during the rebuild are in the index now (read under the lock after
-    # they were queued, or re-read by this drain).
-    indexing.drain()
+    indexing.forget_queued(covered)
+    indexing.drain()  # what was queued while the rebuild ran
     return stored
 
 
