@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "archive.middleware.DatabaseBusyMiddleware",  # "database is locked" → 503 with a clear message
 ]
 
 ROOT_URLCONF = "config.urls"
