@@ -40,7 +40,7 @@ from whoosh.formats import Frequency
 from whoosh.matching import AndNotMatcher, ReadTooFar
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
-from whoosh.writing import SegmentWriter
+from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
 
@@ -333,7 +333,9 @@ class FastSegmentWriter(SegmentWriter):
         self.extra_segments: list = []
 
     def commit(self, mergetype=None, optimize=False, merge=True):
-        super().commit(mergetype=mergetype or merge_bounded, optimize=optimize, merge=merge)
+        if mergetype is None:  # optimize=True still merges everything (Whoosh ignores it given a mergetype)
+            mergetype = OPTIMIZE if optimize else merge_bounded
+        super().commit(mergetype=mergetype, optimize=optimize, merge=merge)
 
     def _flush_segment(self):
         self.perdocwriter.close()

@@ -149,9 +149,9 @@ def layouts(corpus_rows, tmp_path_factory):
     def fresh(name):
         return whoosh_index.create_in(str(tmp_path_factory.mktemp(f"wt6-layout-{name}")), schema)
 
-    ix = fresh("stock")
-    _write(ix, lambda ix: ix.writer(), docs, segments=SEGMENTS)
-    built["stock blocks, 3 segments"] = (ix, every)
+    ix = fresh("stock")  # stock Whoosh is slow to write: the first STOCK_ARTICLES are enough
+    _write(ix, lambda ix: ix.writer(), docs[:STOCK_ARTICLES], segments=SEGMENTS)
+    built["stock blocks, 3 segments"] = (ix, {int(d["django_id"]) for d in docs[:STOCK_ARTICLES]})
 
     ix = fresh("inline")
     _write(ix, FastSegmentWriter, docs, segments=SEGMENTS)
