@@ -103,6 +103,7 @@ def test_exclusion_on_an_index_written_by_stock_whoosh(tmp_path):
 
 ARTICLES = 2000
 TEXT_CHARS = 1000  # the first part of each article: real text, a build cheap enough for CI
+STOCK_ARTICLES = 800
 SEGMENTS = 3
 _WORD = re.compile(r"^[^\W\d_]+$")
 
