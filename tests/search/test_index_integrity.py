@@ -78,7 +78,7 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path, django_db_blocker):
+def site(tmp_path, db, django_db_blocker):
     if connection.vendor == "sqlite":
         path = tmp_path / "db.sqlite3"
         s = Site(tmp_path, f"sqlite:///{path}", lambda: sqlite3.connect(path, timeout=30))
@@ -90,7 +90,7 @@ def site(tmp_path, django_db_blocker):
     settings = connection.settings_dict
     name = f"wt6_integrity_{uuid.uuid4().hex[:8]}"
     base = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-    admin = f"{base}/{settings['NAME']}"
+    admin = f"{base}/{settings['NAME']}"  # the test database (the db fixture created it)
     with django_db_blocker.unblock(), psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     s = Site(tmp_path, f"{base}/{name}", lambda: psycopg.connect(f"{base}/{name}"))
