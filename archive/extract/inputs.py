@@ -143,7 +143,7 @@ def _foreign_letters(text: str) -> tuple[int, int]:
             continue
         if ch in VIETNAMESE_LETTERS:
             viet += 1
-        elif ch.isalpha() or "\x80" <= ch <= "\xbf":
+        elif ch.isalpha() or ("\xa1" <= ch <= "\xbf" and ch not in "«»°·±²³¹º"):
             foreign += 1
     return viet, foreign
 
@@ -151,7 +151,7 @@ def _foreign_letters(text: str) -> tuple[int, int]:
 def looks_vietnamese(text: str) -> bool:
     """Decoded text whose non-ASCII letters are (almost) all Vietnamese ones: the right codec."""
     viet, foreign = _foreign_letters(text)
-    return viet >= 5 and foreign <= max(2, viet // 200)
+    return viet >= 5 and foreign <= max(2, viet // 50)
 
 
 # VNI (Windows): a base letter followed by a byte for its marks, read here through cp1252.
@@ -216,9 +216,9 @@ def _wide_unicode(data: bytes) -> str | None:
     if len(sample) < 8:
         return None
     zeros = [sample[i::4].count(0) / len(sample[i::4]) for i in range(4)]
-    if zeros[1] > 0.9 and zeros[2] > 0.9 and zeros[3] > 0.9 and len(data) % 4 == 0:
+    if zeros[2] > 0.9 and zeros[3] > 0.9 and len(data) % 4 == 0:
         return "utf-32-le"
-    if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[2] > 0.9 and len(data) % 4 == 0:
+    if zeros[0] > 0.9 and zeros[1] > 0.9 and len(data) % 4 == 0:
         return "utf-32-be"
     odd = sample[1::2].count(0) / len(sample[1::2])
     even = sample[0::2].count(0) / len(sample[0::2])

@@ -107,3 +107,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# --- Ingest limits (issue 11): each is named in the error that enforces it -----------------------
+INGEST_LIMITS = {
+    "MAX_FILE_BYTES": env.int("INGEST_MAX_FILE_BYTES", default=20_000_000),  # one .txt/.html file
+    "MAX_LINE_BYTES": env.int("INGEST_MAX_LINE_BYTES", default=5_000_000),  # one line of a .jsonl(.gz)
+    "MAX_DECOMPRESSED_BYTES": env.int("INGEST_MAX_DECOMPRESSED_BYTES", default=8_000_000_000),
+    "MAX_GZIP_RATIO": env.int("INGEST_MAX_GZIP_RATIO", default=100),  # real exports compress 3–8×
+    "MAX_HTML_DEPTH": env.int("INGEST_MAX_HTML_DEPTH", default=256),  # nested elements
+}
