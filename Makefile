@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-dev browser migrate seed serve lint bench clean
+.PHONY: run test install install-dev browser migrate seed serve serve-prod lint bench load clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,15 @@ seed: migrate
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Dân vận Archive: http://$(HOST):$(PORT)/  ·  tìm kiếm: http://$(HOST):$(PORT)/tim-kiem/  ·  quản trị: http://$(HOST):$(PORT)/admin/  ·  API: http://$(HOST):$(PORT)/api/articles/"
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
+
+# Production settings (HTTPS, HSTS, secure cookies): needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# and, behind a TLS proxy, DJANGO_BEHIND_TLS_PROXY=1 (see README, "Production").
+serve-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
+serve-prod: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 run: seed serve
 

@@ -19,6 +19,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", {"message": str(exception) if exception else ""}, status=404)
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """JSON under /api/, the site's plain error page elsewhere (no template context: it may be broken)."""
+    if request.path.startswith("/api/"):
+        return json_error(500, "internal error; it has been logged")
+    from django.views.defaults import server_error as default
+
+    return default(request)
+
+
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
@@ -35,7 +44,8 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
     page_text = params.get("page", "1").strip()
-    if not (page_text.isascii() and page_text.isdigit() and int(page_text) >= 1):
+    # len() first: int() of more than 4,300 digits raises
+    if not (page_text.isascii() and page_text.isdigit() and len(page_text) <= 9 and int(page_text) >= 1):
         return json_error(400, f"page: expected a positive whole number, got {page_text!r}")
 
     paginator = Paginator(selectors.article_list(province_slug=province or None, year=year), API_PAGE_SIZE)

@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
+
 admin.site.site_header = "Dân vận Archive — quản trị"
 admin.site.site_title = "Dân vận Archive"
 admin.site.index_title = "Quản trị lưu trữ"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
 
 handler404 = "archive.views.page_not_found"
+handler500 = "archive.views.server_error"

@@ -110,7 +110,8 @@ def parse_params(data: QueryDict, *, strict: bool = False) -> SearchParams:
         raise SearchParamsError(f"sort: expected one of {', '.join(SORTS)}, got {sort!r}")
     params.sort = sort
     page = data.get("page", "").strip() or "1"
-    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= 100_000):
+    # len() first: int() of more than 4,300 digits raises (issue 11)
+    if not (page.isascii() and page.isdigit() and len(page) <= 6 and 1 <= int(page) <= 100_000):
         raise SearchParamsError(f"page: expected a positive whole number, got {page!r}")
     params.page = int(page)
     return params

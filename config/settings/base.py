@@ -116,3 +116,57 @@ INGEST_LIMITS = {
     "MAX_GZIP_RATIO": env.int("INGEST_MAX_GZIP_RATIO", default=100),  # real exports compress 3–8×
     "MAX_HTML_DEPTH": env.int("INGEST_MAX_HTML_DEPTH", default=256),  # nested elements
 }
+
+# --- Hardening (issue 11): read-only API methods, CSP, Permissions-Policy, login throttling -------
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "archive.http.ApiMethodMiddleware"
+)
+MIDDLEWARE.insert(  # after WhiteNoise: static files are never shed
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "config.health.LoadShedMiddleware"
+)
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "config.health.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# The site's own pages use no inline script or <style>; the bar charts set a width in a style
+# attribute, which style-src-attr allows (nothing else inline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address,
+# that name or address is refused (HTTP 429) for AXES_COOLOFF_TIME, even with the right password.
+# Behind a TLS proxy, DJANGO_TRUST_X_FORWARDED_FOR=1 takes the client's address from the proxy's
+# X-Forwarded-For (otherwise every client would share the proxy's address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "config.health.client_ip"
+TRUST_X_FORWARDED_FOR = env.bool("DJANGO_TRUST_X_FORWARDED_FOR", default=False)
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Load shedding: one worker process runs at most MAX_ACTIVE_REQUESTS requests at once; a request
+# that waits QUEUE_TIMEOUT seconds for a slot is answered 503 with Retry-After instead of queueing.
+MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=4)
+QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=1.0)
