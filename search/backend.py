@@ -41,6 +41,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
+from search import shared_cache
 from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
 
 FOLDED_SUFFIX = "_f"
@@ -684,6 +685,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             facet_limit,
         )
         cached = self._cached_result(searcher, key)
+        if cached is None and per_page > 1:  # not did-you-mean counts: too many, too cheap
+            cached = shared_cache.get(searcher, key)  # another worker's result (issue 11)
+            if cached is not None:
+                self._remember_result(searcher, key, cached)
         if cached is not None:
             return SearchOutcome(
                 total=cached.total,
@@ -764,6 +769,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
         self._remember_result(searcher, key, outcome)
+        if per_page > 1:
+            shared_cache.put(searcher, key, outcome)
         return outcome
 
     def _cached_result(self, searcher, key) -> SearchOutcome | None:

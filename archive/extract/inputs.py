@@ -285,11 +285,13 @@ def _legacy(data: bytes, not_utf8: str) -> str:
     raise ExtractError(f"{not_utf8}, nor Vietnamese in Windows-1258 or VNI")
 
 
-_STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def drop_controls(text: str) -> str:
-    """Stray C0/C1 control characters out (real exports carry a few backspaces and DELs)."""
+    """Stray C0/C1 control characters and bidi embeddings/overrides out: invisible, never typed on
+    purpose in Vietnamese text (2 of the corpus's 100,000 articles carry a stray U+202C/U+202D, a
+    few carry backspaces and DELs), and a bidi override can make a title display as something else."""
     return _STRAY_CONTROLS.sub("", text) if _STRAY_CONTROLS.search(text) else text
 
 
@@ -324,14 +326,15 @@ def text_problem(text: str) -> str | None:
 
 
 # Mojibake: VNI or TCVN3 bytes read as Windows-1252/Latin-1, then stored as Unicode ("Quaûng Ninh").
-_MOJI = "¡-¯´-¸»-¿Ä-ÆËÎÏÑÖØÛÜßäåæëîïñöøûüþÿ"  # not ° ± ² ³ ¹ º (10°C, m²)
+# Not ° ± ² ³ ¹ º (10°C, m²), « » (quotation marks) or · (a separator).
+_MOJI = "¡¦¨©ª¬®¯´µ¶¸¼½¾¿ÄÅÆËÎÏÑÖØÛÜßäåæëîïñöøûüþÿ"  # nor currency signs (£137m)
 _MOJIBAKE_WORD = re.compile(rf"\w+[{_MOJI}][\w{_MOJI}]*|[{_MOJI}]\w+")
 
 
 def mojibake_reason(text: str) -> str | None:
     """'looks like VNI/TCVN3 mojibake (…)' when several words carry letters that Vietnamese has not."""
     words = _MOJIBAKE_WORD.findall(text)
-    if len(words) < 3:
+    if len(set(words)) < 4:  # one foreign name, however often repeated, is not mojibake
         return None
     total = max(1, len(text.split()))
     if len(words) * 50 < total:  # a few foreign names in a long article are not mojibake

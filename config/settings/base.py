@@ -170,3 +170,27 @@ AXES_VERBOSE = False
 # that waits QUEUE_TIMEOUT seconds for a slot is answered 503 with Retry-After instead of queueing.
 MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=4)
 QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=1.0)
+
+# --- Caches (issue 11) ------------------------------------------------------------------------------
+# "results": search results shared by every worker (search/shared_cache.py). Redis when REDIS_URL is
+# set (e.g. redis://127.0.0.1:6379/0), else memory local to each process.
+REDIS_URL = env("REDIS_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "results": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("RESULTS_CACHE_PREFIX", default="danvan"),
+            "TIMEOUT": env.int("RESULTS_CACHE_SECONDS", default=3600),
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "results",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
