@@ -156,6 +156,7 @@ def run(args) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(db / "gunicorn.err", "w"),
         start_new_session=True,
     )  # fmt: skip
+    lock = threading.Lock()
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -170,9 +171,19 @@ def run(args) -> None:
                 sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
             time.sleep(0.5)
         t = targets(db)
+        if args.warmup:  # a server that has run a while: caches filled, facet columns loaded
+            warm: list = []
+            stop = time.monotonic() + args.warmup
+            threads = [
+                threading.Thread(target=client, args=(args.port, stop, 1000 + n, t, warm, lock))
+                for n in range(args.clients)
+            ]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
         load_before = os.getloadavg()
         results: list = []
-        lock = threading.Lock()
         stop = time.monotonic() + args.seconds
         threads = [
             threading.Thread(target=client, args=(args.port, stop, n, t, results, lock))
@@ -193,7 +204,11 @@ def run(args) -> None:
     shed = [r for r in results if r[1] == 503]
     errors = [r for r in results if r not in ok and r[1] != 503]
     times = [r[2] for r in ok]
-    print(f"load: {args.clients} clients, {args.seconds} s, 127.0.0.1:{args.port}, result cache: {cache}")
+    print(
+        f"load: {args.clients} clients, {args.seconds} s after {args.warmup} s warm-up, 127.0.0.1:{args.port}, "
+        f"workers {env.get('GUNICORN_WORKERS', 'default')}, threads {env.get('GUNICORN_THREADS', 'default')}, "
+        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, result cache: {cache}"
+    )
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
           f"({os.cpu_count()} cores)")  # fmt: skip
     print(f"requests: {len(results)}  answered: {len(ok)}  shed (503): {len(shed)}  errors: {len(errors)}")
@@ -229,6 +244,7 @@ def main() -> None:
     r.add_argument("--port", type=int, default=8110)
     r.add_argument("--workers", type=int, default=0)
     r.add_argument("--no-redis", action="store_true")
+    r.add_argument("--warmup", type=int, default=15, help="seconds of the same load before measuring")
     args = parser.parse_args()
     if args.command == "run" and not 1 <= args.seconds <= 600:
         parser.error("--seconds: 1 to 600")

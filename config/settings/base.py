@@ -168,7 +168,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Load shedding: one worker process runs at most MAX_ACTIVE_REQUESTS requests at once; a request
 # that waits QUEUE_TIMEOUT seconds for a slot is answered 503 with Retry-After instead of queueing.
-MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=4)
+MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=2)
 QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=1.0)
 
 # --- Caches (issue 11) ------------------------------------------------------------------------------

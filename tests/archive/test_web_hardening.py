@@ -142,3 +142,45 @@ def test_check_deploy_is_clean_with_the_documented_environment():
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
     assert "WARNING" not in result.stderr
+
+
+def test_overload_is_a_clear_503_not_a_queue(settings):
+    """Issue 11, "Load": a request that cannot start within QUEUE_TIMEOUT gets 503 with Retry-After."""
+    import json
+    import threading
+    import time
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.health import LoadShedMiddleware
+
+    settings.MAX_ACTIVE_REQUESTS, settings.QUEUE_TIMEOUT = 1, 0.2
+    release, started = threading.Event(), threading.Event()
+
+    def slow_view(request):
+        started.set()
+        release.wait(10)
+        return HttpResponse("ok")
+
+    middleware = LoadShedMiddleware(slow_view)
+    factory = RequestFactory()
+    first = threading.Thread(target=middleware, args=(factory.get("/tim-kiem/?q=a"),))
+    first.start()
+    assert started.wait(5)
+    began = time.monotonic()
+    shed = middleware(factory.get("/api/search/?q=b"))
+    waited = time.monotonic() - began
+    page = middleware(factory.get("/tim-kiem/?q=c"))
+    health = LoadShedMiddleware(lambda request: HttpResponse("healthy"))(factory.get("/healthz"))
+    release.set()
+    first.join()
+    assert shed.status_code == 503 and shed["Retry-After"] == "5"
+    assert json.loads(shed.content) == {
+        "error": "server overloaded; retry after a few seconds",
+        "status": 503,
+    }
+    assert 0.2 <= waited < 5
+    assert page.status_code == 503 and "quá tải" in page.content.decode()
+    assert health.status_code == 200
+    assert middleware(factory.get("/tim-kiem/?q=d")).status_code == 200  # the slot is free again
