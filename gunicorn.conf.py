@@ -17,7 +17,8 @@ bind = os.environ.get(
 )
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 8))  # > DJANGO_MAX_ACTIVE_REQUESTS: the rest wait, or get 503
+# more threads than DJANGO_MAX_ACTIVE_REQUESTS: the rest wait their turn, or get 503
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))  # a worker stuck this long is restarted
 graceful_timeout = 30
 keepalive = 5
