@@ -82,6 +82,6 @@ def test_fuzz_corpus_is_stored_or_named(db, empty_index, tmp_path):
         assert len(article.title) <= 500 and len(article.source_file) <= 500
     assert len(manifest) == FILES
     summary = out.getvalue().splitlines()[-1]
-    print(summary)
+    print(summary, f"; traced peak {peak / 1e6:.0f} MB")
     new, failures = (int(re.search(rf"(\d+) {w}", summary).group(1)) for w in ("new", "failed"))
     assert new > 150 and failures > 300, summary  # the corpus exercises both paths
