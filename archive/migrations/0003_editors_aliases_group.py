@@ -1,0 +1,72 @@
+"""Aliases for merged officials, and the "Biên tập viên" (editors) group with exactly what an
+editor needs: articles and the review queue, officials, meetings/events, outlets; never users."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+EDITORS = "Biên tập viên"
+# model → actions. Articles come from ingest (no add); the admin's inlines need rights on
+# mentions and events; merging officials deletes the merged-away ones; autocomplete needs
+# to view provinces.
+EDITOR_PERMISSIONS = {
+    "article": ["view", "change", "delete"],
+    "reviewqueuearticle": ["view", "change"],
+    "articleofficial": ["view", "add", "change", "delete"],
+    "event": ["view", "add", "change", "delete"],
+    "official": ["view", "add", "change", "delete"],
+    "officialalias": ["view"],
+    "outlet": ["view", "add", "change"],
+    "province": ["view"],
+}
+
+
+def create_editors_group(apps, schema_editor):
+    # Permissions are normally created after the last migration; create ours now.
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_contenttypes(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions]
+    permissions = Permission.objects.filter(content_type__app_label="archive", codename__in=codenames)
+    assert permissions.count() == len(codenames), "missing permissions for the editors group"
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.set(permissions)
+
+
+def delete_editors_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('archive', '0001_initial'),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='OfficialAlias',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=120, unique=True, verbose_name='khóa so khớp')),
+                ('name', models.CharField(max_length=120, verbose_name='họ tên đã gộp')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày gộp')),
+                ('official', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='archive.official', verbose_name='cán bộ')),
+            ],
+            options={
+                'verbose_name': 'tên đã gộp',
+                'verbose_name_plural': 'tên đã gộp',
+                'ordering': ['name'],
+            },
+        ),
+        migrations.RunPython(create_editors_group, delete_editors_group),
+    ]
