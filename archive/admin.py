@@ -12,6 +12,7 @@ from archive import services
 from archive.admin_forms import ArticleActionForm, ArticleAdminForm, MergeOfficialsForm
 from archive.extract.normalize import fold_key, normalize_line
 from archive.extract.reasons import REASONS
+from archive.history import VietnameseChangeHelper
 from archive.models import (
     Article,
     ArticleOfficial,
@@ -122,11 +123,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
     inlines = [ArticleOfficialInline, EventInline]
     actions = ["mark_reviewed", "set_province", "reextract"]
-    history_list_display = ["needs_review", "province"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return VietnameseChangeHelper(self.model, historical_record)
 
     @admin.display(description="xem lại", ordering="needs_review")
     def review_state(self, obj):

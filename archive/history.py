@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import signals
 from simple_history.models import HistoricalRecords as BaseHistoricalRecords
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 class HistoricalRecords(BaseHistoricalRecords):
@@ -21,3 +22,24 @@ class HistoricalRecords(BaseHistoricalRecords):
             sender._meta.simple_history_manager_attribute = self.manager_name
             return
         super().finalize(sender, **kwargs)
+
+
+class VietnameseChangeHelper(HistoricalRecordContextHelper):
+    """The history page's "Thay đổi" column in Vietnamese: "có"/"không" rather than True/False,
+    choices by their label, review reasons by their Vietnamese label."""
+
+    def prepare_delta_change_value(self, change, value):
+        from archive.extract.reasons import reason_label
+
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, bool):
+            return "có" if value else "không"
+        if value is None or value == "" or value == []:
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if change.field == "review_reasons" and isinstance(value, list):
+            return "; ".join(reason_label(reason) for reason in value)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return "; ".join(value)  # authors
+        return super().prepare_delta_change_value(change, value)

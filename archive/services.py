@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -104,6 +105,16 @@ class IngestOutcome:
     duplicate_of: str = ""
 
 
+# Aggregator exports name a placeholder, not an outlet: "baomoi.com aggregator (original outlet not
+# recorded)". Readers and editors see it in Vietnamese; the site stays as printed.
+_AGGREGATOR_PLACEHOLDER = re.compile(r"^(?P<site>\S+) aggregator \(original outlet not recorded\)$")
+
+
+def outlet_name_vi(name: str) -> str:
+    match = _AGGREGATOR_PLACEHOLDER.match(name)
+    return f"{match['site']} (trang tổng hợp, không ghi cơ quan gốc)" if match else name
+
+
 class IngestLookups:
     """Per-run caches so a 100,000-article run does not ask the database for every name."""
 
@@ -125,7 +136,7 @@ class IngestLookups:
         outlet = self.outlets.get(item.outlet_name)
         if outlet is None:
             outlet, _ = Outlet.objects.get_or_create(
-                name=item.outlet_name,
+                name=outlet_name_vi(item.outlet_name),
                 defaults={
                     "code": item.outlet_code,
                     "site": item.outlet_site,

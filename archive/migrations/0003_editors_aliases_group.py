@@ -40,6 +40,19 @@ def create_editors_group(apps, schema_editor):
     group.permissions.set(permissions)
 
 
+def outlet_placeholders_in_vietnamese(apps, schema_editor):
+    """Outlets stored before ingest translated the aggregator placeholder (services.outlet_name_vi)."""
+    import re
+
+    Outlet = apps.get_model("archive", "Outlet")
+    placeholder = re.compile(r"^(?P<site>\S+) aggregator \(original outlet not recorded\)$")
+    for outlet in Outlet.objects.filter(name__endswith=" aggregator (original outlet not recorded)"):
+        name = f"{placeholder.match(outlet.name)['site']} (trang tổng hợp, không ghi cơ quan gốc)"
+        if not Outlet.objects.filter(name=name).exists():
+            outlet.name = name
+            outlet.save(update_fields=["name"])
+
+
 def delete_editors_group(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
 
@@ -69,4 +82,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_editors_group, delete_editors_group),
+        migrations.RunPython(outlet_placeholders_in_vietnamese, migrations.RunPython.noop),
     ]
