@@ -27,10 +27,11 @@ def create_editors_group(apps, schema_editor):
     from django.contrib.contenttypes.management import create_contenttypes
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)  # unset in a migration's state
+        app_config.models_module = models_module or True
         create_contenttypes(app_config, apps=apps, verbosity=0)
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions]

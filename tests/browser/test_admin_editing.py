@@ -1,6 +1,7 @@
 """An editor in a real browser: review queue → set the province → save → search finds it by that
 province → the history page shows the change (issue #7)."""
 
+import importlib
 from urllib.parse import quote
 
 import pytest
@@ -8,15 +9,24 @@ from django.contrib.auth.models import Group
 
 from archive.models import Article
 
-# serialized_rollback: the "Biên tập viên" group comes from a migration, which a flush would drop.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def editors_group() -> Group:
+    """The group as its migration makes it: browser tests flush the database between tests, which
+    drops what migrations wrote, so run the migration's function again."""
+    from django.apps import apps
+
+    migration = importlib.import_module("archive.migrations.0003_editors_aliases_group")
+    migration.create_editors_group(apps, None)
+    return Group.objects.get(name=migration.EDITORS)
 
 
 @pytest.fixture
 def editor_page(page, site, django_user_model):
     """Logged in as a member of the "Biên tập viên" group (not a superuser), at 1366 px wide."""
     user = django_user_model.objects.create_user("bientap", password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Biên tập viên"))
+    user.groups.add(editors_group())
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(site + "/admin/")
     page.fill("#id_username", "bientap")
