@@ -52,6 +52,7 @@ class Outlet(models.Model):
     province = models.ForeignKey(
         Province, verbose_name="tỉnh", null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()  # its admin offers a history page (it failed without one)
 
     class Meta:
         verbose_name = "cơ quan báo chí"

@@ -1,9 +1,10 @@
 """What the admin changes of issue #7 do on the seeds and on a slice of the shared corpus.
 
-    .venv/bin/python bench/admin_edit_measure.py [N_CORPUS=2000] [N_EDITS=200]
+    .venv/bin/python bench/admin_edit_measure.py [N_CORPUS=2000] [N_EDITS=200] [STRIDE=1]
 
-Builds a throw-away SQLite database and Whoosh index under /tmp, ingests the seeds and the first
-N_CORPUS corpus records, then:
+Builds a throw-away SQLite database and Whoosh index under /tmp, ingests the seeds and N_CORPUS
+corpus records (every STRIDE-th line: the corpus is ordered by collection, so STRIDE=50 samples all of
+it), then:
   - edits only the province of every seed and of N_EDITS corpus articles through the real admin change
     form, posted back as a browser does (textareas with CRLF), and counts what `edited_fields` protects;
   - saves the same way through the review queue and checks history and the index follow;
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 N_CORPUS = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 N_EDITS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+STRIDE = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 WORK = Path(tempfile.mkdtemp(prefix="wt7-measure-"))
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings.dev",
@@ -61,17 +63,15 @@ def main() -> None:
     print(f"load: {os.getloadavg()}, work dir {WORK}")
     call_command("migrate", verbosity=0)
     corpus = Path(os.environ.get("CORPUS", ROOT.parent / "shared" / "corpus" / "news-100k.jsonl.gz"))
-    if not corpus.exists():  # run from a copy of an older tree under /tmp
-        corpus = Path("/work/shared/corpus/news-100k.jsonl.gz")
     slice_path = WORK / f"corpus-{N_CORPUS}.jsonl"
     with gzip.open(corpus, "rt", encoding="utf-8") as src, open(slice_path, "w", encoding="utf-8") as dst:
-        dst.writelines(islice(src, N_CORPUS))
+        dst.writelines(islice(src, 0, N_CORPUS * STRIDE, STRIDE))
     for path in (ROOT / "seeds", slice_path):
         try:
             call_command("ingest", str(path), "--no-progress", stdout=open(os.devnull, "w"))
         except Exception as err:  # the corpus has a record without text: reported, the rest stored
             print(f"ingest {path.name}: {err}")
-    print(f"articles: {Article.objects.count()} ({N_CORPUS} corpus lines + 5 seeds)")
+    print(f"articles: {Article.objects.count()} ({N_CORPUS} corpus lines, every {STRIDE}th, + 5 seeds)")
 
     user = get_user_model().objects.create_superuser("measure", "", "a-long-test-password")
     client = Client()

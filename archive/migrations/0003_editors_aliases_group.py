@@ -1,8 +1,11 @@
-"""Aliases for merged officials, and the "Biên tập viên" (editors) group with exactly what an
-editor needs: articles and the review queue, officials, meetings/events, outlets; never users."""
+"""Aliases for merged officials, edit history for outlets (their admin offers a history page), and
+the "Biên tập viên" (editors) group with exactly what an editor needs: articles and the review queue,
+officials, meetings/events, outlets; never users. Outlet placeholders of aggregators in Vietnamese."""
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
+import simple_history.models
 
 
 EDITORS = "Biên tập viên"
@@ -64,6 +67,7 @@ class Migration(migrations.Migration):
         ('archive', '0001_initial'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -81,6 +85,28 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'tên đã gộp',
                 'ordering': ['name'],
             },
+        ),
+        migrations.CreateModel(
+            name='HistoricalOutlet',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=200, verbose_name='tên')),
+                ('code', models.CharField(blank=True, max_length=20, verbose_name='mã nguồn')),
+                ('site', models.CharField(blank=True, max_length=200, verbose_name='trang web')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('province', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.province', verbose_name='tỉnh')),
+            ],
+            options={
+                'verbose_name': 'historical cơ quan báo chí',
+                'verbose_name_plural': 'historical cơ quan báo chí',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.RunPython(create_editors_group, delete_editors_group),
         migrations.RunPython(outlet_placeholders_in_vietnamese, migrations.RunPython.noop),

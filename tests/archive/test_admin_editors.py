@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from archive import services
 from archive.extract import extract_record
 from archive.extract.reasons import LABELS, REASONS, reason_code, reason_label
-from archive.models import Article, Outlet
+from archive.models import Article, Outlet, ReviewQueueArticle
 from tests.archive._admin_support import browser_form_data, set_value
 from tests.conftest import CORPUS, ROOT, run_ingest
 
@@ -54,6 +54,23 @@ def test_history_page_and_filters_are_vietnamese(superuser_client, seeded):
     assert "Hiện số lượng" in changelist and "Show counts" not in changelist
     counted = superuser_client.get("/admin/archive/article/?_facets=True").content.decode()
     assert "Ẩn số lượng" in counted and "Hide counts" not in counted
+
+
+@pytest.mark.django_db
+def test_every_history_page_the_admin_offers_opens(superuser_client, seeded):
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    walked = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, SimpleHistoryAdmin):
+            continue
+        obj = model._default_manager.first() if model is not ReviewQueueArticle else seeded["000"]
+        assert obj is not None, model
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/history/"
+        assert superuser_client.get(url).status_code == 200, url
+        walked.append(model._meta.model_name)
+    assert {"article", "reviewqueuearticle", "outlet", "official", "event"} <= set(walked)
 
 
 def test_compiled_translations_match_their_sources():
