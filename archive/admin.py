@@ -147,9 +147,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Đặt tỉnh (chọn tỉnh bên cạnh) cho các bài đã chọn")
     def set_province(self, request, queryset):
-        province = Province.objects.filter(
-            era=Province.Era.BEFORE_2025, pk=request.POST.get("province") or None
-        ).first()
+        chosen = request.POST.get("province", "")
+        province = (
+            Province.objects.filter(era=Province.Era.BEFORE_2025, pk=int(chosen)).first()
+            if chosen.isdigit()
+            else None
+        )
         if province is None:
             self.message_user(request, "Hãy chọn một tỉnh bên cạnh ô hành động.", messages.ERROR)
             return

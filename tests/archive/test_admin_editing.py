@@ -201,12 +201,22 @@ def test_bulk_set_province_and_mark_reviewed(editor_client, seeded, django_captu
     article.refresh_from_db()
     assert article.province == ca_mau  # survives re-ingest
 
-    response = editor_client.post(
-        "/admin/archive/article/",
-        {"action": "set_province", "province": "", "_selected_action": flagged},
-        follow=True,
+    for bad in ("", "abc", "999999"):  # no province, or one the action form refuses: nothing changes
+        response = editor_client.post(
+            "/admin/archive/article/",
+            {"action": "set_province", "province": bad, "_selected_action": flagged},
+            follow=True,
+        )
+        assert response.status_code == 200, bad
+        assert Article.objects.get(pk=flagged[0]).province == ca_mau
+    assert (
+        "Hãy chọn một tỉnh"
+        in editor_client.post(
+            "/admin/archive/article/",
+            {"action": "set_province", "province": "", "_selected_action": flagged},
+            follow=True,
+        ).content.decode()
     )
-    assert "Hãy chọn một tỉnh" in response.content.decode()
 
 
 def test_reextract_from_stored_raw_respects_protected_fields(editor_client, seeded):
