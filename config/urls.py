@@ -7,8 +7,10 @@ admin.site.index_title = "Quản trị lưu trữ"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
 
 handler404 = "archive.views.page_not_found"
+handler500 = "archive.views.server_error"
