@@ -33,6 +33,7 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
@@ -717,15 +718,20 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             # Without a filter the matches of tq are exactly `docs`: no allow-set to build or check.
             kwargs = {"limit": limit} if fq is None else {"limit": limit, "filter": set(docs)}
             if sort == "newest" or (sort == "relevance" and parsed.empty):
-                kwargs.update(sortedby="published", reverse=True)
+                # Undated articles last (issue #9): an empty year sorts below every year, while a
+                # missing date would sort above every date when reversed.
+                kwargs.update(sortedby=_dated_first(newest=True), reverse=True)
             elif sort == "oldest":
-                kwargs.update(sortedby="published")
+                kwargs.update(sortedby=_dated_first(newest=False))
             results = searcher.search(tq, **kwargs)
             start = (page - 1) * per_page
             for i in range(start, min(limit, len(results.top_n))):
                 score, docnum = results.top_n[i]
                 stored = searcher.stored_fields(docnum)
-                hits.append(Hit(int(stored[DJANGO_ID]), float(score or 0)))
+                # A date sort's "score" is its sort key, not a relevance.
+                hits.append(
+                    Hit(int(stored[DJANGO_ID]), float(score) if isinstance(score, (int, float)) else 0.0)
+                )
 
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:
@@ -792,6 +798,17 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self.article_search(
             parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
         ).total
+
+
+def _dated_first(*, newest: bool) -> sorting.TranslateFacet:
+    """Sort by date with undated articles last either way (issue #9: "Mới nhất" never starts with
+    them). A missing date's column value sorts above every date, so the key leads with "has a year"."""
+
+    def key(year, published):
+        has_year = 1 if year else 0
+        return (has_year if newest else -has_year, published)
+
+    return sorting.TranslateFacet(key, sorting.FieldFacet("year"), sorting.FieldFacet("published"))
 
 
 class VietnameseWhooshEngine(BaseEngine):
