@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DJANGO_DEBUG ?= 0
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-dev browser migrate seed serve lint bench clean
+.PHONY: run test install install-dev browser messages migrate seed serve lint bench screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ install-dev: $(VENV)/.installed-dev
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# English pages: the catalogue compiled by GNU gettext's msgfmt (Debian's gettext if missing).
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity 0
+
 migrate: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -37,12 +43,13 @@ seed: migrate
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Dân vận Archive: http://$(HOST):$(PORT)/  ·  tìm kiếm: http://$(HOST):$(PORT)/tim-kiem/  ·  quản trị: http://$(HOST):$(PORT)/admin/  ·  API: http://$(HOST):$(PORT)/api/articles/"
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@echo "Stop with Ctrl+C.  Debug pages are off; DJANGO_DEBUG=1 make run shows them."
+	DJANGO_DEBUG=$(DJANGO_DEBUG) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-run: seed serve
+run: seed messages serve
 
 # Runs on SQLite by default; DATABASE_URL=postgres://... runs the same suite on PostgreSQL.
-test: install-dev browser
+test: install-dev browser messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -53,6 +60,10 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
+
+# Screenshots of the main pages for the README (the axe test takes them).
+screenshots: install-dev browser messages
+	SCREENSHOT_DIR=docs/screenshots DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q tests/browser/test_browse_pages.py -k axe
 
 clean:
 	rm -rf var

@@ -225,8 +225,10 @@ def province_table() -> dict[str, list[dict]]:
         for rows, top in ((legacy, busiest), (current.values(), busiest_2025)):
             for r in rows:
                 r["percent"] = round(100 * r["count"] / top)
-                r["radius"] = round(3 + 9 * math.sqrt(r["count"] / top), 1) if r["count"] else 2
-        return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["name"])}
+                r["radius"] = round(4 + 9 * math.sqrt(r["count"] / top), 1) if r["count"] else 3
+        # In the order of the alphabet without diacritics (Bà Rịa before Bạc Liêu before Bắc Giang).
+        legacy.sort(key=lambda r: r["slug"])
+        return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["slug"])}
 
     return _cached("provinces", compute)
 

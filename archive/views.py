@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from archive import selectors
@@ -19,20 +20,41 @@ API_PAGE_SIZE = 20
 PAGE_SIZE = 20
 MONTHS = [
     "",
-    "Tháng 1",
-    "Tháng 2",
-    "Tháng 3",
-    "Tháng 4",
-    "Tháng 5",
-    "Tháng 6",
-    "Tháng 7",
-    "Tháng 8",
-    "Tháng 9",
-    "Tháng 10",
-    "Tháng 11",
-    "Tháng 12",
+    gettext_noop("Tháng 1"),
+    gettext_noop("Tháng 2"),
+    gettext_noop("Tháng 3"),
+    gettext_noop("Tháng 4"),
+    gettext_noop("Tháng 5"),
+    gettext_noop("Tháng 6"),
+    gettext_noop("Tháng 7"),
+    gettext_noop("Tháng 8"),
+    gettext_noop("Tháng 9"),
+    gettext_noop("Tháng 10"),
+    gettext_noop("Tháng 11"),
+    gettext_noop("Tháng 12"),
 ]
-WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+WEEKDAYS = [gettext_noop(d) for d in ("T2", "T3", "T4", "T5", "T6", "T7", "CN")]
+# Labels the templates translate from data (event kinds, regions): listed for makemessages.
+_DATA_LABELS = [
+    gettext_noop("Sơ kết"),
+    gettext_noop("Tổng kết"),
+    gettext_noop("Giao ban"),
+    gettext_noop("Hội nghị"),
+    gettext_noop("Khác"),
+    gettext_noop("Trung du và miền núi phía Bắc"),
+    gettext_noop("Đồng bằng sông Hồng"),
+    gettext_noop("Bắc Trung Bộ và duyên hải miền Trung"),
+    gettext_noop("Tây Nguyên"),
+    gettext_noop("Đông Nam Bộ"),
+    gettext_noop("Đồng bằng sông Cửu Long"),
+    gettext_noop("T2"),
+    gettext_noop("T3"),
+    gettext_noop("T4"),
+    gettext_noop("T5"),
+    gettext_noop("T6"),
+    gettext_noop("T7"),
+    gettext_noop("CN"),
+]
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

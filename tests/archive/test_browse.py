@@ -326,3 +326,25 @@ def test_pages_take_a_fixed_number_of_queries(client, seeded, tmp_path, extra):
     for url, (cold, warm) in pages.items():
         cache.clear()
         assert (_count(client, url), _count(client, url)) == (cold, warm), url
+
+
+# --- English -----------------------------------------------------------------------------------
+
+
+def test_the_header_switches_the_pages_to_english_and_back(client, browse):
+    text = html(client.get("/tinh/tay-ninh-2025/"))
+    assert '<html lang="vi">' in text and 'name="language" value="en"' in text
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/tinh/tay-ninh-2025/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/tinh/tay-ninh-2025/"
+    text = html(client.get("/tinh/tay-ninh-2025/"))
+    assert '<html lang="en">' in text
+    assert "from 1 July 2025" in title(text)
+    assert (
+        "Merged from:" in text
+        and "Articles by year" in text
+        and "Long An province (its name when published)" in text
+    )
+    assert one_h1(html(client.get("/"))) == "Archive of mass-mobilisation news"
+    assert one_h1(html(client.get("/nam/2024/4/"))) == "April/2024"
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert one_h1(html(client.get("/"))) == "Lưu trữ tin dân vận"
