@@ -35,6 +35,11 @@ def _version() -> str:
     return version
 
 
+def counts_version() -> str:
+    """Changes whenever the counts do: a key for template fragments built from them."""
+    return _version()
+
+
 def counts_invalidate() -> None:
     """Forget every cached count (called when articles or what they mention change)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)

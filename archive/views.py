@@ -129,6 +129,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "era": era,
         "years": selectors.year_counts(),
         "latest": selectors.latest_dated(limit=10),
+        "counts_version": selectors.counts_version(),
     }
     return render(request, "archive/home.html", context)
 
@@ -139,6 +140,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
     context = {
         "regions": selectors.provinces_by_region(table["legacy"]),
         "current": table["2025"],
+        "counts_version": selectors.counts_version(),
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Tỉnh/thành"), "")),
     }
     return render(request, "archive/province_list.html", context)
