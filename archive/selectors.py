@@ -93,8 +93,11 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 def latest_dated(*, limit: int = 10) -> list[Article]:
     """The newest articles that carry a date (undated ones never come first)."""
-    return list(
-        article_cards(Article.objects.exclude(published_on=None)).order_by("-published_on", "-id")[:limit]
+    return _cached(
+        f"latest:{limit}",
+        lambda: list(
+            article_cards(Article.objects.exclude(published_on=None)).order_by("-published_on", "-id")[:limit]
+        ),
     )
 
 

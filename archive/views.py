@@ -166,6 +166,7 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "pages": _page_links(request, page),
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
         "meetings_url": f"{reverse('archive:meeting_list')}?tinh={province.ref}",
+        "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
             (_("Trang chủ"), reverse("archive:home")),
             (_("Tỉnh/thành"), reverse("archive:province_list")),
@@ -390,6 +391,7 @@ def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         "official": official,
         "data": data,
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
             (_("Trang chủ"), reverse("archive:home")),
             (_("Cán bộ"), reverse("archive:official_list")),

@@ -267,8 +267,15 @@ def test_own_404_and_500_pages(client, db, rf):
 def test_counts_are_cached_and_forgotten_when_articles_change(
     client, browse, django_capture_on_commit_callbacks, tmp_path
 ):
+    def tile(name: str) -> str:
+        text = html(client.get("/"))
+        return re.search(rf'<span class="label">{name}</span> <span class="count">(\d+)</span>', text).group(
+            1
+        )
+
     before = selectors.province_table()
     long_an = next(r for r in before["legacy"] if r["ref"] == "long-an")
+    assert tile("Long An") == str(long_an["count"])  # the home page's cached fragment
     with CaptureQueriesContext(connection) as queries:
         assert selectors.province_table() == before
     assert len(queries) == 0  # served from the cache
@@ -278,6 +285,7 @@ def test_counts_are_cached_and_forgotten_when_articles_change(
         article.save()
     after = selectors.province_table()
     assert next(r for r in after["legacy"] if r["ref"] == "long-an")["count"] == long_an["count"] - 1
+    assert tile("Long An") == str(long_an["count"] - 1)
     with django_capture_on_commit_callbacks(execute=True):
         ingest_corpus_like(tmp_path, 3, start=100, name="later.jsonl")
     assert selectors.site_totals()["articles"] == Article.objects.count()
@@ -288,8 +296,8 @@ def test_counts_are_cached_and_forgotten_when_articles_change(
 # Queries per page, cold (nothing cached) and warm (counts cached). The cold figures are the same
 # at 21 and at 63 extra articles: no query per article, official or province.
 PAGES = {
-    "/": (10, 1),
-    "/?ky=2025": (10, 1),
+    "/": (10, 0),
+    "/?ky=2025": (10, 0),
     "/tinh/": (2, 0),
     "/tinh/long-an/": (10, 2),
     "/tinh/tay-ninh-2025/": (12, 3),
@@ -348,3 +356,17 @@ def test_the_header_switches_the_pages_to_english_and_back(client, browse):
     assert one_h1(html(client.get("/nam/2024/4/"))) == "April/2024"
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert one_h1(html(client.get("/"))) == "Lưu trữ tin dân vận"
+
+
+def test_pagination_keeps_the_filters(rf):
+    from django.core.paginator import Paginator
+
+    from archive.views import _page_links
+
+    request = rf.get("/can-bo/", {"tinh": "tay-ninh-2025", "page": "3"})
+    links = _page_links(request, Paginator(range(500), 50).page(3))
+    assert links["previous_url"] == "/can-bo/?tinh=tay-ninh-2025&page=2"
+    assert links["next_url"] == "/can-bo/?tinh=tay-ninh-2025&page=4"
+    numbers = [n["number"] for n in links["numbers"]]
+    assert numbers == [1, 2, 3, 4, 5, None, 10]
+    assert all("tinh=tay-ninh-2025" in n["url"] for n in links["numbers"] if n["number"])
