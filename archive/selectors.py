@@ -558,18 +558,45 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
     return _cached(f"official:{official.pk}", compute)
 
 
-def official_counts(*, province: Province | None = None) -> QuerySet[Official]:
-    officials = Official.objects.all()
-    if province is not None:
-        officials = officials.filter(mentions__article__province_id__in=province_member_ids(province))
-    return officials.annotate(article_count=Count("mentions")).order_by("-article_count", "name")
+class OfficialRanking:
+    """Officials by number of articles (most first), as a sequence a Paginator can slice: the
+    ranking (ids and counts) is cached; a page's officials are read in one query."""
+
+    def __init__(self, ranking: list[tuple[int, int]]):
+        self.ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def count(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, index):
+        rows = self.ranking[index]
+        if not isinstance(index, slice):
+            rows = [rows]
+        found = Official.objects.in_bulk([pk for pk, _ in rows])
+        officials = []
+        for pk, n in rows:
+            if pk in found:
+                found[pk].article_count = n
+                officials.append(found[pk])
+        return officials if isinstance(index, slice) else officials[0]
 
 
-def official_total(*, province: Province | None = None) -> int:
+def official_ranking(*, province: Province | None = None) -> OfficialRanking:
     def compute():
-        return official_counts(province=province).count()
+        mentions = ArticleOfficial.objects.all()
+        if province is not None:
+            mentions = mentions.filter(article__province_id__in=province_member_ids(province))
+        return list(
+            mentions.values_list("official_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "official__name", "official_id")
+            .values_list("official_id", "n")
+        )
 
-    return _cached(f"official-total:{province.ref if province else ''}", compute)
+    return OfficialRanking(_cached(f"officials:{province.ref if province else ''}", compute))
 
 
 # --- meetings ----------------------------------------------------------------------------------

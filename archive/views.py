@@ -362,8 +362,7 @@ def official_list(request: HttpRequest) -> HttpResponse:
             raise Http404(_("Không có tỉnh/thành này."))
     page = _page(
         request,
-        selectors.official_counts(province=province),
-        count=selectors.official_total(province=province),
+        selectors.official_ranking(province=province),
         per_page=50,
     )
     table = selectors.province_table()
@@ -557,11 +556,7 @@ def api_official_list(request: HttpRequest) -> JsonResponse:
         province = selectors.province_get(ref=ref)
         if province is None:
             return json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
-    page, error = _api_page(
-        request,
-        selectors.official_counts(province=province),
-        count=selectors.official_total(province=province),
-    )
+    page, error = _api_page(request, selectors.official_ranking(province=province))
     if error:
         return error
     return json_response(

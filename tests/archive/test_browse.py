@@ -370,3 +370,43 @@ def test_pagination_keeps_the_filters(rf):
     numbers = [n["number"] for n in links["numbers"]]
     assert numbers == [1, 2, 3, 4, 5, None, 10]
     assert all("tinh=tay-ninh-2025" in n["url"] for n in links["numbers"] if n["number"])
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+def test_api_provinces_both_eras_with_counts_successors_and_predecessors(client, browse):
+    data = client.get("/api/provinces/").json()
+    assert set(data) == {"count", "next", "previous", "results"}
+    assert data["count"] == 97 and len(data["results"]) == 97
+    by_slug = {r["slug"]: r for r in data["results"]}
+    long_an = by_slug["long-an"]
+    assert long_an["era"] == "legacy" and long_an["successor_2025"] == "tay-ninh-2025"
+    assert long_an["article_count"] == Article.objects.filter(province__slug="long-an").count()
+    tay_ninh = by_slug["tay-ninh-2025"]
+    assert tay_ninh["era"] == "2025" and sorted(tay_ninh["predecessors"]) == ["long-an", "tay-ninh"]
+    assert tay_ninh["article_count"] == long_an["article_count"] + by_slug["tay-ninh"]["article_count"]
+    assert tay_ninh["url"].endswith("/tinh/tay-ninh-2025/")
+    assert client.get("/api/provinces/", {"era": "2025"}).json()["count"] == 34
+    assert client.get("/api/provinces/", {"era": "legacy"}).json()["count"] == 63
+    assert client.get("/api/provinces/", {"era": "x"}).status_code == 400
+    assert client.get("/api/provinces/", {"x": "1"}).status_code == 400
+
+
+def test_api_officials_list_and_detail_with_the_timeline(client, browse):
+    data = client.get("/api/officials/").json()
+    assert set(data) == {"count", "next", "previous", "results"}
+    assert data["count"] == Official.objects.count()
+    counts = [r["article_count"] for r in data["results"]]
+    assert counts == sorted(counts, reverse=True)
+    mai = Official.objects.get(name="Trần Thị Mai")
+    only = client.get("/api/officials/", {"province": "long-an"}).json()["results"]
+    assert mai.pk in {r["id"] for r in only} and all(r["name"] != "Nguyễn Văn Hùng" for r in only)
+    detail = client.get(f"/api/officials/{mai.pk}/").json()
+    assert detail["name"] == "Trần Thị Mai" and detail["article_count"] == mai.mentions.count()
+    row = detail["timeline"][0]
+    assert row["province"] == "long-an" and row["position"].endswith("Trưởng Ban Dân vận Tỉnh ủy Long An")
+    assert row["first_seen"] <= row["last_seen"] and row["articles"]
+    assert client.get("/api/officials/999999/").status_code == 404
+    assert client.get("/api/officials/", {"province": "khong-co"}).status_code == 400
+    assert client.get("/api/officials/", {"page": "99"}).status_code == 404
