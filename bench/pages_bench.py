@@ -59,7 +59,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "0",  # no query log (it holds hundreds of MiB during an ingest)
         "WHOOSH_PATH": str(tmp / "whoosh"),
-        "CACHE_URL": f"filecache://{tmp / 'cache'}",
+        "CACHE_URL": f"filecache://{tmp / 'cache'}?max_entries=50000",  # as make run
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
     }
     os.environ.update(env)

@@ -87,7 +87,8 @@ STORAGES = {
 
 # The browse pages cache their counts (archive.selectors). A file cache is shared by gunicorn's
 # workers and by `manage.py ingest`, so a write anywhere invalidates them everywhere.
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# One entry per province, year, month, official page and fragment: room for all of them at 100k articles.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=50000")}
 
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
