@@ -33,7 +33,6 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
@@ -717,21 +716,22 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             limit = page * per_page
             # Without a filter the matches of tq are exactly `docs`: no allow-set to build or check.
             kwargs = {"limit": limit} if fq is None else {"limit": limit, "filter": set(docs)}
-            if sort == "newest" or (sort == "relevance" and parsed.empty):
-                # Undated articles last (issue #9): an empty year sorts below every year, while a
-                # missing date would sort above every date when reversed.
-                kwargs.update(sortedby=_dated_first(newest=True), reverse=True)
-            elif sort == "oldest":
-                kwargs.update(sortedby=_dated_first(newest=False))
-            results = searcher.search(tq, **kwargs)
             start = (page - 1) * per_page
-            for i in range(start, min(limit, len(results.top_n))):
-                score, docnum = results.top_n[i]
+            scores: dict[int, float] = {}
+            if sort == "newest" or (sort == "relevance" and parsed.empty):
+                # Undated articles last (issue #9): a missing date sorts above every date when
+                # reversed, so the dated matches are sorted alone and the undated follow.
+                ranked = self._newest_first(searcher, tq, docs, limit)
+            else:
+                if sort == "oldest":
+                    kwargs.update(sortedby="published")  # a missing date sorts last here already
+                results = searcher.search(tq, **kwargs)
+                ranked = [docnum for _, docnum in results.top_n]
+                if sort == "relevance":
+                    scores = {docnum: float(score or 0) for score, docnum in results.top_n}
+            for docnum in ranked[start:limit]:
                 stored = searcher.stored_fields(docnum)
-                # A date sort's "score" is its sort key, not a relevance.
-                hits.append(
-                    Hit(int(stored[DJANGO_ID]), float(score) if isinstance(score, (int, float)) else 0.0)
-                )
+                hits.append(Hit(int(stored[DJANGO_ID]), scores.get(docnum, 0.0)))
 
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:
@@ -772,6 +772,18 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._remember_result(searcher, key, outcome)
         return outcome
 
+    def _newest_first(self, searcher, tq, docs: list[int], limit: int) -> list[int]:
+        """The first `limit` matches newest first, undated ones after the dated (in index order)."""
+        years = self._values(searcher)["year"]
+        dated = [d for d in docs if years[d] is not None]
+        ranked = []
+        if dated:
+            results = searcher.search(tq, limit=limit, filter=set(dated), sortedby="published", reverse=True)
+            ranked = [docnum for _, docnum in results.top_n]
+        if len(ranked) < limit:
+            ranked += [d for d in sorted(docs) if years[d] is None][: limit - len(ranked)]
+        return ranked
+
     def _cached_result(self, searcher, key) -> SearchOutcome | None:
         """A repeated search on an unchanged index is answered from memory (cleared when the
         searcher changes, i.e. when any writer committed)."""
@@ -798,17 +810,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self.article_search(
             parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
         ).total
-
-
-def _dated_first(*, newest: bool) -> sorting.TranslateFacet:
-    """Sort by date with undated articles last either way (issue #9: "Mới nhất" never starts with
-    them). A missing date's column value sorts above every date, so the key leads with "has a year"."""
-
-    def key(year, published):
-        has_year = 1 if year else 0
-        return (has_year if newest else -has_year, published)
-
-    return sorting.TranslateFacet(key, sorting.FieldFacet("year"), sorting.FieldFacet("published"))
 
 
 class VietnameseWhooshEngine(BaseEngine):
