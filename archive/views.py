@@ -208,6 +208,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         "months": months,
         "total": total,
         "inferred": sum(m["inferred"] for m in months),
+        "counts_version": selectors.counts_version(),
         "provinces": selectors.year_provinces(year),
         "previous_year": max((y for y in years if y < year), default=None),
         "next_year": min((y for y in years if y > year), default=None),
