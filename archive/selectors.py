@@ -376,6 +376,7 @@ def province_summary(province: Province) -> dict:
             .order_by("-n", "outlet__name")[:20]
         )
         return {
+            "member_ids": ids,
             "total": total,
             "years": years,
             "undated": undated,
@@ -388,8 +389,9 @@ def province_summary(province: Province) -> dict:
     return _cached(f"province:{province.ref}", compute)
 
 
-def province_articles(province: Province) -> QuerySet[Article]:
-    return newest_first(article_cards(Article.objects.filter(province_id__in=province_member_ids(province))))
+def province_articles(province: Province, *, member_ids: list[int] | None = None) -> QuerySet[Article]:
+    ids = province_member_ids(province) if member_ids is None else member_ids
+    return newest_first(article_cards(Article.objects.filter(province_id__in=ids)))
 
 
 # --- years and the calendar --------------------------------------------------------------------

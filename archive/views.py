@@ -152,7 +152,8 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
     if province is None:
         raise Http404(_("Không có tỉnh/thành này."))
     summary = selectors.province_summary(province)
-    page = _page(request, selectors.province_articles(province), count=summary["total"])
+    articles = selectors.province_articles(province, member_ids=summary["member_ids"])
+    page = _page(request, articles, count=summary["total"])
     table = selectors.province_table()
     row = next((r for r in table["2025" if province.is_2025 else "legacy"] if r["ref"] == province.ref), {})
     search_data = QueryDict(mutable=True)
