@@ -321,16 +321,35 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
     return {"bars": bars, "width": width, "height": height}
 
 
-def province_summary(province: Province) -> dict:
-    """What a province page shows beside its list of articles, cached: per-year counts, officials
-    with their positions over time, meetings by kind and period, outlets."""
+def province_head(province: Province) -> dict:
+    """What every request of a province page needs, cached and small: the merged provinces' ids,
+    counts, per-year counts, and its successor or predecessors (with their counts)."""
 
     def compute():
         ids = province_member_ids(province)
         articles = Article.objects.filter(province_id__in=ids)
-        total = articles.count()
-        years = _year_rows(articles)
-        undated = articles.filter(published_on=None).count()
+        table = province_table()
+        row = next(
+            (r for r in table["2025" if province.is_2025 else "legacy"] if r["ref"] == province.ref), {}
+        )
+        return {
+            "member_ids": ids,
+            "total": articles.count(),
+            "undated": articles.filter(published_on=None).count(),
+            "years": _year_rows(articles),
+            "successor": row.get("successor"),
+            "predecessors": row.get("predecessors", []),
+        }
+
+    return _cached(f"province-head:{province.ref}", compute)
+
+
+def province_side(province: Province) -> dict:
+    """A province page's side panel, cached: officials with their positions over time, meetings by
+    kind and period, outlets. (The page caches the panel's HTML too and reads this only to build it.)"""
+
+    def compute():
+        ids = province_member_ids(province)
         officials: OrderedDict[int, dict] = OrderedDict()
         rows = (
             ArticleOfficial.objects.filter(article__province_id__in=ids)
@@ -370,23 +389,20 @@ def province_summary(province: Province) -> dict:
             )
             kinds[e["kind"]]["periods"].append({"period": e["period"], "count": e["n"]})
         outlets = list(
-            articles.exclude(outlet=None)
+            Article.objects.filter(province_id__in=ids)
+            .exclude(outlet=None)
             .values("outlet_id", "outlet__name")
             .annotate(n=Count("id"))
             .order_by("-n", "outlet__name")[:20]
         )
         return {
-            "member_ids": ids,
-            "total": total,
-            "years": years,
-            "undated": undated,
             "officials": official_list,
             "official_total": len(officials),
             "kinds": list(kinds.values()),
             "outlets": [{"id": o["outlet_id"], "name": o["outlet__name"], "count": o["n"]} for o in outlets],
         }
 
-    return _cached(f"province:{province.ref}", compute)
+    return _cached(f"province-side:{province.ref}", compute)
 
 
 def province_articles(province: Province, *, member_ids: list[int] | None = None) -> QuerySet[Article]:

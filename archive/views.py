@@ -7,6 +7,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
@@ -151,18 +152,17 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
     province = selectors.province_get(ref=ref)
     if province is None:
         raise Http404(_("Không có tỉnh/thành này."))
-    summary = selectors.province_summary(province)
-    articles = selectors.province_articles(province, member_ids=summary["member_ids"])
-    page = _page(request, articles, count=summary["total"])
-    table = selectors.province_table()
-    row = next((r for r in table["2025" if province.is_2025 else "legacy"] if r["ref"] == province.ref), {})
+    head = selectors.province_head(province)
+    articles = selectors.province_articles(province, member_ids=head["member_ids"])
+    page = _page(request, articles, count=head["total"])
     search_data = QueryDict(mutable=True)
     search_data["province"] = province.ref
     context = {
         "province": province,
-        "row": row,
-        "summary": summary,
-        "chart": selectors.year_chart(summary["years"]),
+        "summary": head,
+        # Read only when their cached fragments are missing.
+        "side": SimpleLazyObject(lambda: selectors.province_side(province)),
+        "chart": SimpleLazyObject(lambda: selectors.year_chart(head["years"])),
         "page": page,
         "pages": _page_links(request, page),
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
