@@ -7,7 +7,7 @@ PORT ?= 8000
 DJANGO_DEBUG ?= 0
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-dev browser messages migrate seed serve lint bench screenshots clean
+.PHONY: run test install install-dev browser migrate seed serve lint bench screenshots clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,6 @@ install-dev: $(VENV)/.installed-dev
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# English pages: the catalogue compiled by GNU gettext's msgfmt (Debian's gettext if missing).
-messages: install
-	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity 0
-
 migrate: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -46,10 +41,10 @@ serve:
 	@echo "Stop with Ctrl+C.  Debug pages are off; DJANGO_DEBUG=1 make run shows them."
 	DJANGO_DEBUG=$(DJANGO_DEBUG) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-run: seed messages serve
+run: seed serve
 
 # Runs on SQLite by default; DATABASE_URL=postgres://... runs the same suite on PostgreSQL.
-test: install-dev browser messages
+test: install-dev browser
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -62,8 +57,13 @@ bench: install-dev
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
 
 # Screenshots of the main pages for the README (the axe test takes them).
-screenshots: install-dev browser messages
+screenshots: install-dev browser
 	SCREENSHOT_DIR=docs/screenshots DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q tests/browser/test_browse_pages.py -k axe
 
 clean:
 	rm -rf var
+
+# The project's own Vietnamese (locale/vi): the compiled .mo files are committed, so running needs
+# no gettext tools; after editing a .po, run this (polib, from requirements-dev) and commit both.
+messages: install-dev
+	$(PY) -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('locale').rglob('*.po')]"

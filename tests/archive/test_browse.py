@@ -410,3 +410,8 @@ def test_api_officials_list_and_detail_with_the_timeline(client, browse):
     assert client.get("/api/officials/999999/").status_code == 404
     assert client.get("/api/officials/", {"province": "khong-co"}).status_code == 400
     assert client.get("/api/officials/", {"page": "99"}).status_code == 404
+
+
+def test_vietnamese_by_default_whatever_the_browser_asks(client, db):
+    text = html(client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert '<html lang="vi">' in text and one_h1(text) == "Lưu trữ tin dân vận"
