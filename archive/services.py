@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
+from archive import selectors
 from archive.extract import reasons as review
 from archive.extract.inputs import mojibake_reason, show, text_problem
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
@@ -408,6 +409,8 @@ def articles_ingest_batch(
             outcomes.append(IngestOutcome(NEW, article, item.source_name))
         ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
         Event.objects.bulk_create(events, batch_size=500)
+    # bulk_create sends no signals: the cached counts of the browse pages are forgotten here.
+    transaction.on_commit(selectors.counts_invalidate)
     return outcomes
 
 

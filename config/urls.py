@@ -10,6 +10,7 @@ admin.site.index_title = "Quản trị lưu trữ"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]

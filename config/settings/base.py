@@ -32,7 +32,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # gunicorn serves static files too
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "archive.middleware.LanguageFromSwitchMiddleware",  # Vietnamese unless the header switch says English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -64,6 +64,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a worker's connection between requests (a new PostgreSQL connection per page cost more than
+# the page's queries in bench/pages_bench.py); checked before reuse.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -72,8 +76,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt")]
-# The project's own Vietnamese for what Django's admin and django-simple-history leave in English.
+# Pages in Vietnamese, English through the header's switch (locale/en). The project's own
+# Vietnamese (locale/vi) covers what Django's admin and django-simple-history leave in English.
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -87,6 +92,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The browse pages cache their counts (archive.selectors). A file cache is shared by gunicorn's
+# workers and by `manage.py ingest`, so a write anywhere invalidates them everywhere.
+# One entry per province, year, month, official page and fragment: room for all of them at 100k articles.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=50000")}
 
 WHOOSH_PATH = env.path("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
@@ -177,8 +187,8 @@ QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=1.0)
 # "results": search results shared by every worker (search/shared_cache.py). Redis when REDIS_URL is
 # set (e.g. redis://127.0.0.1:6379/0), else memory local to each process.
 REDIS_URL = env("REDIS_URL", default="")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+# "default" (set above) stays the file cache the browse pages' counts share across processes.
+CACHES |= {
     "results": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

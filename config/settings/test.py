@@ -33,3 +33,5 @@ STORAGES = {
 # Test runs on one machine share its Redis (REDIS_URL, as CI sets it): one key space per run.
 if CACHES["results"]["BACKEND"].endswith("RedisCache"):
     CACHES["results"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.path.basename(WHOOSH_PATH)}"
+# One process (and the live server's thread): the per-process memory cache is shared by both.
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "danvan-test"}
