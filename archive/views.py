@@ -70,7 +70,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """The site's own 500 page; a static template with no database reads (the fault may be there)."""
     if request.path.startswith("/api/"):
-        return json_error(500, "internal error")
+        return json_error(500, "internal error; it has been logged")
     return render(request, "500.html", status=500)
 
 
@@ -477,15 +477,6 @@ def _api_envelope(request: HttpRequest, page, results: list) -> dict:
         "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
         "results": results,
     }
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """JSON under /api/, the site's plain error page elsewhere (no template context: it may be broken)."""
-    if request.path.startswith("/api/"):
-        return json_error(500, "internal error; it has been logged")
-    from django.views.defaults import server_error as default
-
-    return default(request)
 
 
 @require_safe
