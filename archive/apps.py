@@ -5,7 +5,7 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Lưu trữ"
 
-    def ready(self):
+    def ready(self) -> None:
         from archive import signals
 
         signals.connect()

@@ -1,4 +1,5 @@
-"""Every change that alters an article's search document queues the article, in the same transaction.
+"""Every change that alters an article's search document queues the article, in the same transaction;
+and cached counts (archive.selectors) are forgotten when anything they count changes.
 
 The archive does not know about search: it records *which* articles changed (IndexPending) and
 sends `articles_queued`; the search app listens and drains the queue when the transaction commits
@@ -8,9 +9,11 @@ so saves through proxy models (the admin's review queue) are caught as well.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import signals
 from django.dispatch import Signal
 
+from archive import selectors
 from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province
 
 # Sent after articles were queued; `article_ids` is the list. Search drains on commit.
@@ -76,7 +79,16 @@ def on_delete(sender, instance, **kwargs):
         _queue(instance)  # Official, Outlet, Province: PROTECT / SET_NULL, handled above
 
 
+def _counts_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance._meta.concrete_model in TRACKED:
+        transaction.on_commit(selectors.counts_invalidate)
+
+
 def connect() -> None:
+    signals.post_save.connect(_counts_changed, dispatch_uid="archive-counts-save")
+    signals.post_delete.connect(_counts_changed, dispatch_uid="archive-counts-delete")
     signals.post_save.connect(on_save, dispatch_uid="archive.index_queue.save")
     signals.pre_delete.connect(on_pre_delete, dispatch_uid="archive.index_queue.pre_delete")
     signals.post_delete.connect(on_delete, dispatch_uid="archive.index_queue.delete")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
 
-from . import chrome
+from . import chrome, reasons
 from .dates import DateLine, find_lead_date, full_date_of, make_date, nearest_year, parse_date_line
 from .errors import ExtractError
 from .events import EVENT, find_event
@@ -162,7 +162,7 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     art.province, art.province_evidence, art.district = prov.province, prov.evidence, prov.district
     art.review_reasons.extend(prov.reasons)
     if not art.province and not prov.reasons and (hints.always_flag_province or prov.committee):
-        art.review_reasons.append("province unknown")
+        art.review_reasons.append(reasons.PROVINCE_UNKNOWN)
 
     art.officials = find_officials(text)
     lead = "\n".join(body[:2])
@@ -233,7 +233,7 @@ def _dates(
     if near:  # an undated lead under a plain date line
         art.published_on, art.published_time, art.date_precision = near[0].day, near[0].at, PRECISION_DAY
         return
-    art.review_reasons.append("no publication date")
+    art.review_reasons.append(reasons.NO_DATE)
 
 
 def _outlet(

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from . import reasons
 from .letters import CAP_WORD, UP
 
 # The legacy table already carries Huế's 2025 city status; the pre-2025 province was "Thừa Thiên Huế".
@@ -249,7 +250,7 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
         prov = next(iter(strong))
         votes.append((prov, f"named: {'Thành ủy' if prov in _CITIES else 'Tỉnh ủy'} {prov}"))
     elif len(strong) > 1 and not outlet:
-        res.reasons.append("several provincial committees named: " + ", ".join(sorted(strong)))
+        res.reasons.append(f"{reasons.SEVERAL_COMMITTEES} named: " + ", ".join(sorted(strong)))
 
     district_provs: dict[str, str] = {}
     ambiguous: list[tuple[str, frozenset[str]]] = []
@@ -270,7 +271,7 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
         return res
     res.district = ""
     if len(distinct) > 1:
-        res.reasons.append("province evidence disagrees: " + "; ".join(f"{p} ({ev})" for p, ev in votes))
+        res.reasons.append(f"{reasons.PROVINCE_DISAGREES}: " + "; ".join(f"{p} ({ev})" for p, ev in votes))
         return res
     # No decisive evidence. A clear majority of mentions counts only for provincial-looking text.
     counts = Counter(m.province for m in mentions)
@@ -283,9 +284,10 @@ def resolve_province(body: str, outlet: tuple[str, str] | None, *, national: boo
             res.evidence = f"majority of province names ({n} of {sum(counts.values())})"
             return res
     for name, provs in ambiguous:
-        res.reasons.append(f"ambiguous district {name}: " + ", ".join(sorted(provs)))
+        res.reasons.append(f"{reasons.AMBIGUOUS_DISTRICT} {name}: " + ", ".join(sorted(provs)))
     if len(district_provs) > 1:
         res.reasons.append(
-            "districts of several provinces: " + ", ".join(f"{n} ({p})" for p, n in district_provs.items())
+            f"{reasons.DISTRICTS_OF_SEVERAL_PROVINCES}: "
+            + ", ".join(f"{n} ({p})" for p, n in district_provs.items())
         )
     return res

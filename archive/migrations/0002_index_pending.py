@@ -4,23 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
+        (
+            "archive",
+            "0003_editors_aliases_group",
+        ),  # re-chained after merging main (issue 7's 0003 came first)
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndexPending',
+            name="IndexPending",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_id', models.BigIntegerField(verbose_name='bài viết')),
-                ('queued_at', models.DateTimeField(auto_now_add=True, verbose_name='xếp hàng lúc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("article_id", models.BigIntegerField(verbose_name="bài viết")),
+                ("queued_at", models.DateTimeField(auto_now_add=True, verbose_name="xếp hàng lúc")),
             ],
             options={
-                'verbose_name': 'bài chờ cập nhật chỉ mục',
-                'verbose_name_plural': 'bài chờ cập nhật chỉ mục',
-                'ordering': ['pk'],
+                "verbose_name": "bài chờ cập nhật chỉ mục",
+                "verbose_name_plural": "bài chờ cập nhật chỉ mục",
+                "ordering": ["pk"],
             },
         ),
     ]
