@@ -17,7 +17,22 @@ _KINDS = {"sơ kết": "so_ket", "tổng kết": "tong_ket", "giao ban": "giao_b
 _HOLD = "(?:tổ chức|Tổ chức|chủ trì|Chủ trì|khai mạc|Khai mạc|diễn ra)"
 _MEETING = "(?:hội nghị|Hội nghị|HỘI NGHỊ)"
 _KIND = "(sơ kết|tổng kết|giao ban|Sơ kết|Tổng kết|Giao ban|SƠ KẾT|TỔNG KẾT|GIAO BAN)"
-EVENT = re.compile(rf"{_HOLD}\s+(?:{_MEETING}\s+)?{_KIND}|{_MEETING}\s+{_KIND}|{_HOLD}\s+({_MEETING})")
+# Up to three words may stand between "Hội nghị" and the kind: "Hội nghị trực tuyến tổng kết" (issue 10).
+_BETWEEN = r"(?:\s+[^\s,.;:()\"“”]+){0,3}?"
+EVENT = re.compile(
+    rf"{_HOLD}\s+(?:{_MEETING}{_BETWEEN}\s+)?{_KIND}|{_MEETING}{_BETWEEN}\s+{_KIND}|{_HOLD}\s+({_MEETING})"
+    # "họp giao ban", "buổi giao ban", a title that begins "Giao ban"
+    r"|(?:họp|Họp|buổi|Buổi)\s+(giao ban)|^(Giao ban)\b"
+)
+# Not a meeting but an event the archive still files: visits, contests, launches, ceremonies.
+OTHER_EVENT = re.compile(
+    r"\b(?:[Ll]ễ (?:kỷ niệm|trao|ra quân|ra mắt|khánh thành|bàn giao|phát động|tuyên dương|khai mạc|mít tinh)"
+    r"|[Hh]ội thi|[Cc]uộc thi|[Cc]hung kết|[Rr]a mắt|[Rr]a quân|[Pp]hát động|[Kk]ỷ niệm|[Gg]ặp mặt|"
+    r"[Gg]iao lưu|[Nn]gày hội|[Đđ]ại hội|[Kk]hánh thành|[Tt]rao (?:nhà|quà|tặng|giải)|[Tt]ặng quà|"
+    r"[Tt]ọa đàm|[Hh]ội thảo|[Tt]ập huấn|[Hh]ọc tập (?:kinh nghiệm|mô hình)|[Vv]ề nguồn|[Dd]iễn đàn|"
+    r"thăm,? (?:và )?(?:làm việc|tặng quà|chúc)|[Đđ]oàn (?:công tác|đại biểu|khảo sát)|làm việc (?:với|tại)|"
+    r"đến thăm|[Tt]hăm,? tặng)"
+)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 PERIOD = re.compile(
     r"(6|9) tháng (đầu|cuối)? ?năm(?: (\d{4}))?"
@@ -82,7 +97,8 @@ def find_event(text: str, held: date | None, officials: list[OfficialMention]) -
     m = EVENT.search(text)
     if not m:
         return None
-    kind = _KINDS.get((m.group(1) or m.group(2) or "").lower(), "hoi_nghi")
+    word = next((g for g in (m.group(1), m.group(2), m.group(4), m.group(5)) if g), "")
+    kind = _KINDS.get(word.lower(), "hoi_nghi")
     # The sentence holding the event: the review period and the place are printed there.
     start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
     stop = re.search(r"\.(?:\s|$)|\n", text[m.end() :])
@@ -101,3 +117,28 @@ def find_event(text: str, held: date | None, officials: list[OfficialMention]) -
     chair = next((o.name for o in officials if o.chaired), "")
     event.chair = chair
     return event
+
+
+def find_event_with_evidence(
+    title: str, lead: str, held: date | None, officials: list[OfficialMention]
+) -> tuple[EventInfo, dict] | None:
+    """The event the article reports, from its lead, else its title: a meeting of a known kind, else a
+    visit, contest, launch or ceremony as "other"; with the evidence (rule, words, line)."""
+    for source in (lead, title):
+        m = EVENT.search(source)
+        if m:
+            event = find_event(source, held, officials)
+            if event:
+                line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
+                return event, {"rule": f"meeting: {event.kind}", "words": m.group(0), "line": line[:300]}
+    for source in (title, lead):
+        m = OTHER_EVENT.search(source)
+        if m:
+            chair = next((o.name for o in officials if o.chaired), "")
+            event = EventInfo(kind="other", held_on=held, chair=chair)
+            loc = LOCATION.search(source)
+            if loc:
+                event.location = loc.group(1)
+            line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
+            return event, {"rule": "other event", "words": m.group(0), "line": line[:300]}
+    return None
