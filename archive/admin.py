@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models.functions import ExtractYear
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services
 from archive.extract.normalize import fold_key, normalize_line, normalize_text
+from archive.extract.reasons import REVIEW_REASONS
 from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province, ReviewQueueArticle
 
 
@@ -35,15 +37,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
     title = "lý do"
     parameter_name = "ly_do"
-    REASONS = [
-        ("no publication date", "Không có ngày đăng"),
-        ("province unknown", "Không rõ tỉnh"),
-        ("ambiguous district", "Huyện trùng tên ở nhiều tỉnh"),
-        ("districts of several provinces", "Huyện của nhiều tỉnh"),
-        ("several provincial committees", "Nhiều tỉnh ủy được nêu"),
-        ("province evidence disagrees", "Bằng chứng về tỉnh mâu thuẫn"),
-        ("province not in gazetteer", "Tỉnh không có trong danh mục"),
-    ]
+    REASONS = REVIEW_REASONS  # one list, in archive/extract/reasons.py (codes and Vietnamese labels)
 
     def lookups(self, request, model_admin):
         return self.REASONS
@@ -54,6 +48,18 @@ class ReasonFilter(admin.SimpleListFilter):
             # alike on SQLite and PostgreSQL.
             return queryset.filter(review_reasons__icontains=self.value())
         return queryset
+
+
+# The evidence extraction stores on each article (issue 10), in the order the admin shows it.
+EVIDENCE_LABELS = [
+    ("date", "ngày đăng"),
+    ("province", "tỉnh"),
+    ("district", "huyện"),
+    ("outlet", "cơ quan báo chí"),
+    ("authors", "tác giả"),
+    ("meeting", "sự kiện"),
+    ("officials", "cán bộ"),
+]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -106,7 +112,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["province", "outlet"]
     list_per_page = 50
     autocomplete_fields = ["province", "outlet"]
-    readonly_fields = ["raw", "source_file", "content_hash", "edited_fields", "created_at", "updated_at"]
+    readonly_fields = [
+        "raw",
+        "source_file",
+        "content_hash",
+        "edited_fields",
+        "created_at",
+        "updated_at",
+        "evidence_table",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "text"]}),
         (
@@ -121,6 +135,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Bằng chứng trích xuất (lần nhập gần nhất)", {"fields": ["evidence_table"]}),
         ("Xem lại", {"fields": ["needs_review", "review_reasons"]}),
         (
             "Bản gốc",
@@ -134,6 +149,27 @@ class ArticleAdmin(SimpleHistoryAdmin):
     actions = ["mark_reviewed"]
     history_list_display = ["needs_review", "province"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="bằng chứng")
+    def evidence_table(self, obj):
+        """What extraction read for each field (rule, words, line): read-only, beside the fields."""
+        rows = []
+        for key, label in EVIDENCE_LABELS:
+            items = obj.evidence.get(key) if obj and obj.evidence else None
+            for ev in items if isinstance(items, list) else [items] if items else []:
+                words = (
+                    f"{ev.get('name')}: {ev.get('position') or '—'}"
+                    if key == "officials"
+                    else ev.get("words")
+                )
+                rows.append((label, ev.get("rule", ""), words or "", ev.get("line") or ev.get("words", "")))
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="evidence"><tr><th>trường</th><th>quy tắc</th><th>giá trị đọc được</th>'
+            "<th>câu/dòng nguồn</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.action(description="Đánh dấu đã xem lại")
     def mark_reviewed(self, request, queryset):

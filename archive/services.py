@@ -159,6 +159,7 @@ def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
         "authors": list(item.authors),
         "needs_review": bool(reasons),
         "review_reasons": reasons,
+        "evidence": item.evidence,  # not in EXTRACTED_FIELDS: always the latest extraction's
     }
 
 
