@@ -72,7 +72,8 @@ LINE_PATTERNS: list[str] = [
 HEADER_PATTERNS: list[str] = [
     r"(?:hotline|đường dây nóng|thời tiết|tỷ giá|giá vàng)\b.*",
     r"(?:đăng nhập|đăng ký|tìm kiếm|english|rss|liên hệ|quảng cáo|video|podcast|emagazine)(?:\s*[|/]\s*.*)?",
-    r"tin (?:mới|mới nhất|nóng|nổi bật|tiêu điểm)",
+    r"tin (?:mới|mới nhất|nóng|nổi bật|tiêu điểm|vắn|mới cập nhật|tổng hợp)",
+    r"tin tức(?:\s*[-–|/]\s*[^\W\d_]+(?: [^\W\d_]+)?)?",  # "Tin tức - Sự kiện"
     r"(?:cổng thông tin|trang thông tin)\b.{0,80}",
 ]
 # An outlet's name as a header line: "Báo Đồng Tháp điện tử", "BÁO NINH THUẬN", "Yên Bái Online".

@@ -183,15 +183,18 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         if len(p) >= 200
         or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
     ]
-    if len(body) > 1:
-        found = parse_byline_with_code(body[-1])
-        if found:
-            names, code = found
-            if names and not authors:
-                authors, author_line = names, body[-1]
-            if code and not outlet_code:  # "Vân Hà (LSO)", "Alăng Ngước - QNO"
-                outlet_code, code_line = code, body[-1]
-            body.pop()
+    for _ in range(2):  # the byline, and an outlet credit under it ("Thanh Hà" / "Theo Báo Tuyên Quang")
+        found = parse_byline_with_code(body[-1]) if len(body) > 1 else None
+        if not found:
+            break
+        names, code = found
+        if names and not authors:
+            authors, author_line = names, body[-1]
+        if code and not outlet_code:  # "Vân Hà (LSO)", "Alăng Ngước - QNO"
+            outlet_code, code_line = code, body[-1]
+        body.pop()
+        if names:
+            break
     if not body:
         raise ExtractError("no article text after the title")
     text = "\n\n".join(body)

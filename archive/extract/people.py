@@ -156,7 +156,8 @@ _POSITION_END = re.compile(
     r"thăm|làm việc|chúc mừng|ghi nhận|đánh giá|biểu dương|quán triệt|cho rằng|nhấn|đã|cùng|và các|"
     r"tại hội nghị|có|sẽ|vừa|được|bày tỏ|nói|tin tưởng|gửi|phát động|trả lời|chia sẻ|thông tin|"
     r"lưu ý|mong muốn|hướng dẫn|kiểm tra|động viên|thay mặt|làm trưởng đoàn|làm [Tt]rưởng|cảm ơn|"
-    r"tiếp đoàn|tiếp và|ân cần|dự và|đến thăm|phát động|trao giải|đồng chủ trì|giới thiệu|trình bày)\b.*",
+    r"tiếp đoàn|tiếp và|ân cần|dự và|đến thăm|phát động|trao giải|đồng chủ trì|giới thiệu|trình bày|"
+    r"dẫn đầu)\b.*",
     re.DOTALL,
 )
 # "." ends a sentence only before a space: "Bí thư T.Ư Đảng", "TP.HCM" are one position.
@@ -199,7 +200,7 @@ def _position_after(text: str, end: int) -> str:
     stop = _SENTENCE_END.search(rest)
     if stop:
         rest = rest[: stop.start()]
-    rest = _POSITION_END.sub("", rest)
+    rest = _cut_at_verb(_POSITION_END.sub("", rest))
     chunks = []
     for chunk in rest.split(","):
         chunk = chunk.strip()
@@ -208,6 +209,40 @@ def _position_after(text: str, end: int) -> str:
         chunks.append(chunk)
     position = ", ".join(chunks)
     return "" if _names_someone(position) else position
+
+
+# Lower-case words a position is made of ("Phó Trưởng ban Dân vận Huyện ủy", "Chủ tịch Hội Nông dân
+# xã"). A position printed after a name ends at the first other lower-case word: the sentence's verb
+# ("… ôn lại", "… trực tiếp chỉ đạo", "… dẫn đầu"), whatever the verb is (issue 10).
+_POSITION_WORDS = frozenset(
+    """
+    ban tỉnh huyện thị xã thành phố quận phường trấn ủy uỷ viên thường vụ dân vận chính quyền trưởng phó
+    bí thư chủ tịch nhiệm đảng bộ quân sự chỉ huy đội biên phòng của và kiêm nguyên mặt trận tổ quốc hội
+    đồng nhân công tác đoàn thanh niên phụ nữ nông cựu chiến binh liên lao động trung ương khóa khoá đại
+    biểu tá tướng văn sở nội an tuyên giáo chức kiểm tra cơ quan đơn vị lực lượng vũ trang khu ấp thôn
+    bản buôn làng tổng biên tập báo đài phát truyền hình giám đốc ngành hđnd ubnd mttq các tộc tôn cán
+    hưu trí người cao tuổi học sinh doanh nghiệp khối sở miền bắc nam tây đông xây dựng kinh tế hóa hoá
+    dục y quốc phòng ninh hành pháp luật lâm sản thủy thuỷ lợi môi trường tài nguyên khoa thông tin
+    ngoại giao tải thương nghiệp triển binh tư kế hoạch đầu chính ngân hàng sách tự vệ cấp
+    thứ nhất hai ba chi hợp tác xã mặt trận ủy ban kiêm nhiệm dự khuyết trực
+    """.split()
+)
+_WORD_OR_GAP = re.compile(r"\S+|\s+")
+
+
+def _cut_at_verb(rest: str) -> str:
+    kept: list[str] = []
+    prev = ""
+    for tok in _WORD_OR_GAP.findall(rest):
+        word = tok.strip().strip(',.;:()"“”')
+        if word and word[:1].islower() and word not in _POSITION_WORDS:
+            break
+        if word == "trực" and prev != "thường":  # "Thường trực" is a post, "trực tiếp" a verb
+            break
+        if word:
+            prev = word.lower()
+        kept.append(tok)
+    return "".join(kept).rstrip()
 
 
 def _position_before(text: str, start: int) -> str:
@@ -257,7 +292,7 @@ def _name_candidates(text: str) -> list[tuple[int, str, str]]:
     syllables after an honorific ("đồng chí A Pớt, …")."""
     out = {m.start(): (m.start(), m.group(0), "surname") for m in NAME.finditer(text)}
     for m in _HONORIFIC_NAME.finditer(text):
-        if m.start(1) not in out:
+        if m.start(1) not in out or len(out[m.start(1)][1]) < len(m.group(1)):  # "Ksor H'Lan", not "Ksor H"
             out[m.start(1)] = (m.start(1), m.group(1), "honorific")
     return [out[k] for k in sorted(out)]
 

@@ -317,7 +317,7 @@ _GUEST = re.compile(
     r"(?<!Tỉnh )(?<!tỉnh )(?<!Huyện )(?<!Đại )(?<!đại )[Đđ]oàn (?!viên|kết|thể|thanh niên|Thanh niên|TNCS|trưởng)"
     r"(?:công tác |đại biểu |khảo sát |cán bộ |kiểm tra |giám sát )?(?:của )?"
     r"[^.;:,\n]{0,90}?(?=\s+(?:do|đến|thăm|đã|về|làm việc|học tập|tới|sang|tham quan)\b|[,.;:\n]|$)"
-    r"|\bdo (?:đồng chí|ông|bà)\b[^.;\n]{0,160}?\blàm [Tt]rưởng đoàn"
+    r"|\bdo (?:đồng chí|ông|bà)\b[^.;\n]{0,160}?\b(?:làm [Tt]rưởng đoàn|dẫn đầu)"
 )
 # Weights of each kind of evidence for a province. Two provinces within CLOSE of each other: none is
 # stored, the article is flagged (a wrong province is worse than none for an archive browsed by it).
