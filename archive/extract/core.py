@@ -226,11 +226,13 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     if official_evidence:
         art.evidence["officials"] = official_evidence
     unread = [o.name for o in art.officials if not o.position]
-    if unread:
+    if unread and (hints.always_flag_province or art.province):  # national news names many in passing
         art.review_reasons.append(f"{reasons.POSITION_UNREAD}: " + ", ".join(unread))
     lead = "\n".join(body[:2])
     held = art.published_on if lead_date is None else lead_date[0]
-    found_event = find_event_with_evidence(title, lead, held, art.officials)
+    # Visits, contests, ceremonies as "other" events: for provincial news, not for the national feed.
+    other = hints.always_flag_province or bool(art.province)
+    found_event = find_event_with_evidence(title, lead, held, art.officials, other=other)
     if found_event:
         event, evidence = found_event
         art.events.append(event)
@@ -259,6 +261,7 @@ def _lead_date(
     """The date the lead gives its event, the first date not rejected by what surrounds it
     (anniversary spans, cited documents, historical dates): (date, precision, evidence)."""
     for para in _lead_paragraphs(body):
+        masked_para = ""
         for cand in lead_candidates(para):
             m = cand.match
             if cand.rejected:
@@ -269,7 +272,7 @@ def _lead_date(
                     return d, PRECISION_DAY, _ev("dated lead", m.group(0), para)
                 continue
             day, month = int(m.group(1)), int(m.group(3))
-            masked = mask_years(para)
+            masked = masked_para = masked_para or mask_years(para)
             year = nearest_year(masked, m.start()) or nearest_year(mask_years(title), 0)
             source = "year printed near the date"
             if year is not None and str(year + 1) in masked and month <= 6:
@@ -298,9 +301,13 @@ def _date_doubts(art: ExtractedArticle, body: list[str]) -> None:
         return
     if art.date_precision == PRECISION_YEAR_INFERRED:
         art.review_reasons.append(f"{reasons.YEAR_INFERRED}: {art.published_on.year}")
-    years = [int(y) for y in YEAR.findall(mask_years("\n".join(body)))]
+    text = "\n".join(body)
+    year = art.published_on.year
+    if any(abs(year - int(y)) <= 2 for y in YEAR.findall(text)):
+        return  # a nearby year is printed: cheap exit, no masking needed
+    years = [int(y) for y in YEAR.findall(mask_years(text))]
     years = [y for y in years if EARLIEST_NEWS_YEAR <= y <= date.today().year]
-    if years and all(abs(art.published_on.year - y) > 2 for y in years):
+    if years:
         art.review_reasons.append(
             f"{reasons.DATE_FAR}: {art.published_on.isoformat()}, the article names {min(years)}–{max(years)}"
         )

@@ -180,15 +180,14 @@ def mask_years(text: str) -> str:
     def blank(start: int, end: int) -> None:
         chars[start:end] = " " * (end - start)
 
+    if not YEAR.search(text):
+        return text
     for m in FULL_DATE.finditer(text):
         why = why_not_published(text, m)
-        if why and not why.startswith("anniversary"):
+        if (why and not why.startswith("anniversary")) or _SPAN_AFTER.match(text, m.end()):
             blank(m.start(), m.end())
     for m in _YEAR_SPAN.finditer(text):
         blank(m.start(1), m.end(1))
-    for m in FULL_DATE.finditer(text):
-        if _SPAN_AFTER.match(text, m.end()):
-            blank(m.start(), m.end())
     for m in _PLAN_YEAR.finditer(text):
         blank(m.start(1), m.end(1))
     return "".join(chars)
@@ -204,6 +203,8 @@ class LeadCandidate:
 def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
     """Every date in the lead's opening, in reading order, each with why it is rejected (if it is)."""
     head = paragraph[:window]
+    if not any(ch.isdigit() for ch in head):
+        return []
     out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
     out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
     return sorted(out, key=lambda c: c.match.start())

@@ -146,7 +146,8 @@ _RANK_BEFORE = re.compile(r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)\
 # surname list ("A Pớt", "H'Yim Niê", "Bhling Mia") are read when a position follows (issue 10).
 _NAME_WORD = rf"{UP}(?:'{UP})?(?:{LO}+|{UP}+)?"
 _HONORIFIC_NAME = re.compile(
-    rf"(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)) ({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})"
+    r"(?:Đồng chí|đồng chí|Ông|ông|Bà|bà|Đại tá|Thượng tá|Trung tá|Thiếu tá|Thiếu tướng|Trung tướng|"
+    rf"Thượng tướng|Đại tướng) ({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})"
     rf"(?=\s*(?:,|\s[-–]\s)\s*\S|\s+(?:chủ trì|đồng chủ trì))"
 )
 # Where a position printed after a name ends: the verb of the sentence.
@@ -166,7 +167,7 @@ _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
 _CUE = re.compile(
-    "ủy viên|TVTU|UVBTV|UVTV|rưởng ban|rưởng Ban|Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
+    "ủy viên|TVTU|UVBTV|UVTV|Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
     "Thường trực|Tư lệnh|Chính ủy|tá|tướng|trưởng|Tổng biên tập|Người phát ngôn|chủ trì"
 )
 
@@ -292,6 +293,8 @@ def _name_candidates(text: str) -> list[tuple[int, str, str]]:
     syllables after an honorific ("đồng chí A Pớt, …")."""
     out = {m.start(): (m.start(), m.group(0), "surname") for m in NAME.finditer(text)}
     for m in _HONORIFIC_NAME.finditer(text):
+        if m.start() and text[m.start() - 1].isalpha():
+            continue  # "không", "công": not the honorific "ông"
         if m.start(1) not in out or len(out[m.start(1)][1]) < len(m.group(1)):  # "Ksor H'Lan", not "Ksor H"
             out[m.start(1)] = (m.start(1), m.group(1), "honorific")
     return [out[k] for k in sorted(out)]
@@ -430,6 +433,8 @@ def _byline_names(line: str) -> list[str] | None:
 def parse_byline_with_code(line: str) -> tuple[list[str], str] | None:
     """(names, outlet code) for a closing byline, the code "" when none; None when not a byline.
     An outlet credit alone ("Báo Hà Giang") is no byline but is dropped as one: (names=[], code="")."""
+    if len(line) > 90:
+        return None
     code = ""
     m = _TRAILING_CODE.search(line)
     if m and m.start() > 0:

@@ -313,12 +313,15 @@ class ProvinceResult:
 
 # A visiting delegation: "đoàn công tác Ban Dân vận Tỉnh ủy Hà Giang do …", "… Hà Giang làm trưởng đoàn".
 # The province in those words is the guest's, not the one the article reports on (issue 10).
+# Two patterns, each opening with literals so the regex engine can skip ahead; the words that may not
+# stand before "đoàn" ("Tỉnh đoàn", "đại đoàn kết") are checked in code.
 _GUEST = re.compile(
-    r"(?<!Tỉnh )(?<!tỉnh )(?<!Huyện )(?<!Đại )(?<!đại )[Đđ]oàn (?!viên|kết|thể|thanh niên|Thanh niên|TNCS|trưởng)"
+    r"(?:Đoàn|đoàn) (?!viên|kết|thể|thanh niên|Thanh niên|TNCS|trưởng)"
     r"(?:công tác |đại biểu |khảo sát |cán bộ |kiểm tra |giám sát )?(?:của )?"
     r"[^.;:,\n]{0,90}?(?=\s+(?:do|đến|thăm|đã|về|làm việc|học tập|tới|sang|tham quan)\b|[,.;:\n]|$)"
-    r"|\bdo (?:đồng chí|ông|bà)\b[^.;\n]{0,160}?\b(?:làm [Tt]rưởng đoàn|dẫn đầu)"
 )
+_GUEST_LEADER = re.compile(r"do (?:đồng chí|ông|bà) [^.;\n]{0,160}?(?:làm [Tt]rưởng đoàn|dẫn đầu)")
+_NOT_GUEST_BEFORE = re.compile(r"(?:Tỉnh|tỉnh|Huyện|huyện|Đại|đại|Thị|thị|Thành|thành) \Z")
 # Weights of each kind of evidence for a province. Two provinces within CLOSE of each other: none is
 # stored, the article is flagged (a wrong province is worse than none for an archive browsed by it).
 W_OUTLET, W_COMMITTEE, W_DISTRICT, W_NAMED_UNIT, W_TITLE, W_MENTION = 3.0, 3.0, 2.0, 1.5, 1.0, 0.5
@@ -357,7 +360,17 @@ def resolve_province(
             res.province, res.evidence, res.rule = outlet[1], outlet[0], "outlet"
         return res
 
-    guest_spans = [(m.start(), m.end()) for m in _GUEST.finditer(body)]
+    guest_spans = [
+        (m.start(), m.end())
+        for m in _GUEST.finditer(body)
+        if not (m.start() and body[m.start() - 1].isalpha())
+        and not _NOT_GUEST_BEFORE.search(body[max(0, m.start() - 8) : m.start()])
+    ]
+    guest_spans += [
+        (m.start(), m.end())
+        for m in _GUEST_LEADER.finditer(body)
+        if not (m.start() and body[m.start() - 1].isalpha())
+    ]
 
     def in_guest(pos: int) -> bool:
         return any(a <= pos < b for a, b in guest_spans)
