@@ -132,6 +132,24 @@ class IngestLookups:
             self.outlets[item.outlet_name] = outlet
         return outlet
 
+    def officials_prefetch(self, items: list[ExtractedArticle]) -> None:
+        """One query (and one bulk insert) for a batch's officials instead of one per name: issue 10
+        reads more officials, and a round trip per name would slow ingest below its target."""
+        names: dict[str, str] = {}
+        for item in items:
+            for name in [m.name for m in item.officials] + [e.chair for e in item.events if e.chair]:
+                names.setdefault(fold_key(name), name)
+        missing = [k for k in names if k not in self.officials]
+        if not missing:
+            return
+        for official in Official.objects.filter(key__in=missing):
+            self.officials[official.key] = official
+        new = [Official(name=names[k], key=k) for k in missing if k not in self.officials]
+        if new:
+            bulk_create_with_history(new, Official, batch_size=500)
+            for official in Official.objects.filter(key__in=[o.key for o in new]):
+                self.officials[official.key] = official
+
     def official(self, name: str) -> Official:
         key = fold_key(name)
         official = self.officials.get(key)
@@ -217,6 +235,7 @@ def articles_ingest_batch(
     """
     lookups = lookups or IngestLookups()
     items = list(items)
+    lookups.officials_prefetch(items)
     by_source = Article.objects.prefetch_related(
         Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
         Prefetch("events", queryset=Event.objects.select_related("chair")),

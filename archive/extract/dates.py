@@ -193,6 +193,9 @@ def mask_years(text: str) -> str:
     return "".join(chars)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class LeadCandidate:
     match: re.Match[str]
@@ -203,7 +206,7 @@ class LeadCandidate:
 def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
     """Every date in the lead's opening, in reading order, each with why it is rejected (if it is)."""
     head = paragraph[:window]
-    if not any(ch.isdigit() for ch in head):
+    if not _DIGIT.search(head):
         return []
     out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
     out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
