@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-dev browser migrate seed serve lint bench clean
+.PHONY: run test install install-dev browser migrate seed serve lint bench clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ bench: install-dev
 
 clean:
 	rm -rf var
+
+# The project's own Vietnamese (locale/vi): the compiled .mo files are committed, so running needs
+# no gettext tools; after editing a .po, run this (polib, from requirements-dev) and commit both.
+messages: install-dev
+	$(PY) -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('locale').rglob('*.po')]"

@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from archive.extract.reasons import reason_label
+from archive.history import HistoricalRecords
 
 
 class Province(models.Model):
@@ -50,6 +52,7 @@ class Outlet(models.Model):
     province = models.ForeignKey(
         Province, verbose_name="tỉnh", null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()  # its admin offers a history page (it failed without one)
 
     class Meta:
         verbose_name = "cơ quan báo chí"
@@ -68,6 +71,25 @@ class Official(models.Model):
     class Meta:
         verbose_name = "cán bộ"
         verbose_name_plural = "cán bộ"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficialAlias(models.Model):
+    """A spelling merged into another official: a later ingest of it lands on the one kept."""
+
+    key = models.CharField("khóa so khớp", max_length=120, unique=True)  # fold_key of the old name
+    name = models.CharField("họ tên đã gộp", max_length=120)
+    official = models.ForeignKey(
+        Official, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField("ngày gộp", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tên đã gộp"
+        verbose_name_plural = "tên đã gộp"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -142,6 +164,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article_detail", args=[self.pk])
+
+    @property
+    def review_reasons_display(self) -> list[str]:
+        """The review reasons in Vietnamese, with their details."""
+        return [reason_label(reason) for reason in self.review_reasons]
 
 
 class ArticleOfficial(models.Model):

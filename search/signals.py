@@ -35,31 +35,35 @@ def _article_ids(instance) -> list[int]:
 class ArticleSignalProcessor(BaseSignalProcessor):
     models = (Article, ArticleOfficial, Event, Official, Outlet, Province)
 
+    # Connected without a sender: a proxy (the admin's review queue) sends its own signals, so
+    # handlers keyed on Article missed its saves (issue #7). Every model whose concrete model we
+    # watch counts, proxies added later included.
     def setup(self):
-        for model in self.models:
-            signals.post_save.connect(self.handle_save, sender=model)
-            signals.post_delete.connect(self.handle_delete, sender=model)
+        signals.post_save.connect(self.handle_save)
+        signals.post_delete.connect(self.handle_delete)
         # Deleting an outlet sets its articles' outlet to NULL with an UPDATE (no save signals):
         # note the articles before they lose it.
-        signals.pre_delete.connect(self.handle_pre_delete, sender=Outlet)
+        signals.pre_delete.connect(self.handle_pre_delete)
 
     def teardown(self):
-        for model in self.models:
-            signals.post_save.disconnect(self.handle_save, sender=model)
-            signals.post_delete.disconnect(self.handle_delete, sender=model)
-        signals.pre_delete.disconnect(self.handle_pre_delete, sender=Outlet)
+        signals.post_save.disconnect(self.handle_save)
+        signals.post_delete.disconnect(self.handle_delete)
+        signals.pre_delete.disconnect(self.handle_pre_delete)
+
+    def watches(self, sender) -> bool:
+        return sender._meta.concrete_model in self.models
 
     def handle_save(self, sender, instance, raw=False, **kwargs):
-        if raw or indexing.is_suspended():  # fixtures (loaddata) and bulk ingest
+        if raw or not self.watches(sender) or indexing.is_suspended():  # fixtures (loaddata), bulk ingest
             return
         indexing.schedule(_article_ids(instance))
 
     def handle_pre_delete(self, sender, instance, **kwargs):
-        if not indexing.is_suspended():
+        if sender._meta.concrete_model is Outlet and not indexing.is_suspended():
             indexing.schedule(_article_ids(instance))
 
     def handle_delete(self, sender, instance, **kwargs):
-        if indexing.is_suspended():
+        if not self.watches(sender) or indexing.is_suspended():
             return
         if isinstance(instance, (Official, Outlet, Province)):
             return  # PROTECT / SET_NULL: the articles' own saves re-index them

@@ -16,16 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from . import reasons
 from .letters import CAP_WORD, UP
 from .normalize import fold_key
-from .reasons import (
-    AMBIGUOUS_DISTRICT,
-    COMMITTEES_SEVERAL,
-    DISTRICTS_SEVERAL,
-    GUEST_DELEGATION,
-    PROVINCE_DISAGREES,
-    PROVINCE_NOT_OUTLETS,
-)
 
 # The legacy table already carries Huế's 2025 city status; the pre-2025 province was "Thừa Thiên Huế".
 LEGACY_RENAMED = {"Huế": "Thừa Thiên Huế"}
@@ -435,11 +428,11 @@ def resolve_province(
     # A delegation from the article's own province visiting its own district is no guest.
     guests -= {ranked[0][0]} if ranked else set()
     if guests:
-        res.reasons.append(f"{GUEST_DELEGATION}: " + ", ".join(sorted(guests)))
+        res.reasons.append(f"{reasons.GUEST_DELEGATION}: " + ", ".join(sorted(guests)))
     committees = [p for p, _ in ranked if any(r in ("own committee",) for _, r, _, _ in why[p])]
     if len(committees) > 1 and not outlet:  # "Tỉnh ủy Hà Tĩnh và Tỉnh ủy Quảng Bình tổ chức …"
         detail = "; ".join(f"{p} ({', '.join(w for _, _, w, _ in why[p])})" for p in committees)
-        res.reasons.append(f"{COMMITTEES_SEVERAL} named: {detail}")
+        res.reasons.append(f"{reasons.COMMITTEES_SEVERAL} named: {detail}")
         return res
     if not ranked and len(guests) == 1:
         # the only province named is the delegation's: its own officials visiting (flagged above)
@@ -447,7 +440,7 @@ def resolve_province(
         why[ranked[0][0]] = [(W_NAMED_UNIT, "delegation", ranked[0][0], -1)]
     if not ranked:
         for name, provs, _ in ambiguous:
-            res.reasons.append(f"{AMBIGUOUS_DISTRICT} {name}: " + ", ".join(sorted(provs)))
+            res.reasons.append(f"{reasons.AMBIGUOUS_DISTRICT} {name}: " + ", ".join(sorted(provs)))
         return res
     top, top_score = ranked[0]
     if len(ranked) > 1 and top_score - ranked[1][1] < CLOSE:
@@ -457,13 +450,13 @@ def resolve_province(
         )
         detail = "; ".join(f"{p} ({', '.join(w for _, _, w, _ in why[p])})" for p, _ in ranked[:3])
         if both_committees and not outlet:
-            res.reasons.append(f"{COMMITTEES_SEVERAL} named: {detail}")
+            res.reasons.append(f"{reasons.COMMITTEES_SEVERAL} named: {detail}")
         elif (
             all(any(r.startswith("district") for _, r, _, _ in why[p]) for p in (top, second)) and not outlet
         ):
-            res.reasons.append(f"{DISTRICTS_SEVERAL}: {detail}")
+            res.reasons.append(f"{reasons.DISTRICTS_SEVERAL}: {detail}")
         else:
-            res.reasons.append(f"{PROVINCE_DISAGREES}: {detail}")
+            res.reasons.append(f"{reasons.PROVINCE_DISAGREES}: {detail}")
         return res
     if top_score < W_NAMED_UNIT and not res.provincial:
         return res  # a lone title or plain mention in text that does not read provincial
@@ -474,7 +467,7 @@ def resolve_province(
     res.evidence = "; ".join(strong or [w for _, _, w, _ in why[top]])
     res.line = _sentence_at(body, best[3]) if best[3] >= 0 else ""
     if outlet and outlet[1] != top:
-        res.reasons.append(f"{PROVINCE_NOT_OUTLETS}: {top} in the text, {outlet[1]} ({outlet[0]})")
+        res.reasons.append(f"{reasons.PROVINCE_NOT_OUTLETS}: {top} in the text, {outlet[1]} ({outlet[0]})")
     if lead_district and lead_district[1] == top:
         res.district, res.district_line = lead_district[0], title
         return res
