@@ -44,6 +44,21 @@ class Province(models.Model):
     def __str__(self) -> str:
         return self.name if self.era == self.Era.BEFORE_2025 else f"{self.name} (2025)"
 
+    def get_absolute_url(self) -> str:
+        return reverse("archive:province_detail", args=[self.ref])
+
+    # Most 2025 provinces keep the name (and slug) of one of their predecessors: the 2025 one is
+    # told apart by a suffix, in URLs (/tinh/tay-ninh-2025/) and API parameters alike.
+    REF_2025_SUFFIX = "-2025"
+
+    @property
+    def ref(self) -> str:
+        return self.slug if self.era == self.Era.BEFORE_2025 else f"{self.slug}{self.REF_2025_SUFFIX}"
+
+    @property
+    def is_2025(self) -> bool:
+        return self.era == self.Era.FROM_2025
+
 
 class Outlet(models.Model):
     name = models.CharField("tên", max_length=200, unique=True)
@@ -75,6 +90,13 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:official_detail", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        return "-".join(self.key.split()) or "can-bo"
 
 
 class OfficialAlias(models.Model):

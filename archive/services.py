@@ -7,11 +7,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
+from archive import selectors
 from archive.extract import reasons as review
+from archive.extract.inputs import mojibake_reason, show, text_problem
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
 from archive.extract.places import LEGACY_RENAMED
 from archive.extract.types import ExtractedArticle
@@ -34,7 +38,7 @@ EXTRACTED_FIELDS = (
 )
 RELATED_FIELDS = ("officials", "events")
 
-NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
+NEW, UPDATED, UNCHANGED, DUPLICATE, FAILED = "new", "updated", "unchanged", "duplicate", "failed"
 
 
 def content_hash(*, title: str, text: str) -> str:
@@ -98,11 +102,107 @@ def provinces_load() -> int:
 
 @dataclass
 class IngestOutcome:
-    status: str  # NEW, UPDATED, UNCHANGED or DUPLICATE
+    status: str  # NEW, UPDATED, UNCHANGED, DUPLICATE or FAILED
     article: Article
     source_name: str = ""
     changed: list[str] = field(default_factory=list)
     duplicate_of: str = ""
+    reason: str = ""  # FAILED: the field at fault and why
+
+
+# --- validation of extracted items (what the admin form would refuse is never stored) ---------
+
+_HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
+def _field_error(name: str, error: ValidationError) -> str:
+    return f"{name}: {' '.join(error.messages)}"
+
+
+def _check_text(name: str, value: str, *, single_line: bool) -> str | None:
+    problem = text_problem(value)
+    if problem:
+        return f"{name}: {problem}"
+    if single_line and ("\n" in value or "\t" in value):
+        return f"{name}: line break or tab in a one-line field"
+    return None
+
+
+def item_problems(item: ExtractedArticle) -> list[str]:
+    """Why an extracted article may not be stored, field by field ([] when it may).
+
+    The same rules as the admin form (the model's lengths and choices, http(s) addresses only),
+    plus what no form would let through: control and bidi-override characters, NUL bytes, lone
+    surrogates, and VNI/TCVN3 text read as Latin-1 (mojibake).
+    """
+    problems: list[str] = []
+    one_line = {
+        "title": item.title,
+        "source file": item.source_name,
+        "district": item.district,
+        "outlet": item.outlet_name,
+        "outlet code": item.outlet_code,
+        "outlet site": item.outlet_site,
+        "url": item.url,
+    }
+    one_line.update({f"author {n}": a for n, a in enumerate(item.authors, 1) if isinstance(a, str)})
+    for mention in item.officials:
+        one_line[f"official {mention.name[:40]!r}"] = f"{mention.name} {mention.position}"
+    for name, value in one_line.items():
+        if not isinstance(value, str):
+            problems.append(f"{name}: expected text, got {type(value).__name__}")
+        elif problem := _check_text(name, value, single_line=True):
+            problems.append(problem)
+    if problem := _check_text("text", item.text, single_line=False):
+        problems.append(problem)
+    if not any(ch.isalnum() for ch in item.title):
+        problems.append("title: no letters or digits")
+    if problems:
+        return problems
+    if reason := mojibake_reason(f"{item.title}\n{item.text}"):
+        problems.append(f"text: {reason}")
+    if item.url:
+        try:
+            _HTTP_URL(item.url)
+        except ValidationError:
+            problems.append(f"url: only http(s) web addresses are stored, got {show(item.url[:80])!r}")
+    article = Article(
+        title=item.title,
+        text=item.text,
+        raw=item.raw,
+        source_file=item.source_name,
+        url=item.url,
+        published_on=item.published_on,
+        published_time=item.published_time,
+        date_precision=item.date_precision,
+        district=item.district,
+        authors=list(item.authors),
+        review_reasons=list(item.review_reasons),
+    )
+    try:
+        article.clean_fields(exclude=["province", "outlet", "content_hash", "url"])
+    except ValidationError as error:
+        problems += [_field_error(name, ValidationError(msgs)) for name, msgs in error.message_dict.items()]
+    checks = []
+    if item.outlet_name:
+        outlet = Outlet(name=outlet_name_vi(item.outlet_name), code=item.outlet_code, site=item.outlet_site)
+        checks.append(("outlet", outlet))
+    for mention in item.officials:
+        checks.append(("official", Official(name=mention.name, key=fold_key(mention.name) or "?")))
+        checks.append(("official position", ArticleOfficial(position=mention.position)))
+    for event in item.events:
+        checks.append(("event", Event(kind=event.kind, period=event.period, location=event.location)))
+        if event.chair:
+            checks.append(("event chair", Official(name=event.chair, key=fold_key(event.chair) or "?")))
+    for label, obj in checks:
+        try:
+            obj.clean_fields(exclude=["article", "official", "province", "chair"])
+        except ValidationError as error:
+            problems += [
+                _field_error(f"{label} {name}", ValidationError(msgs))
+                for name, msgs in error.message_dict.items()
+            ]
+    return problems
 
 
 # Aggregator exports name a placeholder, not an outlet: "baomoi.com aggregator (original outlet not
@@ -259,7 +359,22 @@ def articles_ingest_batch(
     under another file name is reported as a duplicate and not stored twice.
     """
     lookups = lookups or IngestLookups()
-    items = list(items)
+    failed: list[IngestOutcome] = []
+    valid = []
+    for item in items:
+        problems = item_problems(item)
+        if problems:
+            failed.append(
+                IngestOutcome(
+                    FAILED,
+                    Article(source_file=item.source_name),
+                    item.source_name,
+                    reason="; ".join(problems),
+                )
+            )
+        else:
+            valid.append(item)
+    items = valid
     lookups.officials_prefetch(items)
     by_source = Article.objects.prefetch_related(
         Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
@@ -273,7 +388,7 @@ def articles_ingest_batch(
         )
     }
 
-    outcomes: list[IngestOutcome] = []
+    outcomes: list[IngestOutcome] = failed
     to_create: list[tuple[ExtractedArticle, Article]] = []
     seen_hashes: dict[str, str] = {}
     for item in items:
@@ -314,6 +429,8 @@ def articles_ingest_batch(
             outcomes.append(IngestOutcome(NEW, article, item.source_name))
         ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
         Event.objects.bulk_create(events, batch_size=500)
+    # bulk_create sends no signals: the cached counts of the browse pages are forgotten here.
+    transaction.on_commit(selectors.counts_invalidate)
     return outcomes
 
 

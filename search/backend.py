@@ -41,6 +41,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
+from search import shared_cache
 from search.analysis import ParsedQuery, Run, VietnameseAnalyzer, run_terms
 
 FOLDED_SUFFIX = "_f"
@@ -684,6 +685,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             facet_limit,
         )
         cached = self._cached_result(searcher, key)
+        if cached is None and per_page > 1:  # not did-you-mean counts: too many, too cheap
+            cached = shared_cache.get(searcher, key)  # another worker's result (issue 11)
+            if cached is not None:
+                self._remember_result(searcher, key, cached)
         if cached is not None:
             return SearchOutcome(
                 total=cached.total,
@@ -716,16 +721,22 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             limit = page * per_page
             # Without a filter the matches of tq are exactly `docs`: no allow-set to build or check.
             kwargs = {"limit": limit} if fq is None else {"limit": limit, "filter": set(docs)}
-            if sort == "newest" or (sort == "relevance" and parsed.empty):
-                kwargs.update(sortedby="published", reverse=True)
-            elif sort == "oldest":
-                kwargs.update(sortedby="published")
-            results = searcher.search(tq, **kwargs)
             start = (page - 1) * per_page
-            for i in range(start, min(limit, len(results.top_n))):
-                score, docnum = results.top_n[i]
+            scores: dict[int, float] = {}
+            if sort == "newest" or (sort == "relevance" and parsed.empty):
+                # Undated articles last (issue #9): a missing date sorts above every date when
+                # reversed, so the dated matches are sorted alone and the undated follow.
+                ranked = self._newest_first(searcher, tq, docs, limit)
+            else:
+                if sort == "oldest":
+                    kwargs.update(sortedby="published")  # a missing date sorts last here already
+                results = searcher.search(tq, **kwargs)
+                ranked = [docnum for _, docnum in results.top_n]
+                if sort == "relevance":
+                    scores = {docnum: float(score or 0) for score, docnum in results.top_n}
+            for docnum in ranked[start:limit]:
                 stored = searcher.stored_fields(docnum)
-                hits.append(Hit(int(stored[DJANGO_ID]), float(score or 0)))
+                hits.append(Hit(int(stored[DJANGO_ID]), scores.get(docnum, 0.0)))
 
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:
@@ -764,7 +775,21 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
         self._remember_result(searcher, key, outcome)
+        if per_page > 1:
+            shared_cache.put(searcher, key, outcome)
         return outcome
+
+    def _newest_first(self, searcher, tq, docs: list[int], limit: int) -> list[int]:
+        """The first `limit` matches newest first, undated ones after the dated (in index order)."""
+        years = self._values(searcher)["year"]
+        dated = [d for d in docs if years[d] is not None]
+        ranked = []
+        if dated:
+            results = searcher.search(tq, limit=limit, filter=set(dated), sortedby="published", reverse=True)
+            ranked = [docnum for _, docnum in results.top_n]
+        if len(ranked) < limit:
+            ranked += [d for d in sorted(docs) if years[d] is None][: limit - len(ranked)]
+        return ranked
 
     def _cached_result(self, searcher, key) -> SearchOutcome | None:
         """A repeated search on an unchanged index is answered from memory (cleared when the

@@ -32,7 +32,20 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_text(self, obj: Article) -> str:
         # Title, body and each byline name are separate paragraphs: no word bridges them. The
         # byline is not part of the body text (extraction lifts it out) but readers search by it.
-        return "\n\n".join([obj.title, obj.text, *obj.authors])
+        return "\n\n".join([obj.title, obj.text, *obj.authors, *self.record_names(obj)])
+
+    def record_names(self, obj: Article) -> list[str]:
+        """What the record names besides the text (issue #9: typing "Hòa Bình", an official or an
+        outlet finds their articles): the province and its 2025 successor, officials, outlet."""
+        names = []
+        if obj.province_id:
+            names.append(obj.province.name)
+            if obj.province.successor_id and obj.province.successor.name != obj.province.name:
+                names.append(obj.province.successor.name)
+        names += [m.official.name for m in obj.mentions.all()]
+        if obj.outlet_id:
+            names.append(obj.outlet.name)
+        return names
 
     def prepare_province(self, obj: Article) -> str | None:
         return obj.province.name if obj.province_id else None

@@ -59,3 +59,4 @@ class ExtractedArticle:
 class ExtractFailure:
     source_name: str
     reason: str  # human-readable, names what was wrong: "not UTF-8 (byte 0x9c at offset 12)"
+    path: str = ""  # the full path (with "#<line>" for a line of an export), for the report

@@ -89,7 +89,12 @@ def test_article_detail_shape(client, seeded):
         "review_reasons",
         "text",
     }
-    assert data["province"] == {"name": "Hòa Bình", "slug": "hoa-binh", "successor_2025": "Phú Thọ"}
+    assert data["province"] == {
+        "name": "Hòa Bình",
+        "slug": "hoa-binh",
+        "successor_2025": "Phú Thọ",
+        "successor_2025_slug": "phu-tho-2025",
+    }
     assert data["officials"][0]["position"].startswith("Ủy viên Ban Thường vụ")
     event = data["events"][0]
     assert event["kind"] == "giao_ban"

@@ -131,9 +131,9 @@ def test_each_failure_names_file_and_reason(db, tmp_path, capsys):
         call_command("ingest", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=err)
     messages = err.getvalue()
     for name in ("latin1.txt", "empty.txt", "binary.txt", "broken.html", "export.jsonl.gz"):
-        assert f"FAILED {name}" in messages, messages
+        assert f"FAILED {tmp_path / name}" in messages, messages  # the full path
     assert "UTF-8" in messages
-    assert messages.count("FAILED export.jsonl.gz") == 3  # three bad lines, one good
+    assert messages.count(f"FAILED {tmp_path / 'export.jsonl.gz'}#") == 3  # three bad lines, one good
 
 
 def test_missing_path_stops_the_run(db):
