@@ -5,6 +5,7 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +24,17 @@ from archive.models import (
     Province,
     ReviewQueueArticle,
 )
+
+# The evidence extraction stores on each article (issue 10), in the order the admin shows it.
+EVIDENCE_LABELS = [
+    ("date", "ngày đăng"),
+    ("province", "tỉnh"),
+    ("district", "huyện"),
+    ("outlet", "cơ quan báo chí"),
+    ("authors", "tác giả"),
+    ("meeting", "sự kiện"),
+    ("officials", "cán bộ"),
+]
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -96,7 +108,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["province", "outlet"]
     list_per_page = 50
     autocomplete_fields = ["province", "outlet"]
-    readonly_fields = ["raw", "source_file", "content_hash", "created_at", "updated_at"]
+    readonly_fields = ["raw", "source_file", "content_hash", "created_at", "updated_at", "evidence_table"]
     fieldsets = [
         (None, {"fields": ["title", "text"]}),
         (
@@ -111,6 +123,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Bằng chứng trích xuất (lần nhập gần nhất)", {"fields": ["evidence_table"]}),
         ("Xem lại", {"fields": ["needs_review", "review_reasons"]}),
         ("Bảo vệ khỏi nhập lại", {"fields": ["protected_fields"]}),
         (
@@ -135,6 +148,27 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def review_state(self, obj):
         # Words, not Django's green tick, which reads as "all good" for an article that is not.
         return "Cần xem lại" if obj.needs_review else "—"
+
+    @admin.display(description="bằng chứng")
+    def evidence_table(self, obj):
+        """What extraction read for each field (rule, words, line): read-only, beside the fields."""
+        rows = []
+        for key, label in EVIDENCE_LABELS:
+            items = obj.evidence.get(key) if obj and obj.evidence else None
+            for ev in items if isinstance(items, list) else [items] if items else []:
+                words = (
+                    f"{ev.get('name')}: {ev.get('position') or '—'}"
+                    if key == "officials"
+                    else ev.get("words")
+                )
+                rows.append((label, ev.get("rule", ""), words or "", ev.get("line") or ev.get("words", "")))
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="evidence"><tr><th>trường</th><th>quy tắc</th><th>giá trị đọc được</th>'
+            "<th>câu/dòng nguồn</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.action(description="Đánh dấu đã xem lại")
     def mark_reviewed(self, request, queryset):

@@ -163,13 +163,15 @@ class Article(models.Model):
     review_reasons = models.JSONField("lý do cần xem lại", default=list, blank=True)
     # Fields a person changed in the admin: re-ingest leaves them alone unless --overwrite.
     edited_fields = models.JSONField("trường đã sửa tay", default=list, blank=True, editable=False)
+    # Where each extracted field came from (rule, words, line), refreshed by every ingest (issue 10).
+    evidence = models.JSONField("bằng chứng trích xuất", default=dict, blank=True, editable=False)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
 
     officials = models.ManyToManyField(
         Official, through="ArticleOfficial", related_name="articles", verbose_name="cán bộ"
     )
-    history = HistoricalRecords(excluded_fields=["raw"])
+    history = HistoricalRecords(excluded_fields=["raw", "evidence"])
 
     objects = ArticleQuerySet.as_manager()
 

@@ -280,6 +280,24 @@ class IngestLookups:
             self.outlets[item.outlet_name] = outlet
         return outlet
 
+    def officials_prefetch(self, items: list[ExtractedArticle]) -> None:
+        """One query (and one bulk insert) for a batch's officials instead of one per name: issue 10
+        reads more officials, and a round trip per name would slow ingest below its target."""
+        names: dict[str, str] = {}
+        for item in items:
+            for name in [m.name for m in item.officials] + [e.chair for e in item.events if e.chair]:
+                names.setdefault(self.official_key(name), name)
+        missing = [k for k in names if k not in self.officials]
+        if not missing:
+            return
+        for official in Official.objects.filter(key__in=missing):
+            self.officials[official.key] = official
+        new = [Official(name=names[k], key=k) for k in missing if k not in self.officials]
+        if new:
+            bulk_create_with_history(new, Official, batch_size=500)
+            for official in Official.objects.filter(key__in=[o.key for o in new]):
+                self.officials[official.key] = official
+
     def official_key(self, name: str) -> str:
         key = fold_key(name)
         return self.aliases.get(key, key)
@@ -311,6 +329,7 @@ def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
         "authors": list(item.authors),
         "needs_review": bool(reasons),
         "review_reasons": reasons,
+        "evidence": item.evidence,  # not in EXTRACTED_FIELDS: always the latest extraction's
     }
 
 
@@ -390,6 +409,7 @@ def articles_ingest_batch(
         else:
             valid.append(item)
     items = valid
+    lookups.officials_prefetch(items)
     by_source = Article.objects.prefetch_related(
         Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
         Prefetch("events", queryset=Event.objects.select_related("chair")),

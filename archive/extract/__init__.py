@@ -58,6 +58,7 @@ def extract_html(raw: str, *, source_name: str) -> ExtractedArticle:
         url=page["url"],
         outlet_name=page["outlet_name"],
         extra_chrome=page["footer"],
+        byline=page["byline"],
     )
     try:
         return build_article(raw, page["text"], source_name=source_name, hints=hints)

@@ -15,6 +15,17 @@ SEVERAL_COMMITTEES = "several provincial committees"
 PROVINCE_DISAGREES = "province evidence disagrees"
 PROVINCE_NOT_IN_GAZETTEER = "province not in gazetteer"
 EDITOR_FLAGGED = "flagged by an editor"
+# Doubt, not only absence (issue 10): a value was stored but may be wrong, or none was for a reason.
+YEAR_INFERRED = "year inferred"
+DATE_FAR = "date far from other dates"
+DATES_CLOSE = "publication dates disagree"
+PROVINCE_NOT_OUTLETS = "province differs from the outlet's"
+GUEST_DELEGATION = "guest delegation"
+POSITION_UNREAD = "official position unread"
+# Earlier names of the same codes, used by extraction.
+DISTRICTS_SEVERAL = DISTRICTS_OF_SEVERAL_PROVINCES
+COMMITTEES_SEVERAL = SEVERAL_COMMITTEES
+NOT_IN_GAZETTEER = PROVINCE_NOT_IN_GAZETTEER
 
 # (code, Vietnamese label), in the order the admin lists them.
 REASONS: tuple[tuple[str, str], ...] = (
@@ -26,6 +37,12 @@ REASONS: tuple[tuple[str, str], ...] = (
     (PROVINCE_DISAGREES, "Bằng chứng về tỉnh mâu thuẫn"),
     (PROVINCE_NOT_IN_GAZETTEER, "Tỉnh không có trong danh mục"),
     (EDITOR_FLAGGED, "Biên tập viên đánh dấu"),
+    (YEAR_INFERRED, "Năm đăng suy ra từ nội dung"),
+    (DATE_FAR, "Ngày đăng cách xa các ngày khác trong bài"),
+    (DATES_CLOSE, "Nhiều ngày đăng khác nhau"),
+    (PROVINCE_NOT_OUTLETS, "Tỉnh khác tỉnh của cơ quan báo"),
+    (GUEST_DELEGATION, "Có đoàn khách từ tỉnh khác"),
+    (POSITION_UNREAD, "Không đọc được chức vụ của cán bộ"),
 )
 LABELS = dict(REASONS)
 # Longest first, so a code that begins another code never takes its place.

@@ -50,6 +50,9 @@ class ExtractedArticle:
     officials: list[OfficialMention] = field(default_factory=list)
     events: list[EventInfo] = field(default_factory=list)
     review_reasons: list[str] = field(default_factory=list)  # non-empty → needs review
+    # Why each field holds what it holds: {"date": {"rule", "words", "line"}, "province": …, "district",
+    # "outlet", "meeting", "officials": [{"name", "position", "rule", "words"}]}. Stored on the Article.
+    evidence: dict = field(default_factory=dict)
 
 
 @dataclass
