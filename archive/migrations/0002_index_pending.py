@@ -4,12 +4,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        (
-            "archive",
-            "0003_editors_aliases_group",
-        ),  # re-chained after merging main (issue 7's 0003 came first)
-    ]
+    # Re-chained after merging main: issues 7 (0003) and 10 (0005) came first.
+    dependencies = [("archive", "0005_article_evidence")]
 
     operations = [
         migrations.CreateModel(
