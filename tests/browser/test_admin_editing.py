@@ -17,7 +17,7 @@ def editors_group() -> Group:
     drops what migrations wrote, so run the migration's function again."""
     from django.apps import apps
 
-    migration = importlib.import_module("archive.migrations.0003_editors_aliases_group")
+    migration = importlib.import_module("archive.migrations.0002_editors_aliases_group")
     migration.create_editors_group(apps, None)
     return Group.objects.get(name=migration.EDITORS)
 

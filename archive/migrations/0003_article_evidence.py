@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0003_editors_aliases_group'),  # re-chained after merging main (issue 7's 0003)
+        ('archive', '0002_editors_aliases_group'),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     # Re-chained after merging main: issues 7 (0003) and 10 (0005) came first.
-    dependencies = [("archive", "0005_article_evidence")]
+    dependencies = [("archive", "0003_article_evidence")]
 
     operations = [
         migrations.CreateModel(
