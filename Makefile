@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DJANGO_DEBUG ?= 0
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-dev browser migrate seed serve lint bench clean
+.PHONY: run test install install-dev browser migrate seed serve serve-prod lint bench screenshots clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +38,16 @@ seed: migrate
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Dân vận Archive: http://$(HOST):$(PORT)/  ·  tìm kiếm: http://$(HOST):$(PORT)/tim-kiem/  ·  quản trị: http://$(HOST):$(PORT)/admin/  ·  API: http://$(HOST):$(PORT)/api/articles/"
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@echo "Stop with Ctrl+C.  Debug pages are off; DJANGO_DEBUG=1 make run shows them."
+	DJANGO_DEBUG=$(DJANGO_DEBUG) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
+
+# Production settings (HTTPS, HSTS, secure cookies): needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# and, behind a TLS proxy, DJANGO_BEHIND_TLS_PROXY=1 (see README, "Production").
+serve-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
+serve-prod: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 run: seed serve
 
@@ -54,5 +64,14 @@ lint: install-dev
 bench: install-dev
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
 
+# Screenshots of the main pages for the README (the axe test takes them).
+screenshots: install-dev browser
+	SCREENSHOT_DIR=docs/screenshots DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q tests/browser/test_browse_pages.py -k axe
+
 clean:
 	rm -rf var
+
+# The project's own Vietnamese (locale/vi): the compiled .mo files are committed, so running needs
+# no gettext tools; after editing a .po, run this (polib, from requirements-dev) and commit both.
+messages: install-dev
+	$(PY) -c "import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('locale').rglob('*.po')]"

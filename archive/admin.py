@@ -1,13 +1,40 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services
-from archive.extract.normalize import fold_key, normalize_line, normalize_text
-from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province, ReviewQueueArticle
+from archive.admin_forms import ArticleActionForm, ArticleAdminForm, MergeOfficialsForm
+from archive.extract.normalize import fold_key, normalize_line
+from archive.extract.reasons import REASONS
+from archive.history import VietnameseChangeHelper
+from archive.models import (
+    Article,
+    ArticleOfficial,
+    Event,
+    Official,
+    OfficialAlias,
+    Outlet,
+    Province,
+    ReviewQueueArticle,
+)
+
+# The evidence extraction stores on each article (issue 10), in the order the admin shows it.
+EVIDENCE_LABELS = [
+    ("date", "ngày đăng"),
+    ("province", "tỉnh"),
+    ("district", "huyện"),
+    ("outlet", "cơ quan báo chí"),
+    ("authors", "tác giả"),
+    ("meeting", "sự kiện"),
+    ("officials", "cán bộ"),
+]
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -35,15 +62,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
     title = "lý do"
     parameter_name = "ly_do"
-    REASONS = [
-        ("no publication date", "Không có ngày đăng"),
-        ("province unknown", "Không rõ tỉnh"),
-        ("ambiguous district", "Huyện trùng tên ở nhiều tỉnh"),
-        ("districts of several provinces", "Huyện của nhiều tỉnh"),
-        ("several provincial committees", "Nhiều tỉnh ủy được nêu"),
-        ("province evidence disagrees", "Bằng chứng về tỉnh mâu thuẫn"),
-        ("province not in gazetteer", "Tỉnh không có trong danh mục"),
-    ]
+    REASONS = REASONS  # one list with ingest's flagging (archive/extract/reasons.py)
 
     def lookups(self, request, model_admin):
         return self.REASONS
@@ -54,24 +73,6 @@ class ReasonFilter(admin.SimpleListFilter):
             # alike on SQLite and PostgreSQL.
             return queryset.filter(review_reasons__icontains=self.value())
         return queryset
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """The admin is an input edge too: what an editor types is normalised as ingest normalises
-    (NFC, one tone placement), so "Hoà" typed in a title is found and highlighted like "Hòa"."""
-
-    class Meta:
-        model = Article
-        fields = ["title", "text", "district"]  # the admin adds the rest from its fieldsets
-
-    def clean_title(self):
-        return normalize_line(self.cleaned_data["title"])
-
-    def clean_text(self):
-        return normalize_text(self.cleaned_data["text"])
-
-    def clean_district(self):
-        return normalize_line(self.cleaned_data["district"])
 
 
 class ArticleOfficialInline(admin.TabularInline):
@@ -92,7 +93,8 @@ class EventInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "published_on", "province", "outlet", "needs_review", "source_file"]
+    action_form = ArticleActionForm
+    list_display = ["title", "published_on", "province", "outlet", "review_state", "source_file"]
     list_display_links = ["title"]
     list_filter = [
         "needs_review",
@@ -106,7 +108,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["province", "outlet"]
     list_per_page = 50
     autocomplete_fields = ["province", "outlet"]
-    readonly_fields = ["raw", "source_file", "content_hash", "edited_fields", "created_at", "updated_at"]
+    readonly_fields = ["raw", "source_file", "content_hash", "created_at", "updated_at", "evidence_table"]
     fieldsets = [
         (None, {"fields": ["title", "text"]}),
         (
@@ -121,19 +123,52 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Bằng chứng trích xuất (lần nhập gần nhất)", {"fields": ["evidence_table"]}),
         ("Xem lại", {"fields": ["needs_review", "review_reasons"]}),
+        ("Bảo vệ khỏi nhập lại", {"fields": ["protected_fields"]}),
         (
             "Bản gốc",
             {
                 "classes": ["collapse"],
-                "fields": ["source_file", "content_hash", "edited_fields", "created_at", "updated_at", "raw"],
+                "fields": ["source_file", "content_hash", "created_at", "updated_at", "raw"],
             },
         ),
     ]
     inlines = [ArticleOfficialInline, EventInline]
-    actions = ["mark_reviewed"]
-    history_list_display = ["needs_review", "province"]
+    actions = ["mark_reviewed", "set_province", "reextract"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return VietnameseChangeHelper(self.model, historical_record)
+
+    @admin.display(description="xem lại", ordering="needs_review")
+    def review_state(self, obj):
+        # Words, not Django's green tick, which reads as "all good" for an article that is not.
+        return "Cần xem lại" if obj.needs_review else "—"
+
+    @admin.display(description="bằng chứng")
+    def evidence_table(self, obj):
+        """What extraction read for each field (rule, words, line): read-only, beside the fields."""
+        rows = []
+        for key, label in EVIDENCE_LABELS:
+            items = obj.evidence.get(key) if obj and obj.evidence else None
+            for ev in items if isinstance(items, list) else [items] if items else []:
+                words = (
+                    f"{ev.get('name')}: {ev.get('position') or '—'}"
+                    if key == "officials"
+                    else ev.get("words")
+                )
+                rows.append((label, ev.get("rule", ""), words or "", ev.get("line") or ev.get("words", "")))
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="evidence"><tr><th>trường</th><th>quy tắc</th><th>giá trị đọc được</th>'
+            "<th>câu/dòng nguồn</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.action(description="Đánh dấu đã xem lại")
     def mark_reviewed(self, request, queryset):
@@ -144,10 +179,39 @@ class ArticleAdmin(SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description="Đặt tỉnh (chọn tỉnh bên cạnh) cho các bài đã chọn")
+    def set_province(self, request, queryset):
+        chosen = request.POST.get("province", "")
+        province = (
+            Province.objects.filter(era=Province.Era.BEFORE_2025, pk=int(chosen)).first()
+            if chosen.isdigit()
+            else None
+        )
+        if province is None:
+            self.message_user(request, "Hãy chọn một tỉnh bên cạnh ô hành động.", messages.ERROR)
+            return
+        count = services.articles_set_province(articles=queryset, province=province)
+        self.message_user(request, f"Đã đặt tỉnh {province.name} cho {count} bài.", messages.SUCCESS)
+
+    @admin.action(description="Trích xuất lại từ bản gốc (giữ các trường được bảo vệ)")
+    def reextract(self, request, queryset):
+        result = services.articles_reextract(articles=queryset)
+        self.message_user(
+            request,
+            f"Trích xuất lại: {result.updated} bài thay đổi, {result.unchanged} bài không đổi.",
+            messages.SUCCESS,
+        )
+        for failure in result.failed:
+            self.message_user(request, f"Không trích xuất lại được {failure}", messages.ERROR)
+
     def save_model(self, request, obj, form, change):
+        before = Article.objects.get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
         if change:
-            services.article_mark_edited(article=obj, fields=form.changed_data)
+            # What the editor changed is protected; what they untick in "Bảo vệ khỏi nhập lại" is not.
+            changed = services.article_changed_fields(before=before, after=obj)
+            ticked = form.cleaned_data.get("protected_fields", obj.edited_fields)
+            services.article_set_protected(article=obj, fields=[*ticked, *changed])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -166,10 +230,26 @@ class ReviewQueueAdmin(ArticleAdmin):
 
     @admin.display(description="lý do")
     def reasons(self, obj):
-        return "; ".join(obj.review_reasons)
+        return "; ".join(obj.review_reasons_display)
 
     def get_queryset(self, request):
         return super().get_queryset(request).needing_review()
+
+    def get_object(self, request, object_id, from_field=None):
+        """An article that left the queue (an editor just reviewed it) still opens here, for
+        "save and continue" and its history, instead of a false "does not exist" warning."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and from_field is None:
+            obj = ReviewQueueArticle.objects.filter(
+                pk=ReviewQueueArticle._meta.pk.to_python(object_id)
+            ).first()
+        return obj
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if not obj.needs_review and "_continue" not in request.POST:
+            self.message_user(request, "Bài đã rời hàng chờ xem lại.", messages.INFO)
+        return response
 
 
 @admin.register(Province)
@@ -189,16 +269,58 @@ class OutletAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["province"]
 
 
+class OfficialAliasInline(admin.TabularInline):
+    model = OfficialAlias
+    extra = 0
+    fields = ["name", "key", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Official)
 class OfficialAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "key"]
-    search_fields = ["name", "key"]
+    list_display = ["name", "key", "mention_count"]
+    search_fields = ["name", "key", "aliases__name"]
     readonly_fields = ["key"]
+    inlines = [OfficialAliasInline]
+    actions = ["merge_officials"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(mention_count=Count("mentions", distinct=True))
+
+    @admin.display(description="số bài", ordering="mention_count")
+    def mention_count(self, obj):
+        return obj.mention_count
 
     def save_model(self, request, obj, form, change):
         obj.name = normalize_line(obj.name)
         obj.key = fold_key(obj.name)
         super().save_model(request, obj, form, change)
+
+    @admin.action(description="Gộp các cán bộ đã chọn (cùng một người)")
+    def merge_officials(self, request, queryset):
+        """Two steps: choose which official to keep, then merge the others into it."""
+        if queryset.count() < 2:
+            self.message_user(request, "Hãy chọn ít nhất hai cán bộ để gộp.", messages.WARNING)
+            return None
+        form = MergeOfficialsForm(request.POST if "keep" in request.POST else None, officials=queryset)
+        if form.is_bound and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            count = services.officials_merge(keep=keep, others=list(queryset.exclude(pk=keep.pk)))
+            self.message_user(request, f"Đã gộp {count} cán bộ vào {keep.name}.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:archive_official_change", args=[keep.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Gộp cán bộ",
+            "opts": self.model._meta,
+            "form": form,
+            "officials": queryset.order_by("-mention_count", "name"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive/official/merge_officials.html", context)
 
 
 @admin.register(Event)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Lưu trữ"
+
+    def ready(self) -> None:
+        from archive import signals
+
+        signals.connect()

@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from archive.extract.reasons import reason_label
+from archive.history import HistoricalRecords
 
 
 class Province(models.Model):
@@ -42,6 +44,21 @@ class Province(models.Model):
     def __str__(self) -> str:
         return self.name if self.era == self.Era.BEFORE_2025 else f"{self.name} (2025)"
 
+    def get_absolute_url(self) -> str:
+        return reverse("archive:province_detail", args=[self.ref])
+
+    # Most 2025 provinces keep the name (and slug) of one of their predecessors: the 2025 one is
+    # told apart by a suffix, in URLs (/tinh/tay-ninh-2025/) and API parameters alike.
+    REF_2025_SUFFIX = "-2025"
+
+    @property
+    def ref(self) -> str:
+        return self.slug if self.era == self.Era.BEFORE_2025 else f"{self.slug}{self.REF_2025_SUFFIX}"
+
+    @property
+    def is_2025(self) -> bool:
+        return self.era == self.Era.FROM_2025
+
 
 class Outlet(models.Model):
     name = models.CharField("tên", max_length=200, unique=True)
@@ -50,6 +67,7 @@ class Outlet(models.Model):
     province = models.ForeignKey(
         Province, verbose_name="tỉnh", null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()  # its admin offers a history page (it failed without one)
 
     class Meta:
         verbose_name = "cơ quan báo chí"
@@ -68,6 +86,32 @@ class Official(models.Model):
     class Meta:
         verbose_name = "cán bộ"
         verbose_name_plural = "cán bộ"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:official_detail", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        return "-".join(self.key.split()) or "can-bo"
+
+
+class OfficialAlias(models.Model):
+    """A spelling merged into another official: a later ingest of it lands on the one kept."""
+
+    key = models.CharField("khóa so khớp", max_length=120, unique=True)  # fold_key of the old name
+    name = models.CharField("họ tên đã gộp", max_length=120)
+    official = models.ForeignKey(
+        Official, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField("ngày gộp", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tên đã gộp"
+        verbose_name_plural = "tên đã gộp"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -119,13 +163,15 @@ class Article(models.Model):
     review_reasons = models.JSONField("lý do cần xem lại", default=list, blank=True)
     # Fields a person changed in the admin: re-ingest leaves them alone unless --overwrite.
     edited_fields = models.JSONField("trường đã sửa tay", default=list, blank=True, editable=False)
+    # Where each extracted field came from (rule, words, line), refreshed by every ingest (issue 10).
+    evidence = models.JSONField("bằng chứng trích xuất", default=dict, blank=True, editable=False)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
 
     officials = models.ManyToManyField(
         Official, through="ArticleOfficial", related_name="articles", verbose_name="cán bộ"
     )
-    history = HistoricalRecords(excluded_fields=["raw"])
+    history = HistoricalRecords(excluded_fields=["raw", "evidence"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -140,6 +186,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article_detail", args=[self.pk])
+
+    @property
+    def review_reasons_display(self) -> list[str]:
+        """The review reasons in Vietnamese, with their details."""
+        return [reason_label(reason) for reason in self.review_reasons]
 
 
 class ArticleOfficial(models.Model):
@@ -202,3 +253,23 @@ class ReviewQueueArticle(Article):
         proxy = True
         verbose_name = "bài chờ xem lại"
         verbose_name_plural = "hàng chờ xem lại"
+
+
+class IndexPending(models.Model):
+    """An article whose search document may be out of step with its row (docs/index-integrity.md).
+
+    Written in the same transaction as the change (archive.signals, services.articles_ingest_batch);
+    removed only by the process that re-indexed the article, after its index commit. A row that
+    survives a killed run is what the next drain (`ingest`, `ensure_index`, any save) picks up.
+    """
+
+    article_id = models.BigIntegerField("bài viết")  # not a foreign key: a deleted article's id stays
+    queued_at = models.DateTimeField("xếp hàng lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bài chờ cập nhật chỉ mục"
+        verbose_name_plural = "bài chờ cập nhật chỉ mục"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id}"

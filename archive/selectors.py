@@ -1,58 +1,687 @@
-"""Reads the views need."""
+"""Reads the views need.
+
+Counts over the whole archive (per province, year, month, official) are cached in Django's cache
+under a version key; any change to articles, mentions, events, officials, outlets or provinces
+bumps the version (archive.signals, and services after a bulk ingest), so a page never shows
+counts older than the last write.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.db.models.functions import ExtractYear
+import math
+import uuid
+from collections import OrderedDict
+from datetime import date
+from functools import lru_cache
 
-from archive.models import Article, ArticleOfficial, Event, Province
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from archive.models import Article, ArticleOfficial, Event, Official, Province
+
+COUNTS_TIMEOUT = 24 * 3600  # the version key does the invalidating; this only bounds stale keys
+VERSION_KEY = "archive:counts:version"
 
 
-def article_list(*, province_slug: str | None = None, year: int | None = None) -> QuerySet[Article]:
+# --- the counts cache --------------------------------------------------------------------------
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        version = cache.get(VERSION_KEY) or "0"
+    return version
+
+
+def counts_version() -> str:
+    """Changes whenever the counts do: a key for template fragments built from them."""
+    return _version()
+
+
+def counts_invalidate() -> None:
+    """Forget every cached count (called when articles or what they mention change)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def _cached(name: str, compute):
+    key = f"archive:{_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNTS_TIMEOUT)
+    return value
+
+
+def newest_first(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Newest first, undated articles last on every database (PostgreSQL puts NULL first on DESC)."""
+    return queryset.order_by(F("published_on").desc(nulls_last=True), "-id")
+
+
+# --- articles ----------------------------------------------------------------------------------
+
+
+def article_list(
+    *, province_slug: str | None = None, year: int | None = None, province: Province | None = None
+) -> QuerySet[Article]:
     articles = Article.objects.select_related("province__successor", "outlet")
     if province_slug:
-        articles = articles.filter(province__slug=province_slug, province__era=Province.Era.BEFORE_2025)
+        province = province_get(ref=province_slug)
+        if province is None:
+            return articles.none()
+    if province is not None:
+        articles = articles.filter(province_id__in=province_member_ids(province))
     if year:
         articles = articles.filter(published_on__year=year)
-    return articles.prefetch_related(
-        Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official").order_by("id")),
-        Prefetch("events", queryset=Event.objects.select_related("chair")),
-    ).order_by("-published_on", "-id")
+    return newest_first(
+        articles.prefetch_related(
+            Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official").order_by("id")),
+            Prefetch("events", queryset=Event.objects.select_related("chair")),
+        )
+    )
 
 
 def article_get(*, pk: int) -> Article | None:
     return article_list().filter(pk=pk).first()
 
 
-def province_get(*, slug: str) -> Province | None:
-    return Province.objects.filter(slug=slug, era=Province.Era.BEFORE_2025).first()
+def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """What a list item shows: the article with its province (and successor) and outlet."""
+    return queryset.select_related("province__successor", "outlet").defer("raw", "text")
 
 
-def province_counts() -> list[Province]:
-    """Provinces that have articles, busiest first, each with its bar width for the chart."""
-    provinces = list(
-        Province.objects.filter(era=Province.Era.BEFORE_2025)
-        .annotate(article_count=Count("articles"))
-        .filter(article_count__gt=0)
-        .select_related("successor")
-        .order_by("-article_count", "name")
+def latest_dated(*, limit: int = 10) -> list[Article]:
+    """The newest articles that carry a date (undated ones never come first)."""
+    return _cached(
+        f"latest:{limit}",
+        lambda: list(
+            article_cards(Article.objects.exclude(published_on=None)).order_by("-published_on", "-id")[:limit]
+        ),
     )
-    busiest = provinces[0].article_count if provinces else 0
-    for province in provinces:
-        province.percent = round(100 * province.article_count / busiest)
-    return provinces
 
 
-def year_counts() -> list[dict]:
-    """Articles per year, with each bar's width as a share of the busiest year (for the chart)."""
+def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
+    """Same province and meeting kind, or shared officials; newest first."""
+    official_ids = [m.official_id for m in article.mentions.all()]
+    kinds = sorted({e.kind for e in article.events.all()})
+    condition = Q(pk__in=[])
+    if official_ids:
+        condition |= Q(mentions__official_id__in=official_ids)
+    if article.province_id and kinds:
+        condition |= Q(province_id=article.province_id, events__kind__in=kinds)
+    elif article.province_id:
+        condition |= Q(province_id=article.province_id)
+    ids = list(
+        Article.objects.filter(condition)
+        .exclude(pk=article.pk)
+        .order_by(F("published_on").desc(nulls_last=True), "-id")
+        .values_list("pk", flat=True)
+        .distinct()[: limit * 3]
+    )
+    ids = list(OrderedDict.fromkeys(ids))[:limit]
+    found = article_cards(Article.objects.filter(pk__in=ids)).in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+# --- provinces ---------------------------------------------------------------------------------
+
+# Regions of the General Statistics Office, by the legacy province code.
+REGIONS = (
+    ("trung-du-mien-nui-phia-bac", "Trung du và miền núi phía Bắc"),
+    ("dong-bang-song-hong", "Đồng bằng sông Hồng"),
+    ("bac-trung-bo-duyen-hai-mien-trung", "Bắc Trung Bộ và duyên hải miền Trung"),
+    ("tay-nguyen", "Tây Nguyên"),
+    ("dong-nam-bo", "Đông Nam Bộ"),
+    ("dong-bang-song-cuu-long", "Đồng bằng sông Cửu Long"),
+)
+_RED_RIVER = {"01", "22", "26", "27", "30", "31", "33", "34", "35", "36", "37"}
+
+
+def region_of(code: str) -> str:
+    n = int(code) if code.isdigit() else 0
+    if code in _RED_RIVER:
+        return REGIONS[1][0]
+    if n < 38:
+        return REGIONS[0][0]
+    if n < 62:
+        return REGIONS[2][0]
+    if n < 70:
+        return REGIONS[3][0]
+    if n < 80:
+        return REGIONS[4][0]
+    return REGIONS[5][0]
+
+
+@lru_cache(maxsize=1)
+def _coordinates() -> dict[tuple[str, str], tuple[float, float]]:
+    """(era, code) → (lat, lon) of the province's seat, from the gazetteer the provinces come from."""
+    from vietnamadminunits.database import get_data
+
+    coords = {}
+    for era, table in (
+        (Province.Era.FROM_2025, "admin_units"),
+        (Province.Era.BEFORE_2025, "admin_units_legacy"),
+    ):
+        for row in get_data(["provinceCode", "provinceLat", "provinceLon"], table):
+            if row["provinceLat"] and row["provinceLon"]:
+                coords.setdefault((str(era), row["provinceCode"]), (row["provinceLat"], row["provinceLon"]))
+    return coords
+
+
+# The map's frame: Vietnam's mainland between these longitudes and latitudes, 40 px a degree.
+MAP_WEST, MAP_NORTH, MAP_SCALE = 101.8, 23.6, 40
+
+
+def _province_row(province: Province, count: int) -> dict:
+    lat, lon = _coordinates().get((province.era, province.code), (None, None))
+    return {
+        "id": province.pk,
+        "ref": province.ref,
+        "slug": province.slug,
+        "name": province.name,
+        "full_name": province.full_name,
+        "code": province.code,
+        "era": province.era,
+        "region": region_of(province.code),
+        "count": count,
+        "url": province.get_absolute_url(),
+        "x": round((lon - MAP_WEST) * MAP_SCALE, 1) if lon else None,
+        "y": round((MAP_NORTH - lat) * MAP_SCALE, 1) if lat else None,
+    }
+
+
+def province_table() -> dict[str, list[dict]]:
+    """Both eras with their article counts: {"legacy": [63 rows], "2025": [34 rows]}, by name.
+
+    A legacy row names its successor; a 2025 row lists its predecessors and counts their articles.
+    Two queries, cached.
+    """
+
+    def compute():
+        counts = dict(
+            Article.objects.exclude(province=None)
+            .values_list("province_id")
+            .annotate(n=Count("id"))
+            .values_list("province_id", "n")
+        )
+        provinces = list(Province.objects.order_by("name"))
+        by_id = {p.pk: p for p in provinces}
+        legacy, current = [], {}
+        for p in provinces:
+            if p.era == Province.Era.FROM_2025:
+                current[p.pk] = {**_province_row(p, 0), "predecessors": []}
+        for p in provinces:
+            if p.era != Province.Era.BEFORE_2025:
+                continue
+            row = _province_row(p, counts.get(p.pk, 0))
+            successor = by_id.get(p.successor_id)
+            row["successor"] = (
+                {"ref": successor.ref, "name": successor.name, "url": successor.get_absolute_url()}
+                if successor
+                else None
+            )
+            legacy.append(row)
+            if successor and successor.pk in current:
+                parent = current[successor.pk]
+                parent["count"] += row["count"]
+                parent["predecessors"].append(
+                    {"ref": row["ref"], "name": row["name"], "url": row["url"], "count": row["count"]}
+                )
+        busiest = max((r["count"] for r in legacy), default=0) or 1
+        busiest_2025 = max((r["count"] for r in current.values()), default=0) or 1
+        for rows, top in ((legacy, busiest), (current.values(), busiest_2025)):
+            for r in rows:
+                r["percent"] = round(100 * r["count"] / top)
+                r["radius"] = round(4 + 9 * math.sqrt(r["count"] / top), 1) if r["count"] else 3
+        # In the order of the alphabet without diacritics (Bà Rịa before Bạc Liêu before Bắc Giang).
+        legacy.sort(key=lambda r: r["slug"])
+        return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["slug"])}
+
+    return _cached("provinces", compute)
+
+
+def provinces_by_region(rows: list[dict]) -> list[dict]:
+    groups = []
+    for key, label in REGIONS:
+        members = [r for r in rows if r["region"] == key]
+        if members:
+            groups.append(
+                {"key": key, "label": label, "provinces": members, "count": sum(r["count"] for r in members)}
+            )
+    return groups
+
+
+def province_get(*, ref: str) -> Province | None:
+    """A province by its reference: the slug (63 before 2025) or the slug + "-2025" (34 after)."""
+    ref = (ref or "").strip().lower()
+    if ref.endswith(Province.REF_2025_SUFFIX):
+        slug, era = ref[: -len(Province.REF_2025_SUFFIX)], Province.Era.FROM_2025
+    else:
+        slug, era = ref, Province.Era.BEFORE_2025
+    if not slug:
+        return None
+    return Province.objects.select_related("successor").filter(slug=slug, era=era).first()
+
+
+def province_member_ids(province: Province) -> list[int]:
+    """The legacy provinces whose articles a province's pages show: itself, or (2025) its predecessors."""
+    if province.is_2025:
+        return list(province.predecessors.values_list("pk", flat=True))
+    return [province.pk]
+
+
+def province_member_names(province: Province) -> list[str]:
+    if province.is_2025:
+        return list(province.predecessors.order_by("name").values_list("name", flat=True))
+    return [province.name]
+
+
+def _year_rows(queryset: QuerySet[Article]) -> list[dict]:
     rows = list(
-        Article.objects.exclude(published_on=None)
+        queryset.exclude(published_on=None)
         .annotate(year=ExtractYear("published_on"))
         .values("year")
         .annotate(count=Count("id"))
         .order_by("year")
     )
-    busiest = max((row["count"] for row in rows), default=0)
+    busiest = max((row["count"] for row in rows), default=0) or 1
     for row in rows:
         row["percent"] = round(100 * row["count"] / busiest)
     return rows
+
+
+def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict:
+    """Bars of a per-year chart, laid out for an SVG drawn by the template (no JavaScript)."""
+    if not rows:
+        return {"bars": [], "width": width, "height": height}
+    first, last = rows[0]["year"], rows[-1]["year"]
+    years = list(range(first, last + 1))
+    counts = {r["year"]: r["count"] for r in rows}
+    top = max(counts.values()) or 1
+    slot = width / len(years)
+    plot = height - 34
+    bars = []
+    for i, year in enumerate(years):
+        n = counts.get(year, 0)
+        h = round(plot * n / top, 1) if n else 0
+        bars.append(
+            {
+                "year": year,
+                "count": n,
+                "x": round(i * slot + slot * 0.12, 1),
+                "w": round(slot * 0.76, 1),
+                "y": round(plot - h + 14, 1),
+                "h": h,
+                "cx": round(i * slot + slot / 2, 1),
+                "label_y": height - 4,
+                "count_y": round(plot - h + 10, 1),
+            }
+        )
+    return {"bars": bars, "width": width, "height": height}
+
+
+def province_head(province: Province) -> dict:
+    """What every request of a province page needs, cached and small: the merged provinces' ids,
+    counts, per-year counts, and its successor or predecessors (with their counts)."""
+
+    def compute():
+        ids = province_member_ids(province)
+        articles = Article.objects.filter(province_id__in=ids)
+        table = province_table()
+        row = next(
+            (r for r in table["2025" if province.is_2025 else "legacy"] if r["ref"] == province.ref), {}
+        )
+        return {
+            "member_ids": ids,
+            "total": articles.count(),
+            "undated": articles.filter(published_on=None).count(),
+            "years": _year_rows(articles),
+            "successor": row.get("successor"),
+            "predecessors": row.get("predecessors", []),
+        }
+
+    return _cached(f"province-head:{province.ref}", compute)
+
+
+def province_side(province: Province) -> dict:
+    """A province page's side panel, cached: officials with their positions over time, meetings by
+    kind and period, outlets. (The page caches the panel's HTML too and reads this only to build it.)"""
+
+    def compute():
+        ids = province_member_ids(province)
+        officials: OrderedDict[int, dict] = OrderedDict()
+        rows = (
+            ArticleOfficial.objects.filter(article__province_id__in=ids)
+            .values("official_id", "official__name", "official__key", "position")
+            .annotate(n=Count("id"), first=Min("article__published_on"), last=Max("article__published_on"))
+            .order_by("-n", "official__name")[:400]
+        )
+        for r in rows:
+            o = officials.setdefault(
+                r["official_id"],
+                {
+                    "id": r["official_id"],
+                    "name": r["official__name"],
+                    "url": Official(pk=r["official_id"], key=r["official__key"]).get_absolute_url(),
+                    "count": 0,
+                    "positions": [],
+                },
+            )
+            o["count"] += r["n"]
+            o["positions"].append(
+                {"position": r["position"], "count": r["n"], "first": r["first"], "last": r["last"]}
+            )
+        official_list = sorted(officials.values(), key=lambda o: (-o["count"], o["name"]))[:30]
+        for o in official_list:
+            o["positions"].sort(key=lambda p: p["first"] or date.max)
+        events = list(
+            Event.objects.filter(article__province_id__in=ids)
+            .values("kind", "period")
+            .annotate(n=Count("id"), first=Min("held_on"))
+            .order_by("kind", "-n", "period")[:200]
+        )
+        kinds = OrderedDict()
+        labels = dict(Event.Kind.choices)
+        for e in events:
+            kinds.setdefault(
+                e["kind"], {"kind": e["kind"], "label": labels.get(e["kind"], e["kind"]), "periods": []}
+            )
+            kinds[e["kind"]]["periods"].append({"period": e["period"], "count": e["n"]})
+        outlets = list(
+            Article.objects.filter(province_id__in=ids)
+            .exclude(outlet=None)
+            .values("outlet_id", "outlet__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "outlet__name")[:20]
+        )
+        return {
+            "officials": official_list,
+            "official_total": len(officials),
+            "kinds": list(kinds.values()),
+            "outlets": [{"id": o["outlet_id"], "name": o["outlet__name"], "count": o["n"]} for o in outlets],
+        }
+
+    return _cached(f"province-side:{province.ref}", compute)
+
+
+def province_articles(province: Province, *, member_ids: list[int] | None = None) -> QuerySet[Article]:
+    ids = province_member_ids(province) if member_ids is None else member_ids
+    return newest_first(article_cards(Article.objects.filter(province_id__in=ids)))
+
+
+# --- years and the calendar --------------------------------------------------------------------
+
+
+def year_counts() -> list[dict]:
+    """Articles per year, with each bar's width as a share of the busiest year (for the chart)."""
+    return _cached("years", lambda: _year_rows(Article.objects.all()))
+
+
+def year_months(year: int) -> list[dict]:
+    """Twelve months of a year with their counts (dated to the day and year-inferred apart)."""
+
+    def compute():
+        rows = (
+            Article.objects.filter(published_on__year=year)
+            .annotate(month=ExtractMonth("published_on"))
+            .values("month", "date_precision")
+            .annotate(n=Count("id"))
+        )
+        months = {m: {"month": m, "count": 0, "inferred": 0} for m in range(1, 13)}
+        for r in rows:
+            months[r["month"]]["count"] += r["n"]
+            if r["date_precision"] == Article.Precision.YEAR_INFERRED:
+                months[r["month"]]["inferred"] += r["n"]
+        top = max((m["count"] for m in months.values()), default=0) or 1
+        for m in months.values():
+            m["percent"] = round(100 * m["count"] / top)
+        return list(months.values())
+
+    return _cached(f"year:{year}", compute)
+
+
+def month_days(year: int, month: int) -> dict[int, dict]:
+    def compute():
+        rows = (
+            Article.objects.filter(published_on__year=year, published_on__month=month)
+            .annotate(day=ExtractDay("published_on"))
+            .values("day", "date_precision")
+            .annotate(n=Count("id"))
+        )
+        days: dict[int, dict] = {}
+        for r in rows:
+            d = days.setdefault(r["day"], {"count": 0, "inferred": 0})
+            d["count"] += r["n"]
+            if r["date_precision"] == Article.Precision.YEAR_INFERRED:
+                d["inferred"] += r["n"]
+        return days
+
+    return _cached(f"month:{year}:{month}", compute)
+
+
+def day_articles(day: date) -> QuerySet[Article]:
+    return article_cards(Article.objects.filter(published_on=day)).order_by("province__name", "-id")
+
+
+def year_provinces(year: int, *, limit: int = 12) -> list[dict]:
+    def compute():
+        return list(
+            Article.objects.filter(published_on__year=year)
+            .exclude(province=None)
+            .values("province__slug", "province__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "province__name")[:limit]
+        )
+
+    return _cached(f"year-provinces:{year}", compute)
+
+
+def year_articles(year: int) -> QuerySet[Article]:
+    return article_cards(Article.objects.filter(published_on__year=year)).order_by("-published_on", "-id")
+
+
+# --- officials ---------------------------------------------------------------------------------
+
+
+def official_get(*, pk: int) -> Official | None:
+    return Official.objects.filter(pk=pk).first()
+
+
+def official_timeline(official: Official, *, evidence: int = 5) -> dict:
+    """A career from the articles: one row per (position, province), in order of first appearance,
+    with first and last seen and the articles as evidence. Cached."""
+
+    def compute():
+        mentions = (
+            ArticleOfficial.objects.filter(official=official)
+            .select_related("article__province")
+            .only(
+                "position",
+                "article__id",
+                "article__title",
+                "article__published_on",
+                "article__date_precision",
+                "article__province__name",
+                "article__province__slug",
+                "article__province__era",
+            )
+            .order_by(F("article__published_on").asc(nulls_last=True), "article_id")
+        )
+        rows: OrderedDict[tuple, dict] = OrderedDict()
+        provinces: dict[str, dict] = {}
+        total = 0
+        for m in mentions:
+            total += 1
+            a = m.article
+            province = a.province
+            key = (m.position, province.pk if province else None)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = {
+                    "position": m.position,
+                    "province": {
+                        "name": province.name,
+                        "ref": province.ref,
+                        "url": province.get_absolute_url(),
+                    }
+                    if province
+                    else None,
+                    "first": None,
+                    "last": None,
+                    "count": 0,
+                    "articles": [],
+                }
+            row["count"] += 1
+            if a.published_on:
+                row["first"] = row["first"] or a.published_on
+                row["last"] = a.published_on
+            if len(row["articles"]) < evidence:
+                row["articles"].append(
+                    {
+                        "id": a.pk,
+                        "title": a.title,
+                        "url": a.get_absolute_url(),
+                        "published": a.published_on,
+                        "inferred": a.date_precision == Article.Precision.YEAR_INFERRED,
+                    }
+                )
+            if province:
+                provinces.setdefault(
+                    province.ref, {"name": province.name, "url": province.get_absolute_url()}
+                )
+        timeline = sorted(rows.values(), key=lambda r: (r["first"] or date.max, r["position"]))
+        chaired = list(
+            Event.objects.filter(chair=official)
+            .select_related("article__province")
+            .only("kind", "period", "held_on", "article__id", "article__title", "article__province__name")
+            .order_by(F("held_on").asc(nulls_last=True), "id")[:50]
+        )
+        return {
+            "timeline": timeline,
+            "count": total,
+            "provinces": list(provinces.values()),
+            "chaired": [
+                {
+                    "kind": e.get_kind_display(),
+                    "period": e.period,
+                    "held_on": e.held_on,
+                    "article": {"title": e.article.title, "url": e.article.get_absolute_url()},
+                    "province": e.article.province.name if e.article.province_id else None,
+                }
+                for e in chaired
+            ],
+        }
+
+    return _cached(f"official:{official.pk}", compute)
+
+
+class OfficialRanking:
+    """Officials by number of articles (most first), as a sequence a Paginator can slice: the
+    ranking (ids and counts) is cached; a page's officials are read in one query."""
+
+    def __init__(self, ranking: list[tuple[int, int]]):
+        self.ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def count(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, index):
+        rows = self.ranking[index]
+        if not isinstance(index, slice):
+            rows = [rows]
+        found = Official.objects.in_bulk([pk for pk, _ in rows])
+        officials = []
+        for pk, n in rows:
+            if pk in found:
+                found[pk].article_count = n
+                officials.append(found[pk])
+        return officials if isinstance(index, slice) else officials[0]
+
+
+def official_ranking(*, province: Province | None = None) -> OfficialRanking:
+    def compute():
+        mentions = ArticleOfficial.objects.all()
+        if province is not None:
+            mentions = mentions.filter(article__province_id__in=province_member_ids(province))
+        return list(
+            mentions.values_list("official_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "official__name", "official_id")
+            .values_list("official_id", "n")
+        )
+
+    return OfficialRanking(_cached(f"officials:{province.ref if province else ''}", compute))
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+def meeting_groups(*, province: Province | None = None, kind: str | None = None) -> list[dict]:
+    """Meetings by kind and period ("Giao ban quý I/2024"), with how many provinces reported them."""
+
+    def compute():
+        events = Event.objects.all()
+        if province is not None:
+            events = events.filter(article__province_id__in=province_member_ids(province))
+        if kind:
+            events = events.filter(kind=kind)
+        rows = (
+            events.values("kind", "period")
+            .annotate(
+                n=Count("id"),
+                provinces=Count("article__province", distinct=True),
+                first=Min("held_on"),
+            )
+            .order_by("kind", "-n", "period")[:500]
+        )
+        labels = dict(Event.Kind.choices)
+        return [
+            {
+                "kind": r["kind"],
+                "label": labels.get(r["kind"], r["kind"]),
+                "period": r["period"],
+                "count": r["n"],
+                "provinces": r["provinces"],
+            }
+            for r in rows
+        ]
+
+    return _cached(f"meetings:{province.ref if province else ''}:{kind or ''}", compute)
+
+
+def meeting_events(*, kind: str, period: str, province: Province | None = None) -> QuerySet[Event]:
+    events = Event.objects.filter(kind=kind, period=period)
+    if province is not None:
+        events = events.filter(article__province_id__in=province_member_ids(province))
+    return events.select_related("article__province__successor", "chair").order_by(
+        F("held_on").asc(nulls_last=True), "article__province__name", "id"
+    )
+
+
+# --- home --------------------------------------------------------------------------------------
+
+
+def site_totals() -> dict:
+    def compute():
+        dates = Article.objects.aggregate(first=Min("published_on"), last=Max("published_on"))
+        return {
+            "articles": Article.objects.count(),
+            "provinces": Article.objects.exclude(province=None).values("province_id").distinct().count(),
+            "officials": Official.objects.count(),
+            "meetings": Event.objects.count(),
+            "first_year": dates["first"].year if dates["first"] else None,
+            "last_year": dates["last"].year if dates["last"] else None,
+            "undated": Article.objects.filter(published_on=None).count(),
+        }
+
+    return _cached("totals", compute)
+
+
+def province_counts() -> list[dict]:
+    """Legacy provinces that have articles, busiest first (kept for the home page's bar chart)."""
+    rows = [r for r in province_table()["legacy"] if r["count"]]
+    return sorted(rows, key=lambda r: (-r["count"], r["name"]))

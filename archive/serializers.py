@@ -14,6 +14,7 @@ def province_data(province) -> dict | None:
         "name": province.name,
         "slug": province.slug,
         "successor_2025": province.successor.name if province.successor else None,
+        "successor_2025_slug": province.successor.ref if province.successor else None,
     }
 
 
@@ -55,4 +56,58 @@ def article_data(article: Article, request: HttpRequest) -> dict:
         "source_url": article.url or None,
         "review_reasons": list(article.review_reasons),
         "text": article.text,
+    }
+
+
+def official_summary(official, request: HttpRequest) -> dict:
+    return {
+        "id": official.pk,
+        "name": official.name,
+        "url": request.build_absolute_uri(official.get_absolute_url()),
+        "api_url": request.build_absolute_uri(f"/api/officials/{official.pk}/"),
+        "article_count": getattr(official, "article_count", None),
+    }
+
+
+def official_data(official, data: dict, request: HttpRequest) -> dict:
+    """An official with the career timeline drawn from the articles (archive.selectors)."""
+
+    def day(d):
+        return d.isoformat() if d else None
+
+    return {
+        "id": official.pk,
+        "name": official.name,
+        "url": request.build_absolute_uri(official.get_absolute_url()),
+        "article_count": data["count"],
+        "provinces": [p["name"] for p in data["provinces"]],
+        "timeline": [
+            {
+                "position": row["position"],
+                "province": row["province"]["ref"] if row["province"] else None,
+                "province_name": row["province"]["name"] if row["province"] else None,
+                "first_seen": day(row["first"]),
+                "last_seen": day(row["last"]),
+                "article_count": row["count"],
+                "articles": [
+                    {
+                        "id": a["id"],
+                        "title": a["title"],
+                        "url": request.build_absolute_uri(a["url"]),
+                        "published": day(a["published"]),
+                    }
+                    for a in row["articles"]
+                ],
+            }
+            for row in data["timeline"]
+        ],
+        "chaired": [
+            {
+                "kind": e["kind"],
+                "period": e["period"],
+                "held_on": day(e["held_on"]),
+                "article": request.build_absolute_uri(e["article"]["url"]),
+            }
+            for e in data["chaired"]
+        ],
     }

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history
 
+from archive import selectors
+from archive.extract import reasons as review
+from archive.extract.inputs import mojibake_reason, show, text_problem
 from archive.extract.normalize import fold_key, normalize_line, slugify_vi
 from archive.extract.places import LEGACY_RENAMED
 from archive.extract.types import ExtractedArticle
-from archive.models import Article, ArticleOfficial, Event, Official, Outlet, Province
+from archive.models import (
+    Article,
+    ArticleOfficial,
+    Event,
+    IndexPending,
+    Official,
+    OfficialAlias,
+    Outlet,
+    Province,
+)
+from archive.signals import articles_queued
 
 # Article fields that come from extraction; a person's edit in the admin wins over re-ingest.
 EXTRACTED_FIELDS = (
@@ -32,12 +48,36 @@ EXTRACTED_FIELDS = (
 )
 RELATED_FIELDS = ("officials", "events")
 
-NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
+NEW, UPDATED, UNCHANGED, DUPLICATE, FAILED = "new", "updated", "unchanged", "duplicate", "failed"
 
 
 def content_hash(*, title: str, text: str) -> str:
     """Hash of the normalised title and body: the same text twice is one article."""
     return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
+
+
+# --- the search index's queue (docs/index-integrity.md) -------------------------------------------
+
+
+def articles_queue_for_index(ids: Iterable[int]) -> int:
+    """Record that these articles' search documents must be rewritten; returns how many rows.
+
+    Call it inside the transaction that changes the articles: the row commits with the change or
+    not at all, so no committed change can be missing from the queue.
+    """
+    ids = sorted({int(pk) for pk in ids if pk is not None})
+    if not ids:
+        return 0
+    IndexPending.objects.bulk_create([IndexPending(article_id=pk) for pk in ids], batch_size=500)
+    articles_queued.send(sender=IndexPending, article_ids=ids)
+    return len(ids)
+
+
+def articles_queue_all_for_index() -> int:
+    """Queue every article (after a restore or a schema change of the index)."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        return articles_queue_for_index(ids)
 
 
 # --- provinces ---------------------------------------------------------------------------------
@@ -96,11 +136,117 @@ def provinces_load() -> int:
 
 @dataclass
 class IngestOutcome:
-    status: str  # NEW, UPDATED, UNCHANGED or DUPLICATE
+    status: str  # NEW, UPDATED, UNCHANGED, DUPLICATE or FAILED
     article: Article
     source_name: str = ""
     changed: list[str] = field(default_factory=list)
     duplicate_of: str = ""
+    reason: str = ""  # FAILED: the field at fault and why
+
+
+# --- validation of extracted items (what the admin form would refuse is never stored) ---------
+
+_HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
+def _field_error(name: str, error: ValidationError) -> str:
+    return f"{name}: {' '.join(error.messages)}"
+
+
+def _check_text(name: str, value: str, *, single_line: bool) -> str | None:
+    problem = text_problem(value)
+    if problem:
+        return f"{name}: {problem}"
+    if single_line and ("\n" in value or "\t" in value):
+        return f"{name}: line break or tab in a one-line field"
+    return None
+
+
+def item_problems(item: ExtractedArticle) -> list[str]:
+    """Why an extracted article may not be stored, field by field ([] when it may).
+
+    The same rules as the admin form (the model's lengths and choices, http(s) addresses only),
+    plus what no form would let through: control and bidi-override characters, NUL bytes, lone
+    surrogates, and VNI/TCVN3 text read as Latin-1 (mojibake).
+    """
+    problems: list[str] = []
+    one_line = {
+        "title": item.title,
+        "source file": item.source_name,
+        "district": item.district,
+        "outlet": item.outlet_name,
+        "outlet code": item.outlet_code,
+        "outlet site": item.outlet_site,
+        "url": item.url,
+    }
+    one_line.update({f"author {n}": a for n, a in enumerate(item.authors, 1) if isinstance(a, str)})
+    for mention in item.officials:
+        one_line[f"official {mention.name[:40]!r}"] = f"{mention.name} {mention.position}"
+    for name, value in one_line.items():
+        if not isinstance(value, str):
+            problems.append(f"{name}: expected text, got {type(value).__name__}")
+        elif problem := _check_text(name, value, single_line=True):
+            problems.append(problem)
+    if problem := _check_text("text", item.text, single_line=False):
+        problems.append(problem)
+    if not any(ch.isalnum() for ch in item.title):
+        problems.append("title: no letters or digits")
+    if problems:
+        return problems
+    if reason := mojibake_reason(f"{item.title}\n{item.text}"):
+        problems.append(f"text: {reason}")
+    if item.url:
+        try:
+            _HTTP_URL(item.url)
+        except ValidationError:
+            problems.append(f"url: only http(s) web addresses are stored, got {show(item.url[:80])!r}")
+    article = Article(
+        title=item.title,
+        text=item.text,
+        raw=item.raw,
+        source_file=item.source_name,
+        url=item.url,
+        published_on=item.published_on,
+        published_time=item.published_time,
+        date_precision=item.date_precision,
+        district=item.district,
+        authors=list(item.authors),
+        review_reasons=list(item.review_reasons),
+    )
+    try:
+        article.clean_fields(exclude=["province", "outlet", "content_hash", "url"])
+    except ValidationError as error:
+        problems += [_field_error(name, ValidationError(msgs)) for name, msgs in error.message_dict.items()]
+    checks = []
+    if item.outlet_name:
+        outlet = Outlet(name=outlet_name_vi(item.outlet_name), code=item.outlet_code, site=item.outlet_site)
+        checks.append(("outlet", outlet))
+    for mention in item.officials:
+        checks.append(("official", Official(name=mention.name, key=fold_key(mention.name) or "?")))
+        checks.append(("official position", ArticleOfficial(position=mention.position)))
+    for event in item.events:
+        checks.append(("event", Event(kind=event.kind, period=event.period, location=event.location)))
+        if event.chair:
+            checks.append(("event chair", Official(name=event.chair, key=fold_key(event.chair) or "?")))
+    for label, obj in checks:
+        try:
+            obj.clean_fields(exclude=["article", "official", "province", "chair"])
+        except ValidationError as error:
+            problems += [
+                _field_error(f"{label} {name}", ValidationError(msgs))
+                for name, msgs in error.message_dict.items()
+            ]
+    return problems
+
+
+# Aggregator exports name a placeholder, not an outlet: "baomoi.com aggregator (original outlet not
+# recorded)". Readers and editors see it in Vietnamese; the site stays as printed.
+_AGGREGATOR_PLACEHOLDER = re.compile(r"^(?P<site>\S+) aggregator \(original outlet not recorded\)$")
+
+
+def outlet_name_vi(name: str) -> str:
+    match = _AGGREGATOR_PLACEHOLDER.match(name)
+    return f"{match['site']} (trang tổng hợp, không ghi cơ quan gốc)" if match else name
 
 
 class IngestLookups:
@@ -110,6 +256,8 @@ class IngestLookups:
         self.provinces = {p.name: p for p in Province.objects.filter(era=Province.Era.BEFORE_2025)}
         self.outlets: dict[str, Outlet] = {}
         self.officials: dict[str, Official] = {}
+        # Spellings an editor merged away (officials_merge) land on the official they kept.
+        self.aliases = dict(OfficialAlias.objects.values_list("key", "official__key"))
 
     def forget_unsaved(self) -> None:
         """After a rolled-back batch (dry run), drop cached rows that were never committed."""
@@ -122,7 +270,7 @@ class IngestLookups:
         outlet = self.outlets.get(item.outlet_name)
         if outlet is None:
             outlet, _ = Outlet.objects.get_or_create(
-                name=item.outlet_name,
+                name=outlet_name_vi(item.outlet_name),
                 defaults={
                     "code": item.outlet_code,
                     "site": item.outlet_site,
@@ -132,8 +280,30 @@ class IngestLookups:
             self.outlets[item.outlet_name] = outlet
         return outlet
 
-    def official(self, name: str) -> Official:
+    def officials_prefetch(self, items: list[ExtractedArticle]) -> None:
+        """One query (and one bulk insert) for a batch's officials instead of one per name: issue 10
+        reads more officials, and a round trip per name would slow ingest below its target."""
+        names: dict[str, str] = {}
+        for item in items:
+            for name in [m.name for m in item.officials] + [e.chair for e in item.events if e.chair]:
+                names.setdefault(self.official_key(name), name)
+        missing = [k for k in names if k not in self.officials]
+        if not missing:
+            return
+        for official in Official.objects.filter(key__in=missing):
+            self.officials[official.key] = official
+        new = [Official(name=names[k], key=k) for k in missing if k not in self.officials]
+        if new:
+            bulk_create_with_history(new, Official, batch_size=500)
+            for official in Official.objects.filter(key__in=[o.key for o in new]):
+                self.officials[official.key] = official
+
+    def official_key(self, name: str) -> str:
         key = fold_key(name)
+        return self.aliases.get(key, key)
+
+    def official(self, name: str) -> Official:
+        key = self.official_key(name)
         official = self.officials.get(key)
         if official is None:
             official, _ = Official.objects.get_or_create(key=key, defaults={"name": name})
@@ -145,7 +315,7 @@ def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
     reasons = list(item.review_reasons)
     province = lookups.provinces.get(item.province) if item.province else None
     if item.province and province is None:
-        reasons.append(f"province not in gazetteer: {item.province}")
+        reasons.append(f"{review.PROVINCE_NOT_IN_GAZETTEER}: {item.province}")
     return {
         "title": item.title,
         "text": item.text,
@@ -159,14 +329,18 @@ def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
         "authors": list(item.authors),
         "needs_review": bool(reasons),
         "review_reasons": reasons,
+        "evidence": item.evidence,  # not in EXTRACTED_FIELDS: always the latest extraction's
     }
 
 
 def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLookups):
-    mentions = [
-        ArticleOfficial(article=article, official=lookups.official(m.name), position=m.position)
-        for m in item.officials
-    ]
+    mentions: dict[int, ArticleOfficial] = {}
+    for m in item.officials:  # two spellings merged into one official are one mention
+        official = lookups.official(m.name)
+        mentions.setdefault(
+            official.pk, ArticleOfficial(article=article, official=official, position=m.position)
+        )
+    mentions = list(mentions.values())
     events = [
         Event(
             article=article,
@@ -198,9 +372,13 @@ def _related_signature(article: Article) -> tuple:
     return tuple(mentions), tuple(events)
 
 
-def _item_signature(item: ExtractedArticle) -> tuple:
-    mentions = sorted((fold_key(m.name), m.position) for m in item.officials)
-    events = sorted(_event_signature(e, fold_key(e.chair) if e.chair else "") for e in item.events)
+def _item_signature(item: ExtractedArticle, lookups: IngestLookups) -> tuple:
+    key = lookups.official_key
+    positions: dict[str, str] = {}
+    for m in item.officials:  # two spellings merged into one official are one mention
+        positions.setdefault(key(m.name), m.position)
+    mentions = sorted(positions.items())
+    events = sorted(_event_signature(e, key(e.chair) if e.chair else "") for e in item.events)
     return tuple(mentions), tuple(events)
 
 
@@ -215,7 +393,23 @@ def articles_ingest_batch(
     under another file name is reported as a duplicate and not stored twice.
     """
     lookups = lookups or IngestLookups()
-    items = list(items)
+    failed: list[IngestOutcome] = []
+    valid = []
+    for item in items:
+        problems = item_problems(item)
+        if problems:
+            failed.append(
+                IngestOutcome(
+                    FAILED,
+                    Article(source_file=item.source_name),
+                    item.source_name,
+                    reason="; ".join(problems),
+                )
+            )
+        else:
+            valid.append(item)
+    items = valid
+    lookups.officials_prefetch(items)
     by_source = Article.objects.prefetch_related(
         Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
         Prefetch("events", queryset=Event.objects.select_related("chair")),
@@ -228,7 +422,7 @@ def articles_ingest_batch(
         )
     }
 
-    outcomes: list[IngestOutcome] = []
+    outcomes: list[IngestOutcome] = failed
     to_create: list[tuple[ExtractedArticle, Article]] = []
     seen_hashes: dict[str, str] = {}
     for item in items:
@@ -269,6 +463,11 @@ def articles_ingest_batch(
             outcomes.append(IngestOutcome(NEW, article, item.source_name))
         ArticleOfficial.objects.bulk_create(mentions, batch_size=500)
         Event.objects.bulk_create(events, batch_size=500)
+    # Same transaction as the rows: a run killed after this batch committed leaves its articles
+    # queued, and the next drain indexes them even though a rerun finds them unchanged.
+    articles_queue_for_index(o.article.pk for o in outcomes if o.status in (NEW, UPDATED))
+    # bulk_create sends no signals: the cached counts of the browse pages are forgotten here.
+    transaction.on_commit(selectors.counts_invalidate)
     return outcomes
 
 
@@ -296,7 +495,7 @@ def _article_update(
     if article.content_hash != new_hash:
         article.content_hash = new_hash
     related_protected = not overwrite and set(RELATED_FIELDS) & set(article.edited_fields)
-    related_changed = not related_protected and _related_signature(article) != _item_signature(item)
+    related_changed = not related_protected and _related_signature(article) != _item_signature(item, lookups)
     if overwrite and article.edited_fields:
         article.edited_fields = []
         changed.append("edited_fields")
@@ -339,3 +538,139 @@ def articles_mark_reviewed(*, articles: Iterable[Article]) -> int:
         article.save(update_fields=["needs_review", "edited_fields", "updated_at"])
         count += 1
     return count
+
+
+# What an editor can protect from re-ingest, in the order the admin lists them.
+PROTECTABLE_FIELDS = (*EXTRACTED_FIELDS, *RELATED_FIELDS)
+
+
+def article_changed_fields(*, before: Article, after: Article) -> list[str]:
+    """The extracted fields whose stored values differ between two states of one article.
+
+    Compares values, not what a form saw submitted: a browser sends a textarea back with CRLF line
+    endings, and a form's `changed_data` then reports an untouched text as changed (issue #7).
+    """
+    changed = []
+    for name in EXTRACTED_FIELDS:
+        attname = Article._meta.get_field(name).attname  # province_id, not a query per FK
+        if getattr(before, attname) != getattr(after, attname):
+            changed.append(name)
+    return changed
+
+
+def article_set_protected(*, article: Article, fields: Iterable[str]) -> list[str]:
+    """Set exactly which fields re-ingest leaves alone (an editor clears protection here)."""
+    edited = sorted(set(fields) & set(PROTECTABLE_FIELDS))
+    if edited != sorted(article.edited_fields):
+        article.edited_fields = edited
+        Article.objects.filter(pk=article.pk).update(edited_fields=edited)
+    return edited
+
+
+@transaction.atomic
+def articles_set_province(*, articles: Iterable[Article], province: Province | None) -> int:
+    """Bulk action: give the articles this province; the choice is protected from re-ingest."""
+    count = 0
+    for article in articles:
+        if article.province_id == (province.pk if province else None):
+            continue
+        article.province = province
+        article.district = ""  # the district belonged to the old province
+        article.edited_fields = sorted(set(article.edited_fields) | {"province", "district"})
+        article._change_reason = f"tỉnh: {province.name if province else 'không rõ'}"
+        article.save(update_fields=["province", "district", "edited_fields", "updated_at"])
+        count += 1
+    return count
+
+
+def extract_stored(article: Article) -> ExtractedArticle:
+    """Run extraction again on the raw input stored with the article (raises ExtractError)."""
+    import json
+
+    from archive.extract import extract_html, extract_record, extract_text
+
+    name = article.source_file
+    if "#" in name and name.split("#", 1)[0].lower().endswith((".jsonl", ".jsonl.gz")):
+        return extract_record(json.loads(article.raw), source_name=name, raw=article.raw)
+    if name.lower().endswith((".html", ".htm")):
+        return extract_html(article.raw, source_name=name)
+    return extract_text(article.raw, source_name=name)
+
+
+@dataclass
+class ReextractResult:
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)  # "source: reason"
+
+
+@transaction.atomic
+def articles_reextract(*, articles: Iterable[Article]) -> ReextractResult:
+    """Bulk action: run today's extraction on the stored raw input, as a re-ingest of an unchanged
+    file would, keeping every field an editor protected."""
+    from archive.extract import ExtractError
+
+    lookups = IngestLookups()
+    result = ReextractResult()
+    ids = [a.pk for a in articles]
+    queryset = Article.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
+        Prefetch("events", queryset=Event.objects.select_related("chair")),
+    )
+    for article in queryset:
+        try:
+            item = extract_stored(article)
+        except (ExtractError, ValueError) as err:
+            result.failed.append(f"{article.source_file}: {getattr(err, 'reason', err)}")
+            continue
+        digest = content_hash(title=item.title, text=item.text)
+        outcome = _article_update(article=article, item=item, digest=digest, overwrite=False, lookups=lookups)
+        if outcome.status == UPDATED:
+            if not set(outcome.changed) - set(RELATED_FIELDS):
+                # Only officials or events changed (bulk rows, no signals): save the article so the
+                # history and the index see the change.
+                article._change_reason = "re-extracted"
+                article.save(update_fields=["updated_at"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+@transaction.atomic
+def officials_merge(*, keep: Official, others: Iterable[Official]) -> int:
+    """Merge officials the rules split (two spellings, a truncated name) into `keep`.
+
+    Every mention and event chair moves to `keep` (one save each, so history and the index follow),
+    the merged-away names become aliases that a later ingest resolves to `keep`, and the merged-away
+    officials are deleted with the merge as their history's reason. Returns how many were merged.
+    """
+    others = [o for o in others if o.pk != keep.pk]
+    merged = ", ".join(f"{o.name} (#{o.pk})" for o in others)
+    for other in others:
+        reason = f"gộp vào {keep.name} (#{keep.pk})"
+        kept_mentions = {m.article_id: m for m in ArticleOfficial.objects.filter(official=keep)}
+        for mention in ArticleOfficial.objects.filter(official=other):
+            mention._change_reason = reason
+            twin = kept_mentions.get(mention.article_id)
+            if twin is None:
+                mention.official = keep
+                mention.save()
+                continue
+            if not twin.position and mention.position:
+                twin.position = mention.position
+                twin._change_reason = reason
+                twin.save()
+            mention.delete()
+        for event in Event.objects.filter(chair=other):
+            event.chair = keep
+            event._change_reason = reason
+            event.save()
+        OfficialAlias.objects.filter(official=other).update(official=keep)
+        OfficialAlias.objects.update_or_create(key=other.key, defaults={"official": keep, "name": other.name})
+        other._change_reason = reason
+        other.delete()
+    if others:
+        keep._change_reason = f"gộp {merged}"
+        keep.save()
+    return len(others)

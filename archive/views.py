@@ -1,22 +1,482 @@
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from archive import selectors
 from archive.http import json_error, json_response
-from archive.serializers import article_data, article_summary
+from archive.models import Event, Province
+from archive.serializers import article_data, article_summary, official_data, official_summary
 
 API_PAGE_SIZE = 20
+PAGE_SIZE = 20
+MONTHS = [
+    "",
+    gettext_noop("Tháng 1"),
+    gettext_noop("Tháng 2"),
+    gettext_noop("Tháng 3"),
+    gettext_noop("Tháng 4"),
+    gettext_noop("Tháng 5"),
+    gettext_noop("Tháng 6"),
+    gettext_noop("Tháng 7"),
+    gettext_noop("Tháng 8"),
+    gettext_noop("Tháng 9"),
+    gettext_noop("Tháng 10"),
+    gettext_noop("Tháng 11"),
+    gettext_noop("Tháng 12"),
+]
+WEEKDAYS = [gettext_noop(d) for d in ("T2", "T3", "T4", "T5", "T6", "T7", "CN")]
+# Labels the templates translate from data (event kinds, regions): listed for makemessages.
+_DATA_LABELS = [
+    gettext_noop("Sơ kết"),
+    gettext_noop("Tổng kết"),
+    gettext_noop("Giao ban"),
+    gettext_noop("Hội nghị"),
+    gettext_noop("Khác"),
+    gettext_noop("Trung du và miền núi phía Bắc"),
+    gettext_noop("Đồng bằng sông Hồng"),
+    gettext_noop("Bắc Trung Bộ và duyên hải miền Trung"),
+    gettext_noop("Tây Nguyên"),
+    gettext_noop("Đông Nam Bộ"),
+    gettext_noop("Đồng bằng sông Cửu Long"),
+    gettext_noop("T2"),
+    gettext_noop("T3"),
+    gettext_noop("T4"),
+    gettext_noop("T5"),
+    gettext_noop("T6"),
+    gettext_noop("T7"),
+    gettext_noop("CN"),
+]
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return json_error(404, f"no such resource: {request.path}")
-    return render(request, "404.html", {"message": str(exception) if exception else ""}, status=404)
+    # A view's own reason ("Không có bài viết này."), never the resolver's list of tried patterns.
+    message = "" if exception is None or isinstance(exception, Resolver404) else str(exception)
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's own 500 page; a static template with no database reads (the fault may be there)."""
+    if request.path.startswith("/api/"):
+        return json_error(500, "internal error; it has been logged")
+    return render(request, "500.html", status=500)
+
+
+def _page(request: HttpRequest, items, *, count: int | None = None, per_page: int = PAGE_SIZE):
+    """The requested page of a list; a known total (cached) saves the paginator's COUNT query."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    try:
+        return paginator.page(request.GET.get("page", "1"))
+    except PageNotAnInteger as error:
+        raise Http404(_("Số trang không hợp lệ.")) from error
+    except EmptyPage as error:
+        raise Http404(_("Trang này nằm ngoài danh sách.")) from error
+
+
+def _page_links(request: HttpRequest, page) -> dict:
+    """Previous/next and numbered links that keep every other parameter of the query string."""
+
+    def url(n: int) -> str:
+        data = request.GET.copy()
+        data["page"] = str(n)
+        return f"{request.path}?{data.urlencode()}"
+
+    window = sorted(
+        {1, page.paginator.num_pages, *range(page.number - 2, page.number + 3)}
+        & set(page.paginator.page_range)
+    )
+    numbers, prev = [], 0
+    for n in window:
+        if n - prev > 1:
+            numbers.append({"number": None})
+        numbers.append({"number": n, "url": url(n), "current": n == page.number})
+        prev = n
+    return {
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+        "numbers": numbers if page.paginator.num_pages > 1 else [],
+    }
+
+
+def _crumbs(*pairs) -> list[dict]:
+    return [{"label": label, "url": url} for label, url in pairs]
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    era = "2025" if request.GET.get("ky") == "2025" else "legacy"
+    table = selectors.province_table()
+    context = {
+        "totals": selectors.site_totals(),
+        "provinces": selectors.province_counts(),
+        "map_rows": table[era],
+        "era": era,
+        "years": selectors.year_counts(),
+        "latest": selectors.latest_dated(limit=10),
+        "counts_version": selectors.counts_version(),
+    }
+    return render(request, "archive/home.html", context)
+
+
+@require_safe
+def province_list(request: HttpRequest) -> HttpResponse:
+    table = selectors.province_table()
+    context = {
+        "regions": selectors.provinces_by_region(table["legacy"]),
+        "current": table["2025"],
+        "counts_version": selectors.counts_version(),
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Tỉnh/thành"), "")),
+    }
+    return render(request, "archive/province_list.html", context)
+
+
+@require_safe
+def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    province = selectors.province_get(ref=ref)
+    if province is None:
+        raise Http404(_("Không có tỉnh/thành này."))
+    head = selectors.province_head(province)
+    articles = selectors.province_articles(province, member_ids=head["member_ids"])
+    page = _page(request, articles, count=head["total"])
+    search_data = QueryDict(mutable=True)
+    search_data["province"] = province.ref
+    context = {
+        "province": province,
+        "summary": head,
+        # Read only when their cached fragments are missing.
+        "side": SimpleLazyObject(lambda: selectors.province_side(province)),
+        "chart": SimpleLazyObject(lambda: selectors.year_chart(head["years"])),
+        "page": page,
+        "pages": _page_links(request, page),
+        "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "meetings_url": f"{reverse('archive:meeting_list')}?tinh={province.ref}",
+        "counts_version": selectors.counts_version(),
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (_("Tỉnh/thành"), reverse("archive:province_list")),
+            (str(province), ""),
+        ),
+    }
+    return render(request, "archive/province_detail.html", context)
+
+
+@require_safe
+def year_list(request: HttpRequest) -> HttpResponse:
+    years = selectors.year_counts()
+    context = {
+        "years": years,
+        "chart": selectors.year_chart(years),
+        "totals": selectors.site_totals(),
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Năm"), "")),
+    }
+    return render(request, "archive/year_list.html", context)
+
+
+def _valid_year(year: int) -> None:
+    if not 1900 <= year <= 2100:
+        raise Http404(_("Năm ngoài phạm vi lưu trữ."))
+
+
+@require_safe
+def year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    _valid_year(year)
+    months = selectors.year_months(year)
+    total = sum(m["count"] for m in months)
+    for m in months:
+        m["label"] = _(MONTHS[m["month"]])
+        m["url"] = reverse("archive:month_detail", args=[year, m["month"]])
+    years = [r["year"] for r in selectors.year_counts()]
+    page = _page(request, selectors.year_articles(year), count=total)
+    context = {
+        "year": year,
+        "months": months,
+        "total": total,
+        "inferred": sum(m["inferred"] for m in months),
+        "counts_version": selectors.counts_version(),
+        "provinces": selectors.year_provinces(year),
+        "previous_year": max((y for y in years if y < year), default=None),
+        "next_year": min((y for y in years if y > year), default=None),
+        "page": page,
+        "pages": _page_links(request, page),
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (_("Năm"), reverse("archive:year_list")),
+            (str(year), ""),
+        ),
+    }
+    return render(request, "archive/year_detail.html", context)
+
+
+@require_safe
+def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _valid_year(year)
+    if not 1 <= month <= 12:
+        raise Http404(_("Không có tháng này."))
+    days = selectors.month_days(year, month)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        cells = []
+        for d in week:
+            info = days.get(d, {"count": 0, "inferred": 0}) if d else None
+            cells.append(
+                {
+                    "day": d,
+                    "count": info["count"] if info else 0,
+                    "inferred": info["inferred"] if info else 0,
+                    "url": reverse("archive:day_detail", args=[year, month, d])
+                    if d and info["count"]
+                    else "",
+                }
+            )
+        weeks.append(cells)
+    prev_month = (year, month - 1) if month > 1 else (year - 1, 12)
+    next_month = (year, month + 1) if month < 12 else (year + 1, 1)
+    month_label = _(MONTHS[month])
+    context = {
+        "year": year,
+        "month": month,
+        "month_label": month_label,
+        "weeks": weeks,
+        "weekdays": [_(w) for w in WEEKDAYS],
+        "total": sum(d["count"] for d in days.values()),
+        "inferred": sum(d["inferred"] for d in days.values()),
+        "previous_url": reverse("archive:month_detail", args=prev_month),
+        "next_url": reverse("archive:month_detail", args=next_month),
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (_("Năm"), reverse("archive:year_list")),
+            (str(year), reverse("archive:year_detail", args=[year])),
+            (month_label, ""),
+        ),
+    }
+    return render(request, "archive/month_detail.html", context)
+
+
+@require_safe
+def day_detail(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
+    _valid_year(year)
+    try:
+        when = date(year, month, day)
+    except ValueError as error:
+        raise Http404(_("Không có ngày này.")) from error
+    page = _page(request, selectors.day_articles(when), per_page=50)
+    month_label = _(MONTHS[month])
+    context = {
+        "day": when,
+        "page": page,
+        "pages": _page_links(request, page),
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (_("Năm"), reverse("archive:year_list")),
+            (str(year), reverse("archive:year_detail", args=[year])),
+            (month_label, reverse("archive:month_detail", args=[year, month])),
+            (when.strftime("%d/%m/%Y"), ""),
+        ),
+    }
+    return render(request, "archive/day_detail.html", context)
+
+
+@require_safe
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_get(pk=pk)
+    if article is None:
+        raise Http404(_("Không có bài viết này."))
+    # The search terms carry into the article page: highlighted there, and kept in the search box.
+    query = request.GET.get("q", "")[:500]
+    crumbs = [(_("Trang chủ"), reverse("archive:home"))]
+    if article.province_id:
+        crumbs.append((article.province.name, article.province.get_absolute_url()))
+    if article.published_on:
+        crumbs.append(
+            (str(article.published_on.year), reverse("archive:year_detail", args=[article.published_on.year]))
+        )
+    crumbs.append((article.title, ""))
+    context = {
+        "article": article,
+        "query": query,
+        "related": selectors.related_articles(article=article),
+        "result_nav": _result_neighbours(request, article),
+        "crumbs": _crumbs(*crumbs),
+        "show_source_file": request.user.is_staff,
+    }
+    return render(request, "archive/article_detail.html", context)
+
+
+def _result_neighbours(request: HttpRequest, article) -> dict | None:
+    """Previous / next result when the reader came from a search.
+
+    The search page's result links carry the whole search (q, filters, sort) with the result's
+    rank `n` and the total `t`; the neighbours are the search's own /tim-kiem/ket-qua/ redirect
+    with n ± 1 (archive never imports search: it only names the URL).
+    """
+    data = request.GET.copy()
+    n_text, t_text = data.get("n", ""), data.get("t", "")
+    if not (n_text.isascii() and n_text.isdigit() and t_text.isascii() and t_text.isdigit()):
+        return None
+    n, total = int(n_text), int(t_text)
+    if not 1 <= n <= total:
+        return None
+
+    def result_url(rank: int) -> str:
+        d = data.copy()
+        d["n"] = str(rank)
+        return f"{reverse('search:result')}?{d.urlencode()}"
+
+    back = data.copy()
+    for name in ("n", "t"):
+        back.pop(name, None)
+    per_page = 20
+    if n > per_page:
+        back["page"] = str((n - 1) // per_page + 1)
+    return {
+        "n": n,
+        "total": total,
+        "previous_url": result_url(n - 1) if n > 1 else "",
+        "next_url": result_url(n + 1) if n < total else "",
+        "results_url": f"{reverse('search:search')}?{back.urlencode()}",
+    }
+
+
+@require_safe
+def official_list(request: HttpRequest) -> HttpResponse:
+    province = None
+    ref = request.GET.get("tinh", "").strip()
+    if ref:
+        province = selectors.province_get(ref=ref)
+        if province is None:
+            raise Http404(_("Không có tỉnh/thành này."))
+    page = _page(
+        request,
+        selectors.official_ranking(province=province),
+        per_page=50,
+    )
+    table = selectors.province_table()
+    context = {
+        "page": page,
+        "pages": _page_links(request, page),
+        "province": province,
+        "province_options": [*table["2025"], *table["legacy"]],
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Cán bộ"), "")),
+    }
+    return render(request, "archive/official_list.html", context)
+
+
+@require_safe
+def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    official = selectors.official_get(pk=pk)
+    if official is None:
+        raise Http404(_("Không có cán bộ này."))
+    if slug != official.slug:
+        return redirect(official.get_absolute_url(), permanent=True)
+    data = selectors.official_timeline(official)
+    search_data = QueryDict(mutable=True)
+    search_data["official"] = official.name
+    context = {
+        "official": official,
+        "data": data,
+        "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "counts_version": selectors.counts_version(),
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (_("Cán bộ"), reverse("archive:official_list")),
+            (official.name, ""),
+        ),
+    }
+    return render(request, "archive/official_detail.html", context)
+
+
+@require_safe
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    province = None
+    ref = request.GET.get("tinh", "").strip()
+    if ref:
+        province = selectors.province_get(ref=ref)
+        if province is None:
+            raise Http404(_("Không có tỉnh/thành này."))
+    kind = request.GET.get("loai", "").strip()
+    kinds = dict(Event.Kind.choices)
+    if kind and kind not in kinds:
+        raise Http404(_("Không có loại sự kiện này."))
+    period = request.GET.get("ky", "").strip()
+    context = {
+        "province": province,
+        "kind": kind,
+        "kind_label": kinds.get(kind, ""),
+        "period": period,
+        "kinds": list(Event.Kind.choices),
+        "province_options": [*selectors.province_table()["2025"], *selectors.province_table()["legacy"]],
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Hội nghị, sự kiện"), "")),
+    }
+    if kind and period:
+        page = _page(
+            request, selectors.meeting_events(kind=kind, period=period, province=province), per_page=50
+        )
+        context.update({"page": page, "pages": _page_links(request, page)})
+    else:
+        groups = selectors.meeting_groups(province=province, kind=kind or None)
+        for g in groups:
+            data = QueryDict(mutable=True)
+            if province:
+                data["tinh"] = province.ref
+            data["loai"] = g["kind"]
+            data["ky"] = g["period"]
+            g["url"] = f"{request.path}?{data.urlencode()}"
+        by_kind: dict[str, dict] = {}
+        for g in groups:
+            by_kind.setdefault(g["kind"], {"kind": g["kind"], "label": g["label"], "groups": []})[
+                "groups"
+            ].append(g)
+        context["by_kind"] = list(by_kind.values())
+    return render(request, "archive/meeting_list.html", context)
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+def _api_page(request: HttpRequest, items, *, count: int | None = None):
+    page_text = request.GET.get("page", "1").strip()
+    # len() first: int() of more than 4,300 digits raises
+    if not (page_text.isascii() and page_text.isdigit() and len(page_text) <= 9 and int(page_text) >= 1):
+        return None, json_error(400, f"page: expected a positive whole number, got {page_text!r}")
+    paginator = Paginator(items, API_PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count
+    try:
+        page = paginator.page(int(page_text))
+    except (EmptyPage, PageNotAnInteger):
+        return None, json_error(404, f"page {page_text} is out of range (1–{paginator.num_pages})")
+    return page, None
+
+
+def _api_envelope(request: HttpRequest, page, results: list) -> dict:
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": page.paginator.count,
+        "next": page_url(page.next_page_number()) if page.has_next() else None,
+        "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+        "results": results,
+    }
 
 
 @require_safe
@@ -25,37 +485,23 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
     unknown = sorted(set(params) - {"province", "year", "page"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
-    province = params.get("province", "").strip()
-    if province and selectors.province_get(slug=province) is None:
-        return json_error(400, f"province: no province with slug {province!r} (see /api/provinces/)")
+    ref = params.get("province", "").strip()
+    province = None
+    if ref:
+        province = selectors.province_get(ref=ref)
+        if province is None:
+            return json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
     year_text = params.get("year", "").strip()
     year = None
     if year_text:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
-    page_text = params.get("page", "1").strip()
-    if not (page_text.isascii() and page_text.isdigit() and int(page_text) >= 1):
-        return json_error(400, f"page: expected a positive whole number, got {page_text!r}")
-
-    paginator = Paginator(selectors.article_list(province_slug=province or None, year=year), API_PAGE_SIZE)
-    try:
-        page = paginator.page(int(page_text))
-    except (EmptyPage, PageNotAnInteger):
-        return json_error(404, f"page {page_text} is out of range (1–{paginator.num_pages})")
-
-    def page_url(number: int) -> str:
-        query = params.copy()
-        query["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
+    page, error = _api_page(request, selectors.article_list(province=province, year=year))
+    if error:
+        return error
     return json_response(
-        {
-            "count": paginator.count,
-            "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [article_summary(a, request) for a in page.object_list],
-        }
+        _api_envelope(request, page, [article_summary(a, request) for a in page.object_list])
     )
 
 
@@ -68,20 +514,62 @@ def api_article_detail(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "provinces": selectors.province_counts(),
-        "years": selectors.year_counts(),
-        "latest": selectors.article_list()[:10],
-    }
-    return render(request, "archive/home.html", context)
+def api_province_list(request: HttpRequest) -> JsonResponse:
+    unknown = sorted(set(request.GET) - {"era"})
+    if unknown:
+        return json_error(400, f"unknown parameter: {', '.join(unknown)}")
+    era = request.GET.get("era", "").strip()
+    if era not in ("", "legacy", "2025"):
+        return json_error(400, f"era: expected 'legacy' or '2025', got {era!r}")
+    table = selectors.province_table()
+    rows = [*(table["legacy"] if era != "2025" else []), *(table["2025"] if era != "legacy" else [])]
+
+    def shape(r: dict) -> dict:
+        out = {
+            "slug": r["ref"],
+            "name": r["name"],
+            "full_name": r["full_name"],
+            "era": r["era"],
+            "code": r["code"],
+            "region": r["region"],
+            "article_count": r["count"],
+            "url": request.build_absolute_uri(r["url"]),
+            "articles": request.build_absolute_uri(
+                f"{reverse('archive:api_article_list')}?province={r['ref']}"
+            ),
+        }
+        if r["era"] == Province.Era.BEFORE_2025:
+            out["successor_2025"] = r["successor"]["ref"] if r.get("successor") else None
+        else:
+            out["predecessors"] = [p["ref"] for p in r["predecessors"]]
+        return out
+
+    results = [shape(r) for r in rows]
+    return json_response({"count": len(results), "next": None, "previous": None, "results": results})
 
 
 @require_safe
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = selectors.article_get(pk=pk)
-    if article is None:
-        raise Http404("Không có bài viết này.")
-    # The search terms carry into the article page: highlighted there, and kept in the search box.
-    query = request.GET.get("q", "")[:500]
-    return render(request, "archive/article_detail.html", {"article": article, "query": query})
+def api_official_list(request: HttpRequest) -> JsonResponse:
+    unknown = sorted(set(request.GET) - {"province", "page"})
+    if unknown:
+        return json_error(400, f"unknown parameter: {', '.join(unknown)}")
+    ref = request.GET.get("province", "").strip()
+    province = None
+    if ref:
+        province = selectors.province_get(ref=ref)
+        if province is None:
+            return json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
+    page, error = _api_page(request, selectors.official_ranking(province=province))
+    if error:
+        return error
+    return json_response(
+        _api_envelope(request, page, [official_summary(o, request) for o in page.object_list])
+    )
+
+
+@require_safe
+def api_official_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    official = selectors.official_get(pk=pk)
+    if official is None:
+        return json_error(404, f"no official with id {pk}")
+    return json_response(official_data(official, selectors.official_timeline(official, evidence=50), request))

@@ -14,7 +14,6 @@ What changes from the stock backend, and why:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -28,7 +27,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as dtime
 
-from django.core.cache import caches
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -37,15 +35,17 @@ from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
-from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
+from whoosh.matching import AndNotMatcher, ReadTooFar
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.times import long_to_datetime
-from whoosh.writing import SegmentWriter
+from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
+from search import shared_cache
 from search.analysis import (
     ParsedQuery,
     Run,
@@ -77,7 +77,6 @@ VERIFY_MAX = 2000  # candidates checked against the stored text for words of 3+ 
 READINGS_MAX = 6  # accented readings offered for an unaccented word
 TREND_BY = ("year", "month")
 
-SHARED_CACHE = "search"  # the Django cache alias shared by all workers (settings.CACHES)
 logger = logging.getLogger(__name__)
 
 _write_lock = threading.RLock()  # threads of one process queue here; processes on Whoosh's lock
@@ -197,6 +196,53 @@ def _fill_blocks(pw, postings, lengths, decode) -> None:
             pw._write_block()
 
 
+class ExclusionMatcher(AndNotMatcher):
+    """whoosh-reloaded 2.7.5's AndNotMatcher with its two bugs fixed (issue 6, finding 3).
+
+    1. At the start it only skips when the first ids are equal: with the excluded list positioned
+       before the first candidate (`a`=[5], `b`=[3, 5]) it never moves `b` on, and document 5,
+       which holds the excluded word, is returned: the first match of a segment leaks through.
+    2. `skip_to` and `skip_to_quality` look at `a.id()` after `a` may have run out: IndexError in
+       ListMatcher.id (a 500 for a filtered exclusion such as `thu chính -chiến` + kind=giao_ban).
+    Both happen on an index written by stock Whoosh (tests/search/test_exclusion.py), so the fix
+    is here, not in the inline-postings codec.
+    """
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+    def _find_next(self):
+        if not self.a.is_active():
+            return False
+        return super()._find_next()
+
+    def skip_to(self, id):
+        if not self.a.is_active():
+            raise ReadTooFar
+        if id < self.a.id():
+            return
+        self.a.skip_to(id)
+        if self.a.is_active() and self.b.is_active():
+            self.b.skip_to(id)
+            self._find_next()
+
+    def skip_to_quality(self, minquality):
+        skipped = self.a.skip_to_quality(minquality)
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+        return skipped
+
+
+class Exclusion(wq.AndNot):
+    """`a` without the documents matching `b`, through ExclusionMatcher."""
+
+    def matcher(self, searcher, context=None):
+        scored = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return ExclusionMatcher(scored, excluded)
+
+
 _FREQ_BITS = 20
 _FREQ_MASK = (1 << _FREQ_BITS) - 1
 
@@ -309,7 +355,9 @@ class FastSegmentWriter(SegmentWriter):
         self.extra_segments: list = []
 
     def commit(self, mergetype=None, optimize=False, merge=True):
-        super().commit(mergetype=mergetype or merge_bounded, optimize=optimize, merge=merge)
+        if mergetype is None:  # optimize=True still merges everything (Whoosh ignores it given a mergetype)
+            mergetype = OPTIMIZE if optimize else merge_bounded
+        super().commit(mergetype=mergetype, optimize=optimize, merge=merge)
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -414,7 +462,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self.text_fields, self.facet_fields = {}, {}
         for _, f in fields.items():
             name = f.index_fieldname
-            if isinstance(f, FacetField) or f.faceted:
+            if not f.indexed:
+                schema_fields[name] = STORED()  # kept, never searched (the document digest)
+            elif isinstance(f, FacetField) or f.faceted:
                 # One term per value, and a column to count from.
                 if f.is_multivalued:
                     schema_fields[name] = KEYWORD(
@@ -487,9 +537,19 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         With `procs` > 1 and at least PARALLEL_MIN documents, `procs` forked workers each write a
         share of the documents as a segment of their own, and this writer commits them together.
         """
+        self.write_under_lock(lambda: (docs, delete_ids), procs=procs)
+
+    def write_under_lock(self, produce, *, procs: int = 1) -> int:
+        """Take the index's write lock, then call `produce()` for (documents, ids to delete) and
+        write them in one commit; returns how many documents were written.
+
+        `produce` reads the database while this process holds the lock, so no other writer can
+        commit an older snapshot of a row after this one (docs/index-integrity.md).
+        """
         with _write_lock:
             writer = self.writer()
             try:
+                docs, delete_ids = produce()
                 for whoosh_id in delete_ids:
                     writer.delete_by_term(ID, whoosh_id)
                 if procs > 1 and len(docs) >= PARALLEL_MIN:
@@ -501,6 +561,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 writer.cancel()
                 raise
             writer.commit()
+            return len(docs)
 
     def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:
         if any(seg.doc_count() for seg in writer.segments):
@@ -752,7 +813,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         else:
             q = wq.Every()
         if parsed.excluded:
-            q = wq.AndNot(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
+            q = Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
         return q
 
     def is_paste(self, parsed: ParsedQuery) -> bool:
@@ -885,10 +946,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             facet_limit,
         )
         cached = self._cached_result(searcher, key)
-        shared_key = None
-        if cached is None:
-            shared_key = self._shared_key(searcher, key)
-            cached = _shared_get(shared_key)
+        if cached is None and per_page > 1:  # not did-you-mean counts: too many, too cheap
+            cached = shared_cache.get(searcher, key)  # another worker's result (issue 11)
             if cached is not None:
                 self._remember_result(searcher, key, cached)
         if cached is not None:
@@ -929,16 +988,22 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             limit = page * per_page
             # Without a filter the matches of tq are exactly `docs`: no allow-set to build or check.
             kwargs = {"limit": limit} if fq is None else {"limit": limit, "filter": set(docs)}
-            if sort == "newest" or (sort == "relevance" and parsed.empty):
-                kwargs.update(sortedby="published", reverse=True)
-            elif sort == "oldest":
-                kwargs.update(sortedby="published")
-            results = searcher.search(tq, **kwargs)
             start = (page - 1) * per_page
-            for i in range(start, min(limit, len(results.top_n))):
-                score, docnum = results.top_n[i]
+            scores: dict[int, float] = {}
+            if sort == "newest" or (sort == "relevance" and parsed.empty):
+                # Undated articles last (issue #9): a missing date sorts above every date when
+                # reversed, so the dated matches are sorted alone and the undated follow.
+                ranked = self._newest_first(searcher, tq, docs, limit)
+            else:
+                if sort == "oldest":
+                    kwargs.update(sortedby="published")  # a missing date sorts last here already
+                results = searcher.search(tq, **kwargs)
+                ranked = [docnum for _, docnum in results.top_n]
+                if sort == "relevance":
+                    scores = {docnum: float(score or 0) for score, docnum in results.top_n}
+            for docnum in ranked[start:limit]:
                 stored = searcher.stored_fields(docnum)
-                hits.append(Hit(int(stored[DJANGO_ID]), float(score or 0)))
+                hits.append(Hit(int(stored[DJANGO_ID]), scores.get(docnum, 0.0)))
 
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:
@@ -978,19 +1043,21 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             pasted=pasted,
         )
         self._remember_result(searcher, key, outcome)
-        _shared_set(shared_key, outcome)
+        if per_page > 1:
+            shared_cache.put(searcher, key, outcome)
         return outcome
 
-    def _shared_key(self, searcher, key) -> str:
-        """A key for the cross-worker cache: the index (path, generation, segments) and the search.
-        Any commit makes a new generation, so a changed index is never answered from the cache."""
-        reader = searcher.reader()
-        segments = ",".join(
-            leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment()
-        )
-        where = f"{self.path}:{reader.generation()}:{segments}"  # segment ids are random per build
-        digest = hashlib.sha1(repr((where, key)).encode("utf-8")).hexdigest()
-        return f"search:{digest}"
+    def _newest_first(self, searcher, tq, docs: list[int], limit: int) -> list[int]:
+        """The first `limit` matches newest first, undated ones after the dated (in index order)."""
+        years = self._values(searcher)["year"]
+        dated = [d for d in docs if years[d] is not None]
+        ranked = []
+        if dated:
+            results = searcher.search(tq, limit=limit, filter=set(dated), sortedby="published", reverse=True)
+            ranked = [docnum for _, docnum in results.top_n]
+        if len(ranked) < limit:
+            ranked += [d for d in sorted(docs) if years[d] is None][: limit - len(ranked)]
+        return ranked
 
     def _periods(self, searcher, by: str) -> list:
         """Per document number, its publication month ("2024-03") or year ("2024"), or None:
@@ -1041,16 +1108,14 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             by,
         )
         found = self._cached_result(searcher, key)
-        shared_key = None
         if found is None:
-            shared_key = self._shared_key(searcher, key)
-            found = _shared_get(shared_key)
+            found = shared_cache.get(searcher, key)
             if found is not None:
                 self._remember_result(searcher, key, found)
         if found is None:
             found = self._trend(searcher, parsed, by, filters, date_from, date_to)
             self._remember_result(searcher, key, found)
-            _shared_set(shared_key, found)
+            shared_cache.put(searcher, key, found)
         series, undated, total = found
         return list(series), undated, total
 
@@ -1098,26 +1163,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self.article_search(
             parsed, filters=filters, date_from=date_from, date_to=date_to, per_page=1, page=0, facets=()
         ).total
-
-
-def _shared_get(key: str | None) -> SearchOutcome | None:
-    """A result another worker found (Django's "search" cache); never fails a search."""
-    if key is None:
-        return None
-    try:
-        return caches[SHARED_CACHE].get(key)
-    except Exception:  # the cache server is down: search without it
-        logger.warning("search cache unavailable", exc_info=True)
-        return None
-
-
-def _shared_set(key: str | None, outcome: SearchOutcome) -> None:
-    if key is None:
-        return
-    try:
-        caches[SHARED_CACHE].set(key, outcome)
-    except Exception:
-        logger.warning("search cache unavailable", exc_info=True)
 
 
 def fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:

@@ -54,6 +54,28 @@ class SearchParams:
         )
 
 
+def province_filter_values(values: list[str]) -> list[str]:
+    """One spelling of a province across the APIs: the name ("Long An"), the slug the archive's
+    API takes ("long-an"), or a 2025 province ("tay-ninh-2025", "Tây Ninh (2025)") meaning every
+    province merged into it. The index holds the name the article gave (pre-2025)."""
+    from archive.models import Province
+    from archive.selectors import province_get, province_member_names
+
+    out: list[str] = []
+    for value in values:
+        names = [value]
+        if value.endswith(" (2025)"):
+            province = Province.objects.filter(
+                era=Province.Era.FROM_2025, name=value[: -len(" (2025)")]
+            ).first()
+            names = province_member_names(province) if province else names
+        elif not Province.objects.filter(era=Province.Era.BEFORE_2025, name=value).exists():
+            province = province_get(ref=value)
+            names = province_member_names(province) if province else names
+        out += [n for n in names if n not in out]
+    return out
+
+
 def facet_label(name: str, value: str) -> str:
     return KIND_LABELS.get(value, value) if name == "kind" else value
 
@@ -87,6 +109,8 @@ def parse_params(data: QueryDict, *, strict: bool = False) -> SearchParams:
             bad = [v for v in values if not _YEAR.match(v)]
             if bad:
                 raise SearchParamsError(f"year: expected four digits (yyyy), got {bad[0]!r}")
+        if name == "province":
+            values = province_filter_values(values)
         if name == "kind":
             # Accept the code (giao_ban) or the Vietnamese label (Giao ban).
             by_label = {label.lower(): code for code, label in KIND_LABELS.items()}
@@ -110,7 +134,8 @@ def parse_params(data: QueryDict, *, strict: bool = False) -> SearchParams:
         raise SearchParamsError(f"sort: expected one of {', '.join(SORTS)}, got {sort!r}")
     params.sort = sort
     page = data.get("page", "").strip() or "1"
-    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= 100_000):
+    # len() first: int() of more than 4,300 digits raises (issue 11)
+    if not (page.isascii() and page.isdigit() and len(page) <= 6 and 1 <= int(page) <= 100_000):
         raise SearchParamsError(f"page: expected a positive whole number, got {page!r}")
     params.page = int(page)
     return params

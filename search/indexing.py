@@ -1,24 +1,36 @@
-"""Keeping the index in step with the database: per-save updates and bulk updates for ingest.
+"""Keeping the index in step with the database (docs/index-integrity.md).
 
-The ingest command suspends per-save indexing and indexes the whole run at the end:
+Every change to an article queues its id in the database, in the change's own transaction
+(archive.signals, archive.services). `drain()` empties that queue: holding the index's write lock,
+it reads the queued ids, re-reads those rows, writes their documents, commits the index, and only
+then deletes the queue rows it read. A killed process leaves its rows queued; the next drain
+(ingest, `ensure_index`, any admin save) picks them up. `verify()` compares every document's
+stored digest with the database, so `ensure_index` finds stale documents, not only missing ones.
+
+The ingest command suspends the per-save drain and drains once at the end:
 
     with search.indexing.suspended():
-        ... articles_ingest_batch(...) ...
-    search.indexing.index_articles(ids, progress=callback)
+        ... articles_ingest_batch(...) ...     # queues what it stored, batch by batch
+    search.indexing.drain(progress=callback)
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from haystack import connections
+from haystack.constants import DJANGO_ID, ID
 
-from archive.models import Article
+from archive.models import Article, IndexPending
 
 BATCH = 500  # articles read from the database at a time
 COMMIT_EVERY = 10_000  # a long bulk run releases the write lock this often, so admin saves get in
+
+log = logging.getLogger(__name__)
 
 _state = threading.local()
 _suspended_depth = 0  # process-wide: the ingest command may use worker threads
@@ -27,7 +39,10 @@ _depth_lock = threading.Lock()
 
 @contextmanager
 def suspended() -> Iterator[None]:
-    """Inside this block, saving or deleting articles does not touch the index (bulk ingest)."""
+    """Inside this block, saves do not drain the queue at once (bulk ingest drains at the end).
+
+    The articles are still queued: nothing changed inside the block can be forgotten.
+    """
     global _suspended_depth
     with _depth_lock:
         _suspended_depth += 1
@@ -61,6 +76,42 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
+def _whoosh_id(pk: int) -> str:
+    return f"archive.article.{pk}"
+
+
+def _read_documents(be, index, ids: list[int], using: str) -> tuple[list[dict], list[str]]:
+    """The prepared documents of these articles as the database holds them now, and the index ids
+    of those no longer in the database."""
+    docs: list[dict] = []
+    deletes: list[str] = []
+    for chunk in _chunks(ids, BATCH):
+        articles = {a.pk: a for a in index.index_queryset(using=using).filter(pk__in=chunk)}
+        for pk in chunk:
+            article = articles.get(pk)
+            if article is None:
+                deletes.append(_whoosh_id(pk))
+            else:
+                docs.extend(be._prepared(index, [article]))
+    return docs, deletes
+
+
+def _write(ids: list[int], *, using: str, procs: int) -> int:
+    """Read these rows while holding the index's write lock, and write them in one commit."""
+    be = backend(using)
+    index = article_index(using)
+    return be.write_under_lock(
+        lambda: _read_documents(be, index, ids, using), procs=procs if len(ids) > 1000 else 1
+    )
+
+
+def _setup(using: str):
+    be = backend(using)
+    if not be.setup_complete:
+        be.setup()
+    return be
+
+
 def index_articles(
     ids: Iterable[int],
     *,
@@ -71,67 +122,169 @@ def index_articles(
     """Bring these articles' index documents in line with the database; returns how many were indexed.
 
     Ids no longer in the database are removed from the index, so a caller never has to know which
-    happened. `progress(n)` is called with the number of ids handled so far.
+    happened. `progress(n)` is called with the number of ids handled since its previous call.
     """
-    be = backend(using)
-    index = article_index(using)
-    if not be.setup_complete:
-        be.setup()
+    be = _setup(using)
     procs = procs or be.procs
-    done = indexed = 0
-    docs: list[dict] = []
-    deletes: list[str] = []
-    for chunk in _chunks(ids, BATCH):
-        articles = {a.pk: a for a in index.index_queryset(using=using).filter(pk__in=chunk)}
-        for pk in chunk:
-            article = articles.get(pk)
-            if article is None:
-                deletes.append(f"archive.article.{pk}")
-            else:
-                docs.extend(be._prepared(index, [article]))
-        done += len(chunk)
-        if len(docs) >= COMMIT_EVERY:
-            be.write_documents(docs, delete_ids=deletes, procs=procs if len(docs) > 1000 else 1)
-            indexed += len(docs)
-            docs, deletes = [], []
+    indexed = 0
+    for chunk in _chunks(ids, COMMIT_EVERY):
+        indexed += _write(sorted(set(chunk)), using=using, procs=procs)
         if progress:
-            progress(done)
-    if docs or deletes:
-        be.write_documents(docs, delete_ids=deletes, procs=procs if len(docs) > 1000 else 1)
-        indexed += len(docs)
+            progress(len(chunk))
     return indexed
+
+
+def pending_count() -> int:
+    """How many distinct articles are queued for the index."""
+    return IndexPending.objects.values("article_id").distinct().count()
+
+
+def drain(
+    ids: Iterable[int] | None = None,
+    *,
+    progress: Callable[[int], object] | None = None,
+    using: str = "default",
+    procs: int | None = None,
+    limit: int = COMMIT_EVERY,
+) -> int:
+    """Index every queued article (or only the queued ones among `ids`), then forget the queue
+    rows that were read; returns how many distinct articles were written or removed.
+
+    Each round holds the index's write lock while it reads the queue and the rows, so a concurrent
+    drain can never commit an older snapshot over a newer one; a row queued while a round runs
+    keeps its queue entry (its id was not read) and is taken by the next round.
+    """
+    be = _setup(using)
+    procs = procs or be.procs
+    index = article_index(using)
+    handled = 0
+    wanted = None if ids is None else sorted({int(pk) for pk in ids})
+    while True:
+        queued = IndexPending.objects.order_by("pk")
+        these = None
+        if wanted is not None:
+            if not wanted:
+                return handled
+            these, wanted = wanted[:limit], wanted[limit:]
+        if not queued.exists():
+            return handled
+        taken: dict[str, list] = {}
+
+        def produce(taken=taken, these=these, queued=queued):
+            if these is None:
+                rows = list(queued.values_list("pk", "article_id")[:limit])
+            else:
+                rows = []
+                for chunk in _chunks(these, BATCH):
+                    rows += queued.filter(article_id__in=chunk).values_list("pk", "article_id")
+            taken["rows"] = [pk for pk, _ in rows]
+            taken["ids"] = found = sorted({article_id for _, article_id in rows})
+            if not found:
+                return [], []
+            return _read_documents(be, index, found, using)
+
+        be.write_under_lock(produce, procs=procs if limit > 1000 else 1)
+        rows = taken.get("rows", [])
+        forget_queued(rows)  # only the rows read: later ones stay queued
+        handled += len(taken.get("ids", []))
+        if progress and rows:
+            progress(len(taken["ids"]))
+        if wanted is None and len(rows) < limit:
+            return handled
+
+
+def forget_queued(rows: Iterable[int]) -> None:
+    """Delete these queue rows (by row id): their articles were read after they were queued."""
+    for chunk in _chunks(rows, BATCH):
+        IndexPending.objects.filter(pk__in=chunk).delete()
 
 
 def remove_articles(ids: Iterable[int], *, using: str = "default") -> None:
     """Delete these articles' documents from the index (whether or not they are in the database)."""
     for chunk in _chunks(ids, COMMIT_EVERY):
-        backend(using).write_documents([], delete_ids=[f"archive.article.{pk}" for pk in chunk])
+        backend(using).write_documents([], delete_ids=[_whoosh_id(pk) for pk in chunk])
 
 
-# --- after a transaction: one index write per admin save, however many inlines it carried -------
+# --- verification: the index's documents against the database's rows -----------------------------
 
 
-def _pending() -> set[int]:
-    if not hasattr(_state, "pending"):
-        _state.pending = set()
-    return _state.pending
+@dataclass
+class Difference:
+    missing: list[int] = field(default_factory=list)  # in the database, not in the index
+    stale: list[int] = field(default_factory=list)  # in both, the index's document is older
+    extra: list[int] = field(default_factory=list)  # in the index, gone from the database
+    checked: int = 0
+
+    @property
+    def in_step(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+    def __str__(self) -> str:
+        return f"{len(self.missing)} missing, {len(self.stale)} stale, {len(self.extra)} extra"
+
+
+def indexed_digests(using: str = "default") -> dict[int, str]:
+    """{article id: stored digest} of every live document in the index."""
+    be = _setup(using)
+    found: dict[int, str] = {}
+    with be.index.refresh().searcher() as searcher:
+        for stored in searcher.reader().all_stored_fields():
+            if stored.get(ID, "").startswith("archive.article."):
+                found[int(stored[DJANGO_ID])] = stored.get("digest", "")
+    return found
+
+
+def database_digests(using: str = "default") -> Iterator[tuple[int, str]]:
+    """(article id, digest of the document it should have), for every article."""
+    index = article_index(using)
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids, BATCH):
+        for article in index.index_queryset(using=using).filter(pk__in=chunk):
+            yield article.pk, index.full_prepare(article)["digest"]
+
+
+def verify(using: str = "default") -> Difference:
+    """Compare every document in the index with the row it came from (ids and content digests)."""
+    indexed = indexed_digests(using)
+    diff = Difference()
+    for pk, digest in database_digests(using):
+        diff.checked += 1
+        held = indexed.pop(pk, None)
+        if held is None:
+            diff.missing.append(pk)
+        elif held != digest:
+            diff.stale.append(pk)
+    diff.extra = sorted(indexed)
+    return diff
+
+
+# --- after a transaction: one drain per admin save, however many inlines it carried ---------------
+
+
+def _queued_here() -> set[int]:
+    if not hasattr(_state, "queued"):
+        _state.queued = set()
+    return _state.queued
 
 
 def schedule(ids: Iterable[int]) -> None:
-    """Re-index these articles when the current transaction commits (at once outside one)."""
+    """Drain these (queued) articles when the current transaction commits (at once outside one)."""
     from django.db import transaction
 
     if is_suspended():
         return
-    pending = _pending()
-    pending.update(int(pk) for pk in ids if pk is not None)
+    _queued_here().update(int(pk) for pk in ids)
     transaction.on_commit(flush)
 
 
 def flush() -> None:
-    pending = _pending()
-    if not pending:
-        return  # an earlier callback of the same transaction already wrote everything
-    ids = sorted(pending)
-    pending.clear()
-    index_articles(ids, procs=1)
+    queued = _queued_here()
+    if not queued:
+        return  # an earlier callback of the same transaction already drained them
+    ids = sorted(queued)
+    queued.clear()
+    try:
+        drain(ids, procs=1)
+    except Exception:
+        # The change is committed and still queued: the next save or `ensure_index` indexes it.
+        log.exception("search index not updated now; the change stays queued for the next drain")

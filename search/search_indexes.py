@@ -1,5 +1,8 @@
 """What the search index holds for an article (issue #3). The backend decides how to analyse it."""
 
+import hashlib
+import json
+
 from haystack import indexes
 from haystack.fields import FacetMultiValueField
 
@@ -18,6 +21,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     kind = FacetMultiValueField()
     official = FacetMultiValueField()
     outlet = indexes.FacetCharField(null=True)
+    # A hash of everything above, stored: `ensure_index` compares it with the database's rows to
+    # find stale documents, not just missing ones (docs/index-integrity.md).
+    digest = indexes.CharField(indexed=False, stored=True, null=True)
 
     def get_model(self):
         return Article
@@ -29,10 +35,31 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             .order_by("pk")
         )
 
+    def prepare_digest(self, obj: Article) -> None:
+        return None  # computed from the other fields in full_prepare
+
+    def full_prepare(self, obj, with_string_facet=True):
+        data = super().full_prepare(obj, with_string_facet=with_string_facet)
+        data["digest"] = document_digest(data)
+        return data
+
     def prepare_text(self, obj: Article) -> str:
         # Title, body and each byline name are separate paragraphs: no word bridges them. The
         # byline is not part of the body text (extraction lifts it out) but readers search by it.
-        return "\n\n".join([obj.title, obj.text, *obj.authors])
+        return "\n\n".join([obj.title, obj.text, *obj.authors, *self.record_names(obj)])
+
+    def record_names(self, obj: Article) -> list[str]:
+        """What the record names besides the text (issue #9: typing "Hòa Bình", an official or an
+        outlet finds their articles): the province and its 2025 successor, officials, outlet."""
+        names = []
+        if obj.province_id:
+            names.append(obj.province.name)
+            if obj.province.successor_id and obj.province.successor.name != obj.province.name:
+                names.append(obj.province.successor.name)
+        names += [m.official.name for m in obj.mentions.all()]
+        if obj.outlet_id:
+            names.append(obj.outlet.name)
+        return names
 
     def prepare_province(self, obj: Article) -> str | None:
         return obj.province.name if obj.province_id else None
@@ -55,3 +82,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_outlet(self, obj: Article) -> str | None:
         return obj.outlet.name if obj.outlet_id else None
+
+
+def document_digest(data: dict) -> str:
+    """Hash of a prepared search document (everything but the digest itself)."""
+    body = json.dumps(
+        {k: v for k, v in data.items() if k != "digest"}, sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from archive.extract.normalize import fold
@@ -88,6 +89,13 @@ def _query_text(required: list[tuple[Run, ...]], excluded: tuple[Run, ...]) -> s
     return parsed.display()
 
 
+# "Did you mean" costs at most this much (issue 11: a 302-character query took 38.7 s): a few
+# count searches, a few spelling look-ups, a time budget; what is left over is not suggested.
+SUGGESTION_SEARCHES = 8
+SUGGESTION_SPELLINGS = 4
+SUGGESTION_SECONDS = 0.3
+
+
 def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     """For a search with no results: the nearest broader searches that do find something."""
     be = backend()
@@ -104,15 +112,17 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     )
     out: list[Suggestion] = []
     has_filters = bool(params.filters or params.date_from or params.date_to)
+    budget = {"searches": SUGGESTION_SEARCHES, "until": time.monotonic() + SUGGESTION_SECONDS}
 
     if query.syllable_count > SUGGEST_MAX_SYLLABLES:
         return []
-    budget = [MAX_SUGGESTION_SEARCHES]
 
     def consider(q: str, *, drop_filters: bool, label: str | None = None) -> None:
-        if any(s.q == q and s.drop_filters == drop_filters for s in out) or budget[0] <= 0:
+        if any(s.q == q and s.drop_filters == drop_filters for s in out):
             return
-        budget[0] -= 1
+        if budget["searches"] <= 0 or time.monotonic() > budget["until"]:
+            return
+        budget["searches"] -= 1
         parsed = parse_query(q)
         if parsed.empty and not parsed.excluded:
             return
@@ -149,7 +159,7 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
         folded = query.folded().display()
         consider(folded, drop_filters=False)
     # Spelling: a folded syllable the index does not know, replaced by the nearest one it does.
-    if not out and not query.empty:
+    if not out and not query.empty and budget["searches"] > 0 and time.monotonic() < budget["until"]:
         corrected = _spelling(query)
         if corrected and corrected != query.display():
             consider(corrected, drop_filters=False)
@@ -162,6 +172,7 @@ def _spelling(query: ParsedQuery) -> str | None:
     searcher = be.searcher()
     reader = searcher.reader()
     changed = False
+    lookups = SUGGESTION_SPELLINGS
     groups = []
     for group in query.required:
         runs = []
@@ -169,9 +180,10 @@ def _spelling(query: ParsedQuery) -> str | None:
             syls = []
             for syl in run.syllables:
                 key = fold(syl)
-                if len(key) < 3 or reader.frequency("text_f", key) > 0:
+                if len(key) < 3 or lookups <= 0 or reader.frequency("text_f", key) > 0:
                     syls.append(key)
                     continue
+                lookups -= 1
                 try:
                     candidates = [
                         w

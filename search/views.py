@@ -154,7 +154,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "outcome": outcome,
-            "rows": rows,
             "total": outcome.total,
             "shown_query": params.query.display() if not params.query.empty else "",
             "facets": facets,
@@ -172,11 +171,46 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "readings": _reading_links(request, outcome.query, data),
             "trend": _trend_chart(request, params, outcome),
             "article_query": _only_q(params.q).urlencode(),
+            "rows": _with_result_links(rows, data, params, outcome.total),
             "feed_url": _url(request, feed_data, reverse("search:feed")),
             "truncated": params.query.truncated,
         }
     )
     return render(request, "search/search.html", context)
+
+
+def _with_result_links(rows: list, data: QueryDict, params, total: int) -> list:
+    """Each result links to its article with the whole search and its rank (n of t): the article
+    page highlights the terms and offers the previous / next result (search_result below)."""
+    carried = data.copy()
+    carried.pop("page", None)
+    first = (params.page - 1) * PER_PAGE + 1
+    for i, row in enumerate(rows):
+        d = carried.copy()
+        d["n"] = str(first + i)
+        d["t"] = str(total)
+        row.url = f"{row.article.get_absolute_url()}?{d.urlencode()}"
+    return rows
+
+
+@require_safe
+def search_result(request: HttpRequest) -> HttpResponse:
+    """/tim-kiem/ket-qua/?<search>&n=5: the article at rank n of a search, with the search carried."""
+    try:
+        params = parse_params(request.GET)
+    except SearchParamsError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    n_text = request.GET.get("n", "")
+    if not (params.active and n_text.isascii() and n_text.isdigit() and int(n_text) >= 1):
+        raise Http404("Không rõ kết quả tìm kiếm nào.")
+    params.page = int(n_text)
+    outcome, rows = search_articles(params, per_page=1)
+    if not rows:
+        raise Http404("Kết quả này không còn trong danh sách tìm kiếm.")
+    data = request.GET.copy()
+    data.pop("page", None)
+    data["t"] = str(outcome.total)
+    return redirect(f"{rows[0].article.get_absolute_url()}?{data.urlencode()}")
 
 
 def _only_q(q: str) -> QueryDict:
@@ -383,6 +417,8 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         description=title,
         language="vi",
         feed_url=request.build_absolute_uri(),
+        author_name="Dân vận Archive",  # Atom requires an author for the feed (or every entry)
+        author_link=request.build_absolute_uri("/"),
     )
     if params.active:
         _, rows = search_articles(params, per_page=FEED_ITEMS)
@@ -391,7 +427,9 @@ def search_feed(request: HttpRequest) -> HttpResponse:
             link = request.build_absolute_uri(a.get_absolute_url())
             if params.q:
                 link = f"{link}?{_only_q(params.q).urlencode()}"
-            published = a.created_at
+            # An undated article gets no invented publication date: Atom's <published> is optional;
+            # its <updated> is when the record last changed.
+            published = None
             if a.published_on:
                 published = make_aware(datetime.combine(a.published_on, a.published_time or time(0, 0)))
             feed.add_item(

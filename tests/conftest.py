@@ -18,6 +18,14 @@ def run_ingest(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's database starts empty: so do the cached counts of the browse pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def provinces(db):
     services.provinces_load()

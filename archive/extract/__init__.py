@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import pathlib
+import zlib
 from collections.abc import Iterator
 from typing import IO
 
@@ -15,10 +17,20 @@ from .core import Hints, build_article, check_text
 from .dates import parse_iso
 from .errors import ExtractError
 from .htmlpage import parse_page
+from .inputs import (
+    Limits,
+    check_html_depth,
+    decode_bytes,
+    drop_controls,
+    limit_error,
+    read_regular_file,
+    regular_stat,
+    text_problem,
+)
 from .normalize import normalize_line, normalize_text
 from .types import ExtractedArticle, ExtractFailure
 
-__all__ = ["ExtractError", "extract_html", "extract_record", "extract_text", "iter_path"]
+__all__ = ["ExtractError", "Limits", "extract_html", "extract_record", "extract_text", "iter_path"]
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -46,6 +58,7 @@ def extract_html(raw: str, *, source_name: str) -> ExtractedArticle:
         url=page["url"],
         outlet_name=page["outlet_name"],
         extra_chrome=page["footer"],
+        byline=page["byline"],
     )
     try:
         return build_article(raw, page["text"], source_name=source_name, hints=hints)
@@ -74,15 +87,6 @@ def extract_record(record: dict, *, source_name: str, raw: str) -> ExtractedArti
     return build_article(raw, normalize_text(text), source_name=source_name, hints=hints)
 
 
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        raise ExtractError(f"binary file (NUL byte at offset {data.index(0)})")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ExtractError(f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})") from None
-
-
 def _suffix(path: pathlib.Path) -> str:
     name = path.name.lower()
     for suffix in (*JSONL_SUFFIXES[::-1], *HTML_SUFFIXES, *TEXT_SUFFIXES):
@@ -91,71 +95,223 @@ def _suffix(path: pathlib.Path) -> str:
     return ""
 
 
-def _iter_lines(path: pathlib.Path, stream: IO[bytes]) -> Iterator[ExtractedArticle | ExtractFailure]:
+def _failure(path: pathlib.Path, reason: str, name: str | None = None, at: str = "") -> ExtractFailure:
+    return ExtractFailure(source_name=name or path.name, reason=reason, path=f"{path}{at}")
+
+
+_RECORD_TEXT_FIELDS = ("title", "text", "url", "outlet", "published", "collection")
+
+
+def _clean_record(record: dict) -> dict:
+    """The record's fields as text, stray controls out; ExtractError naming a field of the wrong kind."""
+    clean = dict(record)
+    for key in _RECORD_TEXT_FIELDS:
+        value = record.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ExtractError(f"field {key!r}: expected text, got {type(value).__name__}")
+        value = drop_controls(value)
+        problem = text_problem(value)
+        if problem:
+            raise ExtractError(f"field {key!r}: {problem}")
+        clean[key] = value
+    ident = record.get("id")
+    if ident is not None and not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        raise ExtractError(f"field 'id': expected text or a number, got {type(ident).__name__}")
+    if isinstance(ident, str) and (text_problem(ident) or len(ident) > 200):
+        raise ExtractError("field 'id': control characters or longer than 200 characters")
+    return clean
+
+
+def _read_lines(
+    stream: IO[bytes], limits: Limits, compressed: IO[bytes] | None
+) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each line; an over-long line comes back as b"" with lineno < 0.
+
+    ExtractError when the whole file breaks a limit (decompressed size, compression ratio).
+    """
+    total = 0
+    lineno = 0
+    cap = limits.max_line_bytes
+    while True:
+        data = stream.readline(cap + 1)
+        if not data:
+            return
+        lineno += 1
+        total += len(data)
+        too_long = len(data) > cap and not data.endswith(b"\n")
+        while too_long:  # skip the rest of the line, still counting what it costs
+            rest = stream.readline(1 << 20)
+            total += len(rest)
+            if not rest or rest.endswith(b"\n") or total > limits.max_decompressed_bytes:
+                break
+        if total > limits.max_decompressed_bytes:
+            raise limit_error(
+                f"more than {limits.max_decompressed_bytes:,} bytes after line {lineno}",
+                "max_decompressed_bytes",
+                limits.max_decompressed_bytes,
+            )
+        if compressed is not None and total > 1_000_000:
+            ratio = total / max(1, compressed.tell())
+            if ratio > limits.max_gzip_ratio:
+                raise limit_error(
+                    f"decompresses {ratio:,.0f} times its size by line {lineno} (a gzip bomb?)",
+                    "max_gzip_ratio",
+                    limits.max_gzip_ratio,
+                )
+        yield (-lineno if too_long else lineno), data
+
+
+def _iter_lines(path: pathlib.Path, stream: IO[bytes], limits: Limits, compressed: IO[bytes] | None = None):
     """One item per line; a bad line is reported and the next one read (streaming, line by line)."""
     lineno = 0
+    records = 0
     try:
-        for lineno, data in enumerate(stream, start=1):
+        for numbered, data in _read_lines(stream, limits, compressed):
+            lineno = abs(numbered)
+            name = f"{path.name}#{lineno}"
+            at = f"#{lineno}"
+            if numbered < 0:
+                records += 1
+                yield _failure(
+                    path,
+                    f"line {lineno}: {limit_error('line too long', 'max_line_bytes', limits.max_line_bytes)}",
+                    name,
+                    at,
+                )
+                continue
             data = data.rstrip(b"\r\n")
             if not data.strip():
                 continue
-            name = f"{path.name}#{lineno}"
+            records += 1
             try:
-                raw = _decode(data)
+                raw = _decode_line(data)
                 try:
                     record = json.loads(raw)
-                except ValueError as err:
-                    raise ExtractError(
-                        f"line {lineno}: not valid JSON ({err.msg} at column {err.colno})"
-                    ) from None
+                except json.JSONDecodeError as err:
+                    raise ExtractError(f"not valid JSON ({err.msg} at column {err.colno})") from None
+                except RecursionError:
+                    raise ExtractError("not valid JSON (nested too deeply)") from None
+                except ValueError as err:  # an integer of thousands of digits
+                    raise ExtractError(f"not valid JSON ({err})") from None
                 if not isinstance(record, dict):
-                    raise ExtractError(f"line {lineno}: not a JSON object")
+                    raise ExtractError("not a JSON object")
+                record = _clean_record(record)
                 if record.get("id") not in (None, ""):
                     name = f"{path.name}#{record['id']}"
-                yield extract_record(record, source_name=name, raw=raw)
+                article = extract_record(record, source_name=name, raw=raw)
+                article.path = f"{path}{at}"  # for reports; an attribute, not a compared field
+                yield article
             except ExtractError as err:
                 reason = err.reason if err.reason.startswith("line ") else f"line {lineno}: {err.reason}"
-                yield ExtractFailure(source_name=name, reason=reason)
-    except (OSError, EOFError) as err:  # truncated or corrupt gzip: report it, stop this file
-        yield ExtractFailure(source_name=path.name, reason=f"unreadable after line {lineno}: {err}")
-
-
-def _iter_file(path: pathlib.Path) -> Iterator[ExtractedArticle | ExtractFailure]:
-    suffix = _suffix(path)
-    if suffix in JSONL_SUFFIXES:
-        opener = gzip.open if suffix == ".jsonl.gz" else open
-        try:
-            with opener(path, "rb") as stream:
-                yield from _iter_lines(path, stream)
-        except OSError as err:
-            yield ExtractFailure(source_name=path.name, reason=f"cannot read file: {err}")
+                yield _failure(path, reason, name, at)
+            except Exception as err:  # noqa: BLE001 — never let one line end the run unnamed
+                yield _failure(path, f"line {lineno}: unexpected {type(err).__name__}: {err}", name, at)
+    except ExtractError as err:
+        yield _failure(path, f"stopped after line {lineno}: {err.reason}")
         return
+    except (OSError, EOFError, zlib.error) as err:  # truncated or corrupt gzip: report it, stop this file
+        yield _failure(path, f"unreadable after line {lineno}: {err}")
+        return
+    if not records:
+        yield _failure(path, "empty file (no records)")
+
+
+def _decode_line(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ExtractError(f"binary content (NUL byte at offset {data.index(0)})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ExtractError(f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})") from None
+
+
+def _iter_file(path: pathlib.Path, limits: Limits) -> Iterator[ExtractedArticle | ExtractFailure]:
+    suffix = _suffix(path)
     if not suffix:
-        yield ExtractFailure(
-            source_name=path.name, reason=f"unsupported file type {path.suffix or '(no suffix)'!r}"
-        )
+        yield _failure(path, f"unsupported file type {path.suffix or '(no suffix)'!r}")
         return
     try:
-        raw = _decode(path.read_bytes())
-        if suffix in HTML_SUFFIXES:
-            yield extract_html(raw, source_name=path.name)
-        else:
-            yield extract_text(raw, source_name=path.name)
+        regular_stat(path)
     except ExtractError as err:
-        yield ExtractFailure(source_name=path.name, reason=err.reason)
-    except OSError as err:
-        yield ExtractFailure(source_name=path.name, reason=f"cannot read file: {err}")
+        yield _failure(path, err.reason)
+        return
+    if suffix in JSONL_SUFFIXES:
+        try:
+            with open(path, "rb") as handle:
+                if suffix == ".jsonl.gz":
+                    with gzip.open(handle, "rb") as stream:
+                        yield from _iter_lines(path, stream, limits, compressed=handle)
+                else:
+                    yield from _iter_lines(path, handle, limits)
+        except OSError as err:
+            yield _failure(path, f"cannot read file: {err.strerror or err}")
+        return
+    try:
+        raw = decode_bytes(read_regular_file(path, limits), html=suffix in HTML_SUFFIXES)
+        text = drop_controls(raw)
+        if suffix in HTML_SUFFIXES:
+            check_html_depth(text, limits)
+            article = extract_html(text, source_name=path.name)
+        else:
+            article = extract_text(text, source_name=path.name)
+        article.path = str(path)
+        yield article
+    except ExtractError as err:
+        yield _failure(path, err.reason)
+    except Exception as err:  # noqa: BLE001 — never let one file end the run unnamed
+        yield _failure(path, f"unexpected {type(err).__name__}: {err}")
 
 
-def iter_path(path: pathlib.Path) -> Iterator[ExtractedArticle | ExtractFailure]:
+def _walk(root: pathlib.Path) -> Iterator[pathlib.Path | ExtractFailure]:
+    """Files under a folder in sorted order, following symlinks once; loops and unreadable folders
+    come back as failures."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as err:
+            yield _failure(folder, f"cannot read folder: {err.strerror or err}")
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            yield _failure(folder, f"symbolic link loop (back to {os.path.realpath(folder)}); skipped")
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as err:
+            yield _failure(folder, f"cannot read folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(entry)
+            elif _suffix(entry):
+                yield entry
+        stack.extend(reversed(subfolders))
+
+
+def iter_path(
+    path: pathlib.Path, limits: Limits | None = None
+) -> Iterator[ExtractedArticle | ExtractFailure]:
     """Extract a file, or every supported file under a folder (recursively, in sorted order)."""
     path = pathlib.Path(path)
+    limits = limits or Limits()
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if _suffix(child):
-                yield from _iter_file(child)
+        for entry in _walk(path):
+            if isinstance(entry, ExtractFailure):
+                yield entry
+            else:
+                yield from _iter_file(entry, limits)
         return
-    if not path.exists():
-        yield ExtractFailure(source_name=path.name, reason="no such file or folder")
+    if not path.exists() and not path.is_symlink():
+        yield _failure(path, "no such file or folder")
         return
-    yield from _iter_file(path)
+    yield from _iter_file(path, limits)

@@ -11,13 +11,23 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
 
-from . import chrome
-from .dates import DateLine, find_lead_date, full_date_of, make_date, nearest_year, parse_date_line
+from . import chrome, reasons
+from .dates import (
+    EARLIEST_NEWS_YEAR,
+    YEAR,
+    DateLine,
+    full_date_of,
+    lead_candidates,
+    make_date,
+    mask_years,
+    nearest_year,
+    parse_date_line,
+)
 from .errors import ExtractError
-from .events import EVENT, find_event
+from .events import find_event_with_evidence
 from .letters import LO, UP, UPPER
-from .people import find_officials, parse_byline
-from .places import OUTLET_CODES, OUTLET_SITES, outlet_in_text, resolve_province
+from .people import find_officials_with_evidence, parse_byline, parse_byline_with_code, parse_top_byline
+from .places import OUTLET_CODES, outlet_from_site, outlet_in_text, resolve_province
 from .types import PRECISION_DAY, PRECISION_YEAR_INFERRED, ExtractedArticle
 
 MAX_TITLE = 250
@@ -45,6 +55,7 @@ class Hints:
     # so for them a missing province is only flagged when the text reads provincial.
     always_flag_province: bool = True
     extra_chrome: list[str] = field(default_factory=list)  # footer text outside the article body
+    byline: str = ""  # a byline the page prints outside the body ("Lò Thị Thu | 22/02/2024")
 
 
 def check_text(raw: str) -> None:
@@ -78,9 +89,15 @@ def _site_of(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
+def _ev(rule: str, words: str = "", line: str = "") -> dict:
+    """One piece of evidence: the rule that fired, the words it read, the line they stand in."""
+    return {"rule": rule, "words": words, "line": line[:300]}
+
+
 def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) -> ExtractedArticle:
     paras = paragraphs(normalized)
     pre_dates: list[DateLine] = []
+    header: list[str] = []  # page chrome above the title: banners, menus, the site's clock
     i = 0
     title = hints.title
     if title is None:
@@ -88,8 +105,12 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
             dl = parse_date_line(paras[i])
             if dl:
                 pre_dates.append(dl)
-            elif not chrome.is_chrome_line(paras[i]):
+            elif not (
+                chrome.is_chrome_line(paras[i])
+                or (chrome.is_header_line(paras[i]) and _title_follows(paras, i + 1))
+            ):
                 break
+            header.append(paras[i])
             i += 1
         if i == len(paras):
             raise ExtractError("no title found (only dates or page widgets)")
@@ -103,16 +124,35 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     cut = chrome.split_tail(paras, i)
     tail = paras[cut:] + hints.extra_chrome
     title_key = title.casefold()
-    posted: list[tuple[int, DateLine]] = []  # (index after title, date line)
+    posted: list[tuple[int, DateLine, str]] = []  # (index after title, date line, the line)
     body: list[str] = []
     seen: set[str] = set()
     dropped_chrome: list[str] = []
+    captions: list[str] = []
+    authors: list[str] = []
+    author_line = ""
+    if hints.byline:
+        top = parse_top_byline(hints.byline) or (
+            (names, None) if (names := parse_byline(hints.byline)) else None
+        )
+        if top:
+            authors, author_line = top[0], hints.byline
+            if top[1]:
+                posted.append((0, top[1], hints.byline))
     for k in range(i, cut):
         para = paras[k]
         dl = parse_date_line(para)
         if dl:
-            posted.append((len(body), dl))
+            posted.append((len(body), dl, para))
             continue
+        if not body and not authors:
+            top = parse_top_byline(para)
+            if top:  # "Đức Cường | 15/09/2023", "Tin, ảnh: Vàng Thị Dua" between title and lead
+                authors, stamp = top
+                author_line = para
+                if stamp:
+                    posted.append((0, stamp, para))
+                continue
         if chrome.is_chrome_line(para):
             dropped_chrome.append(para)
             continue
@@ -120,18 +160,21 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         if key == title_key or key in seen:
             continue  # repeated title (photo caption) or duplicated paragraph
         if chrome.is_caption(para):
+            captions.append(para)  # not body text, but the officials it names are the article's
             continue
         seen.add(key)
         body.append(para)
 
     # Outlet code at the start of the lead: strip it, remember it.
     outlet_code = ""
+    code_line = ""
     if body:
         m = _SOURCE_CODE.match(body[0])
         if m:
             code = m.group(1) or m.group(2)
             if code.isupper() and not code.isdigit():
                 outlet_code = code
+                code_line = body[0][: m.end()].strip()
                 body[0] = body[0][m.end() :]
     # A short paragraph that only repeats part of another one is a caption.
     body = [
@@ -140,12 +183,18 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         if len(p) >= 200
         or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
     ]
-    authors: list[str] = []
-    if len(body) > 1:
-        names = parse_byline(body[-1])
+    for _ in range(2):  # the byline, and an outlet credit under it ("Thanh Hà" / "Theo Báo Tuyên Quang")
+        found = parse_byline_with_code(body[-1]) if len(body) > 1 else None
+        if not found:
+            break
+        names, code = found
+        if names and not authors:
+            authors, author_line = names, body[-1]
+        if code and not outlet_code:  # "Vân Hà (LSO)", "Alăng Ngước - QNO"
+            outlet_code, code_line = code, body[-1]
+        body.pop()
         if names:
-            authors = names
-            body.pop()
+            break
     if not body:
         raise ExtractError("no article text after the title")
     text = "\n\n".join(body)
@@ -153,121 +202,205 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     art = ExtractedArticle(source_name=source_name, raw=raw, title=title, text=text, authors=authors)
     art.url = hints.url
     art.outlet_code = outlet_code
+    if authors:
+        art.evidence["authors"] = _ev("byline", ", ".join(authors), author_line)
 
-    lead_date = _lead_date(body, title, hints.default_year)
+    lead_date = _lead_date(body, title, hints.default_year, pre_dates)
     _dates(art, hints, pre_dates, posted, lead_date)
-    outlet = _outlet(art, hints, outlet_code, tail + dropped_chrome)
+    _date_doubts(art, body)
+    outlet = _outlet(art, hints, outlet_code, tail + dropped_chrome, header)
+    if outlet and code_line and outlet[0].startswith("source code"):
+        art.evidence["outlet"]["line"] = code_line
 
-    prov = resolve_province(f"{title}\n{text}", outlet, national=not hints.always_flag_province)
+    prov = resolve_province(f"{title}\n{text}", outlet, national=not hints.always_flag_province, title=title)
     art.province, art.province_evidence, art.district = prov.province, prov.evidence, prov.district
     art.review_reasons.extend(prov.reasons)
+    if prov.province:
+        art.evidence["province"] = _ev(prov.rule, prov.evidence, prov.line)
+    if prov.district:
+        art.evidence["district"] = _ev("district named", prov.district, prov.district_line)
     if not art.province and not prov.reasons and (hints.always_flag_province or prov.committee):
-        art.review_reasons.append("province unknown")
+        art.review_reasons.append(reasons.PROVINCE_UNKNOWN)
 
-    art.officials = find_officials(text)
+    art.officials, official_evidence = find_officials_with_evidence("\n\n".join([text, *captions]))
+    if official_evidence:
+        art.evidence["officials"] = official_evidence
+    unread = [o.name for o in art.officials if not o.position]
+    if unread and (hints.always_flag_province or art.province):  # national news names many in passing
+        art.review_reasons.append(f"{reasons.POSITION_UNREAD}: " + ", ".join(unread))
     lead = "\n".join(body[:2])
-    source = lead if EVENT.search(lead) else title if EVENT.search(title) else ""
-    if source:  # the meeting date: the dated lead, else the publication date
-        held = art.published_on if lead_date is None else lead_date[0]
-        event = find_event(source, held, art.officials)
-        if event:
-            art.events.append(event)
+    held = art.published_on if lead_date is None else lead_date[0]
+    # Visits, contests, ceremonies as "other" events: for provincial news, not for the national feed.
+    other = hints.always_flag_province or bool(art.province)
+    found_event = find_event_with_evidence(title, lead, held, art.officials, other=other)
+    if found_event:
+        event, evidence = found_event
+        art.events.append(event)
+        art.evidence["meeting"] = evidence
     return art
 
 
-def _lead_date(body: list[str], title: str, default_year: int | None) -> tuple[date, str] | None:
-    for para in body[:2]:
-        found = find_lead_date(para)
-        if not found:
+def _title_follows(paras: list[str], start: int) -> bool:
+    """Whether a title-like line (short, not a sentence) follows the header lines from `start`: only
+    then is a short line above it a section name rather than the title itself."""
+    for line in paras[start : start + 12]:
+        if parse_date_line(line) or chrome.is_chrome_line(line) or chrome.is_header_line(line):
             continue
-        m, full = found
-        if full:
-            d = full_date_of(m)
+        return len(line) <= 200 and not line.rstrip().endswith((".", "…"))
+    return False
+
+
+def _lead_paragraphs(body: list[str]) -> list[str]:
+    """The lead: the first two paragraphs of running text (short header lines do not count)."""
+    return [p for p in body[:6] if len(p) >= 60][:2] or body[:2]
+
+
+def _lead_date(
+    body: list[str], title: str, default_year: int | None, pre_dates: list[DateLine]
+) -> tuple[date, str, dict] | None:
+    """The date the lead gives its event, the first date not rejected by what surrounds it
+    (anniversary spans, cited documents, historical dates): (date, precision, evidence)."""
+    for para in _lead_paragraphs(body):
+        masked_para = ""
+        for cand in lead_candidates(para):
+            m = cand.match
+            if cand.rejected:
+                continue
+            if cand.full:
+                d = full_date_of(m)
+                if d:
+                    return d, PRECISION_DAY, _ev("dated lead", m.group(0), para)
+                continue
+            day, month = int(m.group(1)), int(m.group(3))
+            masked = masked_para = masked_para or mask_years(para)
+            year = nearest_year(masked, m.start()) or nearest_year(mask_years(title), 0)
+            source = "year printed near the date"
+            if year is not None and str(year + 1) in masked and month <= 6:
+                # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
+                # in the first half of Y+1 (the plan year is printed too).
+                year += 1
+                source = "review of the year before"
+            if year is None:
+                year = nearest_year(mask_years("\n".join(body)), m.start())
+                source = "year printed in the article"
+            if year is None and pre_dates:
+                year, source = pre_dates[0].day.year, "year of the page's own date line"
+            if year is None and default_year:
+                year, source = default_year, "default year"
+            if year is None:
+                return None
+            d = make_date(year, month, day)
             if d:
-                return d, PRECISION_DAY
-            continue
-        year = nearest_year(para, m.start()) or nearest_year(title, 0)
-        if year is not None and str(year + 1) in para and int(m.group(2)) <= 6:
-            # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
-            # in the first half of Y+1 (the plan year is printed too).
-            year += 1
-        if year is None:
-            year = nearest_year("\n".join(body), m.start()) or default_year
-        if year is None:
-            return None
-        d = make_date(year, int(m.group(2)), int(m.group(1)))
-        if d:
-            return d, PRECISION_YEAR_INFERRED
+                return d, PRECISION_YEAR_INFERRED, _ev(f"dated lead, {source}", m.group(0).strip(), para)
     return None
+
+
+def _date_doubts(art: ExtractedArticle, body: list[str]) -> None:
+    """Flag a date the archive is unsure of: an inferred year, or a date far from the article's others."""
+    if art.published_on is None:
+        return
+    if art.date_precision == PRECISION_YEAR_INFERRED:
+        art.review_reasons.append(f"{reasons.YEAR_INFERRED}: {art.published_on.year}")
+    text = "\n".join(body)
+    year = art.published_on.year
+    if any(abs(year - int(y)) <= 2 for y in YEAR.findall(text)):
+        return  # a nearby year is printed: cheap exit, no masking needed
+    years = [int(y) for y in YEAR.findall(mask_years(text))]
+    years = [y for y in years if EARLIEST_NEWS_YEAR <= y <= date.today().year]
+    if years:
+        art.review_reasons.append(
+            f"{reasons.DATE_FAR}: {art.published_on.isoformat()}, the article names {min(years)}–{max(years)}"
+        )
 
 
 def _dates(
     art: ExtractedArticle,
     hints: Hints,
     pre_dates: list[DateLine],
-    posted: list[tuple[int, DateLine]],
-    lead: tuple[date, str] | None,
+    posted: list[tuple[int, DateLine, str]],
+    lead: tuple[date, str, dict] | None,
 ) -> None:
     """Publication date, strongest evidence first.
 
     A weekday date above the title is the page's "today" (when it was crawled), never the publication
     date; below the title a labelled or timed date line is the posting stamp; else the dated lead.
+    Two posting stamps that disagree leave the date empty and say so.
     """
     if hints.published_on:
         art.published_on, art.published_time = hints.published_on, hints.published_time
         art.date_precision = PRECISION_DAY
+        art.evidence["date"] = _ev("page metadata", hints.published_on.isoformat())
         return
-    near = [dl for idx, dl in posted if idx <= 1]  # right under the title or the lead
-    stamp = next((dl for dl in near if dl.posted), None) or next((dl for dl in near if dl.at), None)
-    if stamp:
+    near = [(dl, line) for idx, dl, line in posted if idx <= 1]  # right under the title or the lead
+    stamps = [(dl, line) for dl, line in near if dl.posted] or [(dl, line) for dl, line in near if dl.at]
+    if len({dl.day for dl, _ in stamps}) > 1:
+        art.review_reasons.append(
+            f"{reasons.DATES_CLOSE}: " + ", ".join(dl.day.isoformat() for dl, _ in stamps)
+        )
+        return
+    if stamps:
+        stamp, line = stamps[0]
         art.published_on, art.published_time, art.date_precision = stamp.day, stamp.at, PRECISION_DAY
+        art.evidence["date"] = _ev("posting stamp under the title", stamp.day.isoformat(), line)
         return
     if lead:
-        day, precision = lead
+        day, precision, evidence = lead
         bound = next((dl.day for dl in pre_dates), None)
         if precision == PRECISION_YEAR_INFERRED and bound and day > bound:
             # an inferred year cannot put the article after the page's own display date
             day = make_date(day.year - 1, day.month, day.day) or day
         art.published_on, art.date_precision = day, precision
+        art.evidence["date"] = evidence
         return
     if near:  # an undated lead under a plain date line
-        art.published_on, art.published_time, art.date_precision = near[0].day, near[0].at, PRECISION_DAY
+        dl, line = near[0]
+        art.published_on, art.published_time, art.date_precision = dl.day, dl.at, PRECISION_DAY
+        art.evidence["date"] = _ev("date line under the title", dl.day.isoformat(), line)
         return
-    art.review_reasons.append("no publication date")
+    art.review_reasons.append(reasons.NO_DATE)
 
 
 def _outlet(
-    art: ExtractedArticle, hints: Hints, code: str, chrome_lines: list[str]
+    art: ExtractedArticle, hints: Hints, code: str, chrome_lines: list[str], header_lines: list[str]
 ) -> tuple[str, str] | None:
-    """Fill outlet fields; return (evidence, province) when the outlet is a known provincial one."""
+    """Fill outlet fields; return (evidence, province) when the outlet is a known provincial one.
+
+    Evidence, strongest first: the source code (at the lead or after the byline), the page's own
+    address, the outlet's name in the page's chrome (footer, banner above the title), a domain in it.
+    """
     art.outlet_name = hints.outlet_name
     art.outlet_site = hints.outlet_site or _site_of(hints.url)
     evidence: tuple[str, str] | None = None
+    line = ""
     if code in OUTLET_CODES:
         name, prov = OUTLET_CODES[code]
         art.outlet_name = art.outlet_name or name
         evidence = (f"source code {code} ({name})", prov)
-    if evidence is None and art.outlet_site.lower() in OUTLET_SITES:  # the page's own address
-        name, prov = OUTLET_SITES[art.outlet_site.lower()]
-        art.outlet_name = art.outlet_name or name
-        evidence = (f"outlet site {art.outlet_site.lower()}", prov)
+    if evidence is None and art.outlet_site:  # the page's own address
+        found = outlet_from_site(art.outlet_site)
+        if found:
+            art.outlet_name = art.outlet_name or found[0]
+            evidence, line = (f"outlet site {art.outlet_site.lower()}", found[1]), hints.url
     if evidence is None:
-        for line in [hints.outlet_name, *chrome_lines]:
+        for k, line in enumerate([hints.outlet_name, *chrome_lines, *header_lines]):
             found = outlet_in_text(line) if line else None
             if found:
                 art.outlet_name = art.outlet_name or found[0]
-                evidence = (f"outlet footer: {found[0]}", found[1])
+                where = "outlet banner" if k > len(chrome_lines) else "outlet footer"
+                evidence = (f"{where}: {found[0]}", found[1])
                 break
     if not art.outlet_site:
-        for line in chrome_lines:
-            for dm in _DOMAIN.finditer(line):
-                if dm.group(1).lower() in OUTLET_SITES:
-                    art.outlet_site = dm.group(1).lower()
-                    break
-    site = art.outlet_site.lower()
-    if evidence is None and site in OUTLET_SITES:
-        name, prov = OUTLET_SITES[site]
-        art.outlet_name = art.outlet_name or name
-        evidence = (f"outlet site {site}", prov)
+        for chrome_line in [*chrome_lines, *header_lines]:
+            dm = next((d for d in _DOMAIN.finditer(chrome_line) if outlet_from_site(d.group(1))), None)
+            if dm:
+                art.outlet_site, line = dm.group(1).lower(), chrome_line
+                break
+    if evidence is None and art.outlet_site:
+        found = outlet_from_site(art.outlet_site)
+        if found:
+            art.outlet_name = art.outlet_name or found[0]
+            evidence = (f"outlet site {art.outlet_site.lower()}", found[1])
+    if evidence:
+        art.evidence["outlet"] = _ev(evidence[0].split(":")[0].split(" (")[0], evidence[0], line or "")
     # An unknown or ambiguous code ("BTV") stays in outlet_code and gives no province.
     return evidence

@@ -19,9 +19,11 @@ FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?::([0-5]\d))?(?![\d:])")
-# A partial date needs a cue word, or "3/4" in "đạt 3/4 chỉ tiêu" would become a date.
+# A partial date needs a cue word, or "3/4" in "đạt 3/4 chỉ tiêu" would become a date. Day and month
+# are written with a slash or a dash ("Chiều 15-10", "Ngày 27-5"), a two-day span as "9 và 10-8".
 PARTIAL_DATE = re.compile(
-    r"(?:sáng|chiều|tối|trưa|ngày|nay|qua)\s*,?\s*\(?\s*(\d{1,2})/(\d{1,2})(?![\d/])\s*\)?",
+    r"(?:sáng|chiều|tối|trưa|ngày|nay|qua)\s*,?\s*\(?\s*(\d{1,2})(?:\s*(?:và|,)\s*\d{1,2})?\s*([/-])\s*"
+    r"(\d{1,2})(?![\d/-])\s*\)?",
     re.IGNORECASE,
 )
 YEAR = re.compile(r"(?<![\d.,])(" + _YEAR + r")(?![\d])")
@@ -34,6 +36,8 @@ POSTED_LABEL = re.compile(
     r"|ngày cập nhật|published)\b",
     re.IGNORECASE,
 )
+# A site's clock line with a two-digit year: "Thứ bảy, 14-3-26 11:20:01".
+SHORT_YEAR_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")
 # What may surround a date on a line that holds nothing but a date.
 _DATE_LINE_NOISE = re.compile(
     _WEEKDAY + r"|gmt\s*[+-]\s*\d+|đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản"
@@ -70,9 +74,13 @@ def parse_date_line(line: str) -> DateLine | None:
     if len(line) > 90:
         return None
     m = FULL_DATE.search(line)
-    if not m:
-        return None
-    day = _full(m)
+    if m:
+        day = _full(m)
+    else:
+        m = SHORT_YEAR_DATE.search(line) if WEEKDAY.match(line) else None
+        if not m:
+            return None
+        day = make_date(2000 + int(m.group(4)), int(m.group(3)), int(m.group(1)))
     if day is None:
         return None
     rest = line[: m.start()] + " " + line[m.end() :]
@@ -134,3 +142,72 @@ def parse_iso(value: str) -> tuple[date | None, time | None]:
         return (make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), None) if m else (None, None)
     has_time = "T" in value or " " in value.strip()
     return dt.date(), (dt.time().replace(tzinfo=None) if has_time else None)
+
+
+# ----- dates in the lead, scored by what surrounds them (issue 10) ------------------------------------
+
+# A document cited by its date: "Nghị quyết số 25-NQ/TW ngày 3/6/2013", "Chỉ thị 16-CT/TU ngày 18/4/2018".
+_CITED = re.compile(
+    r"(?:Nghị quyết|Chỉ thị|Quyết định|Kết luận|Kế hoạch|Thông tư|Nghị định|Công văn|Hướng dẫn|Quy định|"
+    r"Luật|Đề án|Thông báo|Quy chế|Hiến pháp|Sắc lệnh)\b[^.;\n]{0,70}?\bngày\s*\Z"
+)
+# One end of a span: "(3/2/1930 - 3/2/2023)", "giai đoạn 2018 - 2023".
+_SPAN_AFTER = re.compile(r"\s*[-–—]\s*(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*)?(?:19|20)\d\d(?!\d)")
+_SPAN_BEFORE = re.compile(r"(?:19|20)\d\d\s*[-–—]\s*\Z")
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)(\s*[-–—]\s*)(?:(?:19|20)\d\d)(?!\d)")
+_PLAN_YEAR = re.compile(r"(?:đến|tới|tầm nhìn(?: đến)?)\s+năm\s+((?:19|20)\d\d)", re.IGNORECASE)
+
+
+def why_not_published(text: str, m: re.Match[str]) -> str:
+    """Why a full date found in the lead is not the article's own date ("" when it may be)."""
+    day = _full(m)
+    if day is None:
+        return "not a calendar date"
+    if day.year < EARLIEST_NEWS_YEAR:
+        return "historical date (before online news)"
+    if _SPAN_AFTER.match(text, m.end()) or _SPAN_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+        return "anniversary or period span"
+    if _CITED.search(text[max(0, m.start() - 120) : m.start()]):
+        return "date of a cited document"
+    return ""
+
+
+def mask_years(text: str) -> str:
+    """`text` with the years that say nothing about when it was written blanked out (same length):
+    cited documents' and historical dates, the first year of a span, plan years ("đến năm 2030")."""
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        chars[start:end] = " " * (end - start)
+
+    if not YEAR.search(text):
+        return text
+    for m in FULL_DATE.finditer(text):
+        why = why_not_published(text, m)
+        if (why and not why.startswith("anniversary")) or _SPAN_AFTER.match(text, m.end()):
+            blank(m.start(), m.end())
+    for m in _YEAR_SPAN.finditer(text):
+        blank(m.start(1), m.end(1))
+    for m in _PLAN_YEAR.finditer(text):
+        blank(m.start(1), m.end(1))
+    return "".join(chars)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class LeadCandidate:
+    match: re.Match[str]
+    full: bool
+    rejected: str  # why it is not the article's date, "" when it may be
+
+
+def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
+    """Every date in the lead's opening, in reading order, each with why it is rejected (if it is)."""
+    head = paragraph[:window]
+    if not _DIGIT.search(head):
+        return []
+    out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
+    out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
+    return sorted(out, key=lambda c: c.match.start())

@@ -17,7 +17,80 @@ _KINDS = {"sơ kết": "so_ket", "tổng kết": "tong_ket", "giao ban": "giao_b
 _HOLD = "(?:tổ chức|Tổ chức|chủ trì|Chủ trì|khai mạc|Khai mạc|diễn ra)"
 _MEETING = "(?:hội nghị|Hội nghị|HỘI NGHỊ)"
 _KIND = "(sơ kết|tổng kết|giao ban|Sơ kết|Tổng kết|Giao ban|SƠ KẾT|TỔNG KẾT|GIAO BAN)"
-EVENT = re.compile(rf"{_HOLD}\s+(?:{_MEETING}\s+)?{_KIND}|{_MEETING}\s+{_KIND}|{_HOLD}\s+({_MEETING})")
+# Up to three words may stand between "Hội nghị" and the kind: "Hội nghị trực tuyến tổng kết" (issue 10).
+_BETWEEN = r"(?:\s+[^\s,.;:()\"“”]+){0,3}?"
+EVENT = re.compile(
+    rf"{_HOLD}\s+(?:{_MEETING}{_BETWEEN}\s+)?{_KIND}|{_MEETING}{_BETWEEN}\s+{_KIND}|{_HOLD}\s+({_MEETING})"
+)
+# "họp giao ban", "buổi giao ban", a title that begins "Giao ban": a second pattern, tried only when
+# "giao ban" is printed (common first letters such as "h", "b" would slow the main one down 3×).
+GIAO_BAN = re.compile(
+    r"(?:họp|Họp|buổi|Buổi)\s+(giao ban)|(Giao ban) (?=công tác|khối|[Dd]ân vận|quý|tháng|định kỳ)"
+)
+
+
+_MEETING_WORDS = ("ội nghị", "ỘI NGHỊ", "ơ kết", "Ơ KẾT", "ổng kết", "ỔNG KẾT", "iao ban", "IAO BAN")
+
+
+def _meeting(text: str) -> re.Match[str] | None:
+    if not any(word in text for word in _MEETING_WORDS):  # substring tests in C: most texts stop here
+        return None
+    m = EVENT.search(text)
+    if m is None and "iao ban" in text:
+        m = GIAO_BAN.search(text)
+    return m
+
+
+# Not a meeting but an event the archive still files: visits, contests, launches, ceremonies.
+# Spelled-out case variants (a literal alternation keeps Python's re on its fast path, see above).
+_OTHER_WORDS = (
+    "lễ kỷ niệm",
+    "lễ trao",
+    "lễ ra quân",
+    "lễ ra mắt",
+    "lễ khánh thành",
+    "lễ bàn giao",
+    "lễ phát động",
+    "lễ tuyên dương",
+    "lễ khai mạc",
+    "lễ mít tinh",
+    "hội thi",
+    "cuộc thi",
+    "chung kết",
+    "ra mắt",
+    "ra quân",
+    "phát động",
+    "kỷ niệm",
+    "gặp mặt",
+    "giao lưu",
+    "ngày hội",
+    "đại hội",
+    "khánh thành",
+    "trao nhà",
+    "trao quà",
+    "trao tặng",
+    "trao giải",
+    "tặng quà",
+    "tọa đàm",
+    "hội thảo",
+    "tập huấn",
+    "học tập kinh nghiệm",
+    "học tập mô hình",
+    "về nguồn",
+    "diễn đàn",
+    "thăm và làm việc",
+    "thăm, làm việc",
+    "thăm làm việc",
+    "thăm, tặng",
+    "thăm và tặng",
+    "đoàn công tác",
+    "đoàn đại biểu",
+    "đoàn khảo sát",
+    "làm việc với",
+    "làm việc tại",
+    "đến thăm",
+)
+OTHER_EVENT = re.compile("|".join(re.escape(v) for w in _OTHER_WORDS for v in (w, w[0].upper() + w[1:])))
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 PERIOD = re.compile(
     r"(6|9) tháng (đầu|cuối)? ?năm(?: (\d{4}))?"
@@ -79,10 +152,11 @@ def _period(m: re.Match[str], sentence: str, held: date | None) -> tuple[str, da
 
 def find_event(text: str, held: date | None, officials: list[OfficialMention]) -> EventInfo | None:
     """The meeting reported in `text` (title + lead), or None."""
-    m = EVENT.search(text)
+    m = _meeting(text)
     if not m:
         return None
-    kind = _KINDS.get((m.group(1) or m.group(2) or "").lower(), "hoi_nghi")
+    word = next((g for g in m.groups() if g and not g.lower().startswith("hội nghị")), "")
+    kind = _KINDS.get(word.lower(), "hoi_nghi")
     # The sentence holding the event: the review period and the place are printed there.
     start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
     stop = re.search(r"\.(?:\s|$)|\n", text[m.end() :])
@@ -101,3 +175,30 @@ def find_event(text: str, held: date | None, officials: list[OfficialMention]) -
     chair = next((o.name for o in officials if o.chaired), "")
     event.chair = chair
     return event
+
+
+def find_event_with_evidence(
+    title: str, lead: str, held: date | None, officials: list[OfficialMention], *, other: bool = True
+) -> tuple[EventInfo, dict] | None:
+    """The event the article reports, from its lead, else its title: a meeting of a known kind, else a
+    visit, contest, launch or ceremony as "other"; with the evidence (rule, words, line)."""
+    for source in (lead, title):
+        m = _meeting(source)
+        if m:
+            event = find_event(source, held, officials)
+            if event:
+                line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
+                return event, {"rule": f"meeting: {event.kind}", "words": m.group(0), "line": line[:300]}
+    if not other:
+        return None
+    for source in (title, lead[:400]):  # the lead's opening says what happened
+        m = OTHER_EVENT.search(source)
+        if m:
+            chair = next((o.name for o in officials if o.chaired), "")
+            event = EventInfo(kind="other", held_on=held, chair=chair)
+            loc = LOCATION.search(source)
+            if loc:
+                event.location = loc.group(1)
+            line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
+            return event, {"rule": "other event", "words": m.group(0), "line": line[:300]}
+    return None

@@ -107,6 +107,9 @@ def parse_page(raw: str) -> dict:
         url = str(link.get("href", "")) if isinstance(link, Tag) else ""
 
     footer = " \n".join(f.get_text(" ") for f in soup.find_all("footer"))
+    # A byline outside the body container ("<div class=byline>Lò Thị Thu | 22/02/2024</div>").
+    byline_tag = soup.select_one("[class*=byline], [class*=author], [rel=author]")
+    byline = normalize_line(byline_tag.get_text(" ")) if isinstance(byline_tag, Tag) else ""
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     body = None
@@ -126,4 +129,5 @@ def parse_page(raw: str) -> dict:
         "url": url,
         "text": normalize_text(_text_lines(body)),
         "footer": [normalize_line(x) for x in footer.split("\n") if x.strip()],
+        "byline": byline,
     }

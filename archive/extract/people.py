@@ -11,7 +11,8 @@ import re
 from bisect import bisect_left
 from functools import cache
 
-from .letters import CAP_WORD, UP
+from .dates import DateLine, parse_date_line
+from .letters import CAP_WORD, LO, UP, UPPER
 from .normalize import fold_key
 from .places import gazetteer
 from .types import OfficialMention
@@ -24,7 +25,8 @@ SURNAMES: tuple[str, ...] = tuple(
     Lạc Lại Lục Mạc Mạch Mã Nông Ninh Phí Quách Quan Quang Tăng Thái Thân Thạch Tiêu Tôn Triệu Từ
     Văn Vi Viên Âu Bạch Bế Cù Đồng Đường Hầu Hàn Khổng Khúc Khương Lã Lăng Lữ Mẫn Nghiêm Ngụy Nhan
     Ô Phó Phương Sầm Tiết Tống Trang Trình Ung Vàng Y Cầm Khuất Đới Thiều Kha Đậu Hán Lộc Mông
-    Quàng Sùng Giàng Tòng Ksor Rơ
+    Quàng Sùng Giàng Tòng Ksor Rơ Lù Tẩn Thào Mùa Lầu Hờ Chẻo Ma Sần Siu Niê Byă Êban Mlô Kpă
+    Pinăng Chamaléa Bhling Alăng Rah Hmok Điểu
     """.split()
 )
 
@@ -56,6 +58,22 @@ _STOP = {
     "Sáng",
     "Chiều",
     # sentence openers glued to a name when a caption lost its full stop
+    "Qua",
+    "Sau",
+    "Khi",
+    "Với",
+    "Về",
+    "Để",
+    "Nhân",
+    "Dịp",
+    "Cùng",
+    "Ngoài",
+    "Hiện",
+    "Ngày",
+    "Tối",
+}
+# Sentence openers among the stops: part of a name when the name runs on to a comma ("Nguyễn Thực Hiện,").
+_OPENERS = {
     "Qua",
     "Sau",
     "Khi",
@@ -115,10 +133,22 @@ def _key(name: str) -> str:
 
 
 POSITION_HEAD = re.compile(
-    r"(?:Phó |Nguyên |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
+    r"(?:Tỉnh ủy viên|Huyện ủy viên|Thành ủy viên|Đảng ủy viên|TVTU|UVBTV|UVTV|"
+    r"(?:[Nn]guyên )?(?:Phó |Tổng )?[Tt]rưởng [Bb]an|"
+    r"(?:[Nn]guyên )?(?:Phó |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
     r"Thủ tướng|Chủ nhiệm|Đại biểu|Thường trực|Chỉ huy trưởng|Tư lệnh|Chính ủy|"
     r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)|Hiệu trưởng|Viện trưởng|Cục trưởng|Vụ trưởng|"
-    r"Tổng biên tập|Trưởng ban|Người phát ngôn)(?![^\W\d_])"
+    r"Tổng biên tập|Trưởng ban|Người phát ngôn|Phó Chính ủy|Chỉ huy trưởng))(?![^\W\d_])"
+)
+# A rank printed before the name: "Đại tá Nguyễn Văn Hùng, Phó Chính ủy …" → "Đại tá, Phó Chính ủy …".
+_RANK_BEFORE = re.compile(r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)\s*\Z")
+# A name tied to a position by an honorific: any capitalised syllables count, so names outside the
+# surname list ("A Pớt", "H'Yim Niê", "Bhling Mia") are read when a position follows (issue 10).
+_NAME_WORD = rf"{UP}(?:'{UP})?(?:{LO}+|{UP}+)?"
+_HONORIFIC_NAME = re.compile(
+    r"(?:Đồng chí|đồng chí|Ông|ông|Bà|bà|Đại tá|Thượng tá|Trung tá|Thiếu tá|Thiếu tướng|Trung tướng|"
+    rf"Thượng tướng|Đại tướng) ({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})"
+    rf"(?=\s*(?:,|\s[-–]\s)\s*\S|\s+(?:chủ trì|đồng chủ trì))"
 )
 # Where a position printed after a name ends: the verb of the sentence.
 _POSITION_END = re.compile(
@@ -126,7 +156,9 @@ _POSITION_END = re.compile(
     r"phát biểu|nhấn mạnh|cho biết|khẳng định|đề nghị|yêu cầu|trao|tặng|chỉ đạo|kết luận|báo cáo|"
     r"thăm|làm việc|chúc mừng|ghi nhận|đánh giá|biểu dương|quán triệt|cho rằng|nhấn|đã|cùng|và các|"
     r"tại hội nghị|có|sẽ|vừa|được|bày tỏ|nói|tin tưởng|gửi|phát động|trả lời|chia sẻ|thông tin|"
-    r"lưu ý|mong muốn|hướng dẫn|kiểm tra|động viên|thay mặt)\b.*",
+    r"lưu ý|mong muốn|hướng dẫn|kiểm tra|động viên|thay mặt|làm trưởng đoàn|làm [Tt]rưởng|cảm ơn|"
+    r"tiếp đoàn|tiếp và|ân cần|dự và|đến thăm|phát động|trao giải|đồng chủ trì|giới thiệu|trình bày|"
+    r"dẫn đầu)\b.*",
     re.DOTALL,
 )
 # "." ends a sentence only before a space: "Bí thư T.Ư Đảng", "TP.HCM" are one position.
@@ -135,7 +167,7 @@ _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
 _CUE = re.compile(
-    "Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
+    "ủy viên|TVTU|UVBTV|UVTV|Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
     "Thường trực|Tư lệnh|Chính ủy|tá|tướng|trưởng|Tổng biên tập|Người phát ngôn|chủ trì"
 )
 
@@ -169,7 +201,7 @@ def _position_after(text: str, end: int) -> str:
     stop = _SENTENCE_END.search(rest)
     if stop:
         rest = rest[: stop.start()]
-    rest = _POSITION_END.sub("", rest)
+    rest = _cut_at_verb(_POSITION_END.sub("", rest))
     chunks = []
     for chunk in rest.split(","):
         chunk = chunk.strip()
@@ -180,6 +212,40 @@ def _position_after(text: str, end: int) -> str:
     return "" if _names_someone(position) else position
 
 
+# Lower-case words a position is made of ("Phó Trưởng ban Dân vận Huyện ủy", "Chủ tịch Hội Nông dân
+# xã"). A position printed after a name ends at the first other lower-case word: the sentence's verb
+# ("… ôn lại", "… trực tiếp chỉ đạo", "… dẫn đầu"), whatever the verb is (issue 10).
+_POSITION_WORDS = frozenset(
+    """
+    ban tỉnh huyện thị xã thành phố quận phường trấn ủy uỷ viên thường vụ dân vận chính quyền trưởng phó
+    bí thư chủ tịch nhiệm đảng bộ quân sự chỉ huy đội biên phòng của và kiêm nguyên mặt trận tổ quốc hội
+    đồng nhân công tác đoàn thanh niên phụ nữ nông cựu chiến binh liên lao động trung ương khóa khoá đại
+    biểu tá tướng văn sở nội an tuyên giáo chức kiểm tra cơ quan đơn vị lực lượng vũ trang khu ấp thôn
+    bản buôn làng tổng biên tập báo đài phát truyền hình giám đốc ngành hđnd ubnd mttq các tộc tôn cán
+    hưu trí người cao tuổi học sinh doanh nghiệp khối sở miền bắc nam tây đông xây dựng kinh tế hóa hoá
+    dục y quốc phòng ninh hành pháp luật lâm sản thủy thuỷ lợi môi trường tài nguyên khoa thông tin
+    ngoại giao tải thương nghiệp triển binh tư kế hoạch đầu chính ngân hàng sách tự vệ cấp
+    thứ nhất hai ba chi hợp tác xã mặt trận ủy ban kiêm nhiệm dự khuyết trực
+    """.split()
+)
+_WORD_OR_GAP = re.compile(r"\S+|\s+")
+
+
+def _cut_at_verb(rest: str) -> str:
+    kept: list[str] = []
+    prev = ""
+    for tok in _WORD_OR_GAP.findall(rest):
+        word = tok.strip().strip(',.;:()"“”')
+        if word and word[:1].islower() and word not in _POSITION_WORDS:
+            break
+        if word == "trực" and prev != "thường":  # "Thường trực" is a post, "trực tiếp" a verb
+            break
+        if word:
+            prev = word.lower()
+        kept.append(tok)
+    return "".join(kept).rstrip()
+
+
 def _position_before(text: str, start: int) -> str:
     """ "…, Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Dân vận Tỉnh ủy X" → the position before X."""
     head = text[max(0, start - 300) : start]
@@ -187,6 +253,11 @@ def _position_before(text: str, start: int) -> str:
     head = head[cut + 1 :]
     chunks = head.rstrip().split(",")
     last = chunks[-1]
+    # "đồng chí Phó Trưởng ban … Trần Thị Hoa và đồng chí Phó Chủ tịch UBND huyện Nguyễn Văn Tuấn":
+    # the position of the second name starts after the last "và" / "đồng chí".
+    for sep in (" và ", "đồng chí ", "Đồng chí "):
+        if sep in last:
+            last = last[last.rindex(sep) + len(sep) :]
     m = POSITION_HEAD.search(last)
     if not m:
         return ""
@@ -206,31 +277,62 @@ def _position_before(text: str, start: int) -> str:
 
 
 def _names_someone(text: str) -> bool:
-    return any(clean_name(_skip_place(0, n.group(0))[1]) for n in NAME.finditer(text))
+    return any(
+        clean_name(_skip_place(0, n.group(0))[1]) and not POSITION_HEAD.match(text, n.start())
+        for n in NAME.finditer(text)
+    )
 
 
 def find_officials(text: str) -> list[OfficialMention]:
     """Officials tied to a position, once each (merged by fold_key), chair first."""
+    return find_officials_with_evidence(text)[0]
+
+
+def _name_candidates(text: str) -> list[tuple[int, str, str]]:
+    """(start, matched words, rule) for every possible name: a known surname, or any capitalised
+    syllables after an honorific ("đồng chí A Pớt, …")."""
+    out = {m.start(): (m.start(), m.group(0), "surname") for m in NAME.finditer(text)}
+    for m in _HONORIFIC_NAME.finditer(text):
+        if m.start() and text[m.start() - 1].isalpha():
+            continue  # "không", "công": not the honorific "ông"
+        if m.start(1) not in out or len(out[m.start(1)][1]) < len(m.group(1)):  # "Ksor H'Lan", not "Ksor H"
+            out[m.start(1)] = (m.start(1), m.group(1), "honorific")
+    return [out[k] for k in sorted(out)]
+
+
+def find_officials_with_evidence(text: str) -> tuple[list[OfficialMention], list[dict]]:
+    """Officials tied to a position, once each (merged by fold_key), chair first, and for each the
+    evidence: {"name", "position", "rule", "words"} (rule: where the position stood)."""
     found: dict[str, OfficialMention] = {}
+    evidence: dict[str, dict] = {}
     order: list[str] = []
     # Positions of position words and "chủ trì": a name with neither nearby is skipped cheaply.
     cues = [c.start() for c in _CUE.finditer(text)]
     if not cues:
-        return []
-    for m in NAME.finditer(text):
-        if m.start() and text[m.start() - 1].isalpha():
+        return [], []
+    for m_start, m_text, how in _name_candidates(text):
+        if m_start and text[m_start - 1].isalpha():
             continue
-        k = bisect_left(cues, m.start() - 300)
-        if k == len(cues) or cues[k] > m.end() + 300:
+        k = bisect_left(cues, m_start - 300)
+        if k == len(cues) or cues[k] > m_start + len(m_text) + 300:
             continue
-        start, matched = _skip_place(m.start(), m.group(0))
+        if POSITION_HEAD.match(text, m_start):
+            continue  # "Phó Chính ủy": a position, not a person called "Phó Chính"
+        start, matched = _skip_place(m_start, m_text)
         name = clean_name(matched)
         if not name:
             continue
+        if len(name.split()) < len(matched.split()) and matched.split()[len(name.split())] in _OPENERS:
+            full = " ".join(matched.split()[: len(name.split()) + 1])
+            if text[start + len(full) : start + len(full) + 1] == ",":  # "Nguyễn Thực Hiện, Phó Bí thư"
+                name = full
         end = start + _prefix_len(matched, name)
         after = _position_after(text, end)
         before = "" if after else _position_before(text, start)
         position = after or before
+        rank = _RANK_BEFORE.search(text[max(0, start - 12) : start])
+        if rank and after and not after.startswith(rank.group(0).strip()):
+            position = f"{rank.group(0).strip()}, {after}"
         tail = text[end : end + 400]
         stop = re.search(r"[.;!?\n]", tail)
         clause = tail[: stop.start()] if stop else tail
@@ -240,16 +342,21 @@ def find_officials(text: str) -> list[OfficialMention]:
         if not position and not chaired:
             continue
         key = _key(name)
+        rule = "position after the name" if after else "position before the name" if before else "chaired"
+        line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+        words = text[line_start : end + 160].split("\n")[0][:240]
         if key not in found:
             found[key] = OfficialMention(name=name, position=position, chaired=chaired)
+            evidence[key] = {"name": name, "position": position, "rule": f"{rule} ({how})", "words": words}
             order.append(key)
         else:
             prev = found[key]
             if len(position) > len(prev.position):
                 prev.position = position
+                evidence[key].update(position=position, rule=f"{rule} ({how})", words=words)
             prev.chaired = prev.chaired or chaired
-    mentions = [found[k] for k in order]
-    return sorted(mentions, key=lambda o: not o.chaired)
+    mentions = sorted((found[k] for k in order), key=lambda o: not o.chaired)
+    return mentions, [evidence[_key(o.name)] for o in mentions]
 
 
 @cache
@@ -290,20 +397,74 @@ _BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s*[-–—]\s*(?=" + UP + r")")
-_NAME_PART = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}")
+_NAME_PART = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}")
+# An outlet's own credit is no author: "Báo Hà Giang", "Theo Báo Lạng Sơn", "Nguồn: baohagiang.vn".
+_CREDIT = re.compile(r"^(?:Báo|Đài|Theo|Nguồn|Tạp chí|Cổng|Trang|Ban [Bb]iên tập|BBT|TTXVN|VOV|VTV)\b")
+# An outlet code after the byline: "Vân Hà (LSO)", "Alăng Ngước - QNO".
+_TRAILING_CODE = re.compile(rf"\s*(?:\(([{UPPER}\d&]{{2,8}})\)|[-–]\s*([{UPPER}\d&]{{2,8}}))\s*$")
+# A byline at the top, under the title: "Đức Cường | 15/09/2023", "Lò Thị Thu - 22/02/2024 09:15".
+_TOP_BYLINE = re.compile(r"^(.{3,60}?)\s*[|–-]\s*(\d{1,2}/\d{1,2}/\d{4}.*)$")
+
+
+_CREDIT_FILLER = {"điện", "tử", "online", "theo", "và"}
 
 
 def parse_byline(line: str) -> list[str] | None:
     """["Thu Hằng", "Phạm Tiến"] for "Thu Hằng – Phạm Tiến"; None when the line is not a byline."""
+    found = parse_byline_with_code(line)
+    return found[0] if found and found[0] else None
+
+
+def _byline_names(line: str) -> list[str] | None:
     line = _BYLINE_PREFIX.sub("", line.strip()).strip().rstrip(".")
-    if not line or len(line) > 70 or any(ch.isdigit() for ch in line):
+    if not line or len(line) > 70 or any(ch.isdigit() for ch in line) or _CREDIT.match(line):
         return None
     parts = [p.strip() for p in _BYLINE_SPLIT.split(line) if p.strip()]
     if not 1 <= len(parts) <= 4:
         return None
     names = []
     for part in parts:
-        if not _NAME_PART.fullmatch(part):
+        if not _NAME_PART.fullmatch(part) or _CREDIT.match(part):
             return None
         names.append(" ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in part.split()))
     return names
+
+
+def parse_byline_with_code(line: str) -> tuple[list[str], str] | None:
+    """(names, outlet code) for a closing byline, the code "" when none; None when not a byline.
+    An outlet credit alone ("Báo Hà Giang") is no byline but is dropped as one: (names=[], code="")."""
+    if len(line) > 90:
+        return None
+    code = ""
+    m = _TRAILING_CODE.search(line)
+    if m and m.start() > 0:
+        cand = m.group(1) or m.group(2)
+        if cand.isupper() and not cand.isdigit():
+            code, line = cand, line[: m.start()]
+    names = _byline_names(line)
+    if names:
+        return names, code
+    stripped = line.strip().rstrip(".")
+    words = stripped.replace(":", " ").split()
+    if (
+        _CREDIT.match(stripped)
+        and len(stripped) <= 60
+        and all(w[:1].isupper() or w.lower() in _CREDIT_FILLER or "." in w for w in words[1:])
+    ):
+        return [], code
+    return None
+
+
+def parse_top_byline(line: str) -> tuple[list[str], DateLine | None] | None:
+    """Authors (and the posting date) from a byline between the title and the lead, else None."""
+    m = _TOP_BYLINE.match(line)
+    if m:
+        names = _byline_names(m.group(1))
+        stamp = parse_date_line(m.group(2))
+        if names and stamp:
+            return names, DateLine(stamp.day, stamp.at, True, False)
+        return None
+    if _BYLINE_PREFIX.match(line.strip()):
+        names = _byline_names(line)
+        return (names, None) if names else None
+    return None

@@ -50,9 +50,13 @@ class ExtractedArticle:
     officials: list[OfficialMention] = field(default_factory=list)
     events: list[EventInfo] = field(default_factory=list)
     review_reasons: list[str] = field(default_factory=list)  # non-empty → needs review
+    # Why each field holds what it holds: {"date": {"rule", "words", "line"}, "province": …, "district",
+    # "outlet", "meeting", "officials": [{"name", "position", "rule", "words"}]}. Stored on the Article.
+    evidence: dict = field(default_factory=dict)
 
 
 @dataclass
 class ExtractFailure:
     source_name: str
     reason: str  # human-readable, names what was wrong: "not UTF-8 (byte 0x9c at offset 12)"
+    path: str = ""  # the full path (with "#<line>" for a line of an export), for the report

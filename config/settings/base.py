@@ -22,23 +22,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "search",  # before haystack: its rebuild_index/update_index replace Haystack's (bulk path)
     "haystack",
     "simple_history",
     "archive",
-    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # gunicorn serves static files too
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "archive.middleware.LanguageFromSwitchMiddleware",  # Vietnamese unless the header switch says English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "archive.middleware.DatabaseBusyMiddleware",  # "database is locked" → 503 with a clear message
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -64,6 +65,22 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers and an ingest write at once (docs/index-integrity.md): WAL lets
+    # readers run beside the writer; IMMEDIATE takes the write lock when a transaction begins, so
+    # a waiting writer queues on the busy timeout instead of failing at its first write; the
+    # timeout covers the longest write we make (an ingest batch of 500 articles, a few seconds).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
+        }
+    )
+# Keep a worker's connection between requests (a new PostgreSQL connection per page cost more than
+# the page's queries in bench/pages_bench.py); checked before reuse.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -72,7 +89,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt")]
+# Pages in Vietnamese, English through the header's switch (locale/en). The project's own
+# Vietnamese (locale/vi) covers what Django's admin and django-simple-history leave in English.
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -86,6 +106,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The browse pages cache their counts (archive.selectors). A file cache is shared by gunicorn's
+# workers and by `manage.py ingest`, so a write anywhere invalidates them everywhere.
+# One entry per province, year, month, official page and fragment: room for all of them at 100k articles.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=50000")}
+
 WHOOSH_PATH = env.path("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
@@ -94,25 +119,6 @@ HAYSTACK_CONNECTIONS = {
         # Bulk writes (ingest, rebuild) fork this many segment writers: the machine has 2 cores.
         "PROCS": env.int("WHOOSH_PROCS", default=2),
     },
-}
-# Search results shared by every worker (issue #8: a repeat is fast whichever gunicorn worker
-# answers). SEARCH_CACHE_URL=redis://127.0.0.1:6379/0 uses Redis; unset, each process keeps its own.
-SEARCH_CACHE_URL = env("SEARCH_CACHE_URL", default="")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "search": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": SEARCH_CACHE_URL,
-            "TIMEOUT": 86400,
-        }
-        if SEARCH_CACHE_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "search",
-            "TIMEOUT": 86400,
-        }
-    ),
 }
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
@@ -125,4 +131,91 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+}
+
+# --- Ingest limits (issue 11): each is named in the error that enforces it -----------------------
+INGEST_LIMITS = {
+    "MAX_FILE_BYTES": env.int("INGEST_MAX_FILE_BYTES", default=20_000_000),  # one .txt/.html file
+    "MAX_LINE_BYTES": env.int("INGEST_MAX_LINE_BYTES", default=5_000_000),  # one line of a .jsonl(.gz)
+    "MAX_DECOMPRESSED_BYTES": env.int("INGEST_MAX_DECOMPRESSED_BYTES", default=8_000_000_000),
+    "MAX_GZIP_RATIO": env.int("INGEST_MAX_GZIP_RATIO", default=100),  # real exports compress 3–8×
+    "MAX_HTML_DEPTH": env.int("INGEST_MAX_HTML_DEPTH", default=256),  # nested elements
+}
+
+# --- Hardening (issue 11): read-only API methods, CSP, Permissions-Policy, login throttling -------
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "archive.http.ApiMethodMiddleware"
+)
+MIDDLEWARE.insert(  # after WhiteNoise: static files are never shed
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "config.health.LoadShedMiddleware"
+)
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "config.health.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# The site's own pages use no inline script or <style>; the bar charts set a width in a style
+# attribute, which style-src-attr allows (nothing else inline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address,
+# that name or address is refused (HTTP 429) for AXES_COOLOFF_TIME, even with the right password.
+# Behind a TLS proxy, DJANGO_TRUST_X_FORWARDED_FOR=1 takes the client's address from the proxy's
+# X-Forwarded-For (otherwise every client would share the proxy's address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "config.health.client_ip"
+TRUST_X_FORWARDED_FOR = env.bool("DJANGO_TRUST_X_FORWARDED_FOR", default=False)
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Load shedding: one worker process runs at most MAX_ACTIVE_REQUESTS requests at once; a request
+# that waits QUEUE_TIMEOUT seconds for a slot is answered 503 with Retry-After instead of queueing.
+MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=2)
+QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=1.0)
+
+# --- Caches (issue 11) ------------------------------------------------------------------------------
+# "results": search results shared by every worker (search/shared_cache.py). Redis when REDIS_URL is
+# set (e.g. redis://127.0.0.1:6379/0), else memory local to each process.
+REDIS_URL = env("REDIS_URL", default="")
+# "default" (set above) stays the file cache the browse pages' counts share across processes.
+CACHES |= {
+    "results": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("RESULTS_CACHE_PREFIX", default="danvan"),
+            "TIMEOUT": env.int("RESULTS_CACHE_SECONDS", default=3600),
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "results",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
 }

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import HAYSTACK_CONNECTIONS, env
+from .base import CACHES, HAYSTACK_CONNECTIONS, env
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -29,3 +29,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Test runs on one machine share its Redis (REDIS_URL, as CI sets it): one key space per run.
+if CACHES["results"]["BACKEND"].endswith("RedisCache"):
+    CACHES["results"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.path.basename(WHOOSH_PATH)}"
+# One process (and the live server's thread): the per-process memory cache is shared by both.
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "danvan-test"}

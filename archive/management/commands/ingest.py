@@ -5,16 +5,17 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from contextlib import nullcontext
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
 from tqdm import tqdm
 
 from archive import services
-from archive.extract import iter_path
+from archive.extract import Limits, iter_path
+from archive.extract.inputs import show
 from archive.extract.types import ExtractedArticle, ExtractFailure
 
 
@@ -50,35 +51,49 @@ class Command(BaseCommand):
         services.provinces_load_if_empty()
 
         counts: Counter[str] = Counter()
-        touched: list[int] = []
         started = time.monotonic()
         show_progress = not no_progress and verbosity > 0
         progress = tqdm(desc="ingest", unit=" bài", disable=not show_progress, file=sys.stderr, mininterval=1)
         lookups = services.IngestLookups()
-        indexing = self._suspend_indexing() if not no_index else nullcontext()
-        with indexing, progress:
-            for path in paths:
-                for batch in _batched(iter_path(path), batch_size):
-                    items = [item for item in batch if isinstance(item, ExtractedArticle)]
-                    for failure in (item for item in batch if isinstance(item, ExtractFailure)):
-                        counts["failed"] += 1
-                        self.stderr.write(f"FAILED {failure.source_name}: {failure.reason}")
-                    outcomes = self._store(items, overwrite=overwrite, dry_run=dry_run, lookups=lookups)
-                    for outcome in outcomes:
-                        counts[outcome.status] += 1
-                        if outcome.article.needs_review and outcome.status in (
-                            services.NEW,
-                            services.UPDATED,
-                        ):
-                            counts["flagged"] += 1
-                        if outcome.status in (services.NEW, services.UPDATED) and not dry_run:
-                            touched.append(outcome.article.pk)
-                        self._report(outcome, dry_run=dry_run, verbosity=verbosity)
-                    progress.update(len(batch))
-                    reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
-        if touched and not dry_run and not no_index:
-            self._index(touched, show_progress=show_progress)
+        # Stored batches queue their articles (same transaction); the index is written once, below.
+        indexing = self._suspend_indexing()
+        limits = Limits.from_mapping(getattr(settings, "INGEST_LIMITS", None))
+        try:
+            with indexing, progress:
+                for path in paths:
+                    for batch in _batched(iter_path(path, limits), batch_size):
+                        items = [item for item in batch if isinstance(item, ExtractedArticle)]
+                        for failure in (item for item in batch if isinstance(item, ExtractFailure)):
+                            self._fail(counts, failure.path or failure.source_name, failure.reason)
+                        where = {item.source_name: getattr(item, "path", item.source_name) for item in items}
+                        outcomes = self._store(items, overwrite=overwrite, dry_run=dry_run, lookups=lookups)
+                        for outcome in outcomes:
+                            if outcome.status == services.FAILED:
+                                self._fail(
+                                    counts,
+                                    where.get(outcome.source_name, outcome.source_name),
+                                    outcome.reason,
+                                )
+                                continue
+                            counts[outcome.status] += 1
+                            if outcome.article.needs_review and outcome.status in (
+                                services.NEW,
+                                services.UPDATED,
+                            ):
+                                counts["flagged"] += 1
+                            self._report(outcome, dry_run=dry_run, verbosity=verbosity)
+                        progress.update(len(batch))
+                        reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
+        finally:
+            # Whatever stopped the run (even Ctrl-C), what was stored gets indexed and the summary prints.
+            # Everything queued: this run's articles and any a killed earlier run left behind.
+            if not dry_run and not no_index:
+                self._index(show_progress=show_progress)
+            self._summary(counts, started, dry_run)
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} file(s) or line(s) failed; see the messages above")
 
+    def _summary(self, counts, started, dry_run):
         elapsed = time.monotonic() - started
         processed = sum(counts[k] for k in ("new", "updated", "unchanged", "duplicate", "failed"))
         prefix = "DRY RUN, nothing stored: would be " if dry_run else ""
@@ -87,14 +102,20 @@ class Command(BaseCommand):
             f"{counts['duplicate']} duplicate, {counts['failed']} failed, {counts['flagged']} flagged for review "
             f"({processed} items in {elapsed:.1f} s, {processed / elapsed if elapsed else 0:.0f} items/s)"
         )
-        if counts["failed"]:
-            raise CommandError(f"{counts['failed']} file(s) or line(s) failed; see the messages above")
+
+    def _fail(self, counts, where: str, reason: str) -> None:
+        counts["failed"] += 1
+        self.stderr.write(f"FAILED {show(where)}: {show(reason)}")
 
     def _store(self, items, *, overwrite, dry_run, lookups):
         if not items:
             return []
         if not dry_run:
-            return services.articles_ingest_batch(items=items, overwrite=overwrite, lookups=lookups)
+            try:
+                return services.articles_ingest_batch(items=items, overwrite=overwrite, lookups=lookups)
+            except Exception:  # noqa: BLE001 — find the item at fault, store the rest
+                lookups.forget_unsaved()
+                return self._store_one_by_one(items, overwrite=overwrite, lookups=lookups)
         outcomes = []
         try:
             with transaction.atomic():
@@ -104,25 +125,43 @@ class Command(BaseCommand):
             lookups.forget_unsaved()
         return outcomes
 
+    def _store_one_by_one(self, items, *, overwrite, lookups):
+        outcomes = []
+        for item in items:
+            try:
+                with transaction.atomic():
+                    outcomes += services.articles_ingest_batch(
+                        items=[item], overwrite=overwrite, lookups=lookups
+                    )
+            except Exception as err:  # noqa: BLE001
+                lookups.forget_unsaved()
+                reason = f"could not be stored: {type(err).__name__}: {err}"
+                outcomes.append(
+                    services.IngestOutcome(services.FAILED, None, item.source_name, reason=reason[:500])
+                )
+        return outcomes
+
     def _report(self, outcome, *, dry_run, verbosity):
         if outcome.status == services.NEW and verbosity > 1:
-            self.stdout.write(f"new       {outcome.article.source_file}")
+            self.stdout.write(f"new       {show(outcome.article.source_file)}")
         elif outcome.status == services.UPDATED and (verbosity > 1 or dry_run):
-            self.stdout.write(f"updated   {outcome.article.source_file}: {', '.join(outcome.changed)}")
+            self.stdout.write(f"updated   {show(outcome.article.source_file)}: {', '.join(outcome.changed)}")
         elif outcome.status == services.DUPLICATE and verbosity > 0:
-            self.stdout.write(f"duplicate {outcome.source_name}: same text as {outcome.duplicate_of}")
+            self.stdout.write(
+                f"duplicate {show(outcome.source_name)}: same text as {show(outcome.duplicate_of)}"
+            )
         if dry_run and outcome.status == services.NEW and verbosity == 1:
-            self.stdout.write(f"would add {outcome.article.source_file}")
+            self.stdout.write(f"would add {show(outcome.article.source_file)}")
 
     def _suspend_indexing(self):
         from search.indexing import suspended
 
         return suspended()
 
-    def _index(self, ids, *, show_progress):
-        from search.indexing import index_articles
+    def _index(self, *, show_progress):
+        from search.indexing import drain, pending_count
 
         with tqdm(
-            total=len(ids), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
+            total=pending_count(), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
         ) as bar:
-            index_articles(ids, progress=bar.update)
+            drain(progress=bar.update)

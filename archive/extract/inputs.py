@@ -1,0 +1,371 @@
+"""Reading input files safely: resource limits, regular files only, encodings, folder walks.
+
+Everything here is about bytes and files, not about articles: the limits keep a hostile or broken
+file (a FIFO, /dev/zero behind a symlink, a gzip bomb, a 100,000-level <div> nest) from hanging or
+exhausting the ingest, and the decoder reads the legacy Vietnamese encodings a supplier may still
+send (Windows-1258, VNI), refusing what it cannot tell apart (TCVN3) by name.
+Pure Python: no Django. The ingest command passes the limits from settings (INGEST_LIMITS).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import ExtractError
+
+__all__ = [
+    "Limits",
+    "check_html_depth",
+    "decode_bytes",
+    "file_kind",
+    "mojibake_reason",
+    "read_regular_file",
+    "show",
+    "text_problem",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one input; each is named (as its settings key) in the error that enforces it."""
+
+    max_file_bytes: int = 20_000_000  # one .txt/.html file
+    max_line_bytes: int = 5_000_000  # one line of a .jsonl(.gz) export
+    max_decompressed_bytes: int = 8_000_000_000  # one .jsonl(.gz) file, after decompression
+    max_gzip_ratio: int = 100  # decompressed / compressed bytes (real exports: 3–8)
+    max_html_depth: int = 256  # nesting of HTML elements
+
+    @classmethod
+    def from_mapping(cls, values: dict | None) -> Limits:
+        values = {k.lower(): v for k, v in (values or {}).items()}
+        return cls(**{k: int(v) for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+def setting_name(field: str) -> str:
+    return f"INGEST_LIMITS['{field.upper()}']"
+
+
+def limit_error(what: str, field: str, value: int) -> ExtractError:
+    return ExtractError(f"{what}; the limit is {setting_name(field)} = {value:,}")
+
+
+# ----- names in reports ---------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def show(text: str) -> str:
+    """A file name or reason safe to print on one report line: control, bidi and line-break
+    characters become visible escapes, so a name cannot forge or reorder another line."""
+    return _UNSAFE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", text
+    )
+
+
+# ----- files --------------------------------------------------------------------------------------
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def regular_stat(path: str | os.PathLike) -> os.stat_result:
+    """stat() following symlinks; ExtractError unless it is a regular file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ExtractError(f"broken symbolic link (to {show(os.readlink(path))})") from None
+        raise ExtractError("no such file") from None
+    except OSError as err:
+        raise ExtractError(f"cannot read file: {err.strerror or err}") from None
+    if not stat.S_ISREG(st.st_mode):
+        via = " (via a symbolic link)" if os.path.islink(path) else ""
+        raise ExtractError(f"not a regular file: {file_kind(st.st_mode)}{via}; skipped")
+    return st
+
+
+def read_regular_file(path: str | os.PathLike, limits: Limits) -> bytes:
+    """The bytes of a regular file no larger than limits.max_file_bytes."""
+    st = regular_stat(path)
+    cap = limits.max_file_bytes
+    if st.st_size > cap:
+        raise limit_error(f"file too large ({st.st_size:,} bytes)", "max_file_bytes", cap)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as err:
+        raise ExtractError(f"cannot read file: {err.strerror or err}") from None
+    if len(data) > cap:  # grew while we read it
+        raise limit_error("file too large", "max_file_bytes", cap)
+    return data
+
+
+# ----- encodings ----------------------------------------------------------------------------------
+
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_VOWELS = "aăâeêioôơuưy"
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    letters = {"đ", "Đ"}
+    for base in _VOWELS:
+        for tone in _TONES:
+            ch = unicodedata.normalize("NFC", base + tone)
+            letters.update((ch, ch.upper()))
+    return frozenset(c for c in letters if len(c) == 1)
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+
+
+def _foreign_letters(text: str) -> tuple[int, int]:
+    """(non-ASCII letters of the Vietnamese alphabet, other non-ASCII letters and symbols in words)."""
+    viet = foreign = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        if ch in VIETNAMESE_LETTERS:
+            viet += 1
+        elif ch.isalpha() or ("\xa1" <= ch <= "\xbf" and ch not in "«»°·±²³¹º"):
+            foreign += 1
+    return viet, foreign
+
+
+def looks_vietnamese(text: str) -> bool:
+    """Decoded text whose non-ASCII letters are (almost) all Vietnamese ones: the right codec."""
+    viet, foreign = _foreign_letters(text)
+    return viet >= 5 and foreign <= max(2, viet // 50)
+
+
+# VNI (Windows): a base letter followed by a byte for its marks, read here through cp1252.
+_VNI_MARKS = {
+    "ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323",
+    "â": "\u0302", "á": "\u0302\u0301", "à": "\u0302\u0300", "å": "\u0302\u0309", "ã": "\u0302\u0303",
+    "ä": "\u0302\u0323", "ê": "\u0306", "é": "\u0306\u0301", "è": "\u0306\u0300", "ú": "\u0306\u0309",
+    "ü": "\u0306\u0303", "ë": "\u0306\u0323",
+}  # fmt: skip
+_VNI_SINGLE = {
+    "ö": "ư", "ô": "ơ", "ñ": "đ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ",
+}  # fmt: skip
+_VNI_BASES = "aeouyAEOUY" + "ươƯƠ"
+
+
+def _vni_decode(data: bytes) -> str:
+    text = data.decode("cp1252", errors="strict")
+    out: list[str] = []
+    for ch in text:
+        lower = ch.lower()
+        upper = ch != lower
+        prev = out[-1] if out else ""
+        if lower in _VNI_MARKS and prev and prev[-1] in _VNI_BASES:
+            mark = _VNI_MARKS[lower]
+            out[-1] = unicodedata.normalize("NFC", prev + mark)
+            continue
+        if lower in _VNI_SINGLE:
+            single = _VNI_SINGLE[lower]
+            out.append(single.upper() if upper else single)
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+# TCVN3 (ABC) bytes for common lowercase letters, read through cp1252: enough to recognise it.
+_TCVN3_SIGNS = frozenset("¸µ¶·¹¨©ª«¬®­¾»¼½Æ×ÐÑÒÓÔÕÖØÙÜÝÞßãäåæçèéêëìíîïñòóôõöøùúûüýþ")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first 4 KB (<meta charset> or http-equiv)."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _bom(data: bytes) -> tuple[str, int] | None:
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """UTF-16/32 without a byte-order mark, told by where the zero bytes fall."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    zeros = [sample[i::4].count(0) / len(sample[i::4]) for i in range(4)]
+    if zeros[2] > 0.9 and zeros[3] > 0.9 and len(data) % 4 == 0:
+        return "utf-32-le"
+    if zeros[0] > 0.9 and zeros[1] > 0.9 and len(data) % 4 == 0:
+        return "utf-32-be"
+    odd = sample[1::2].count(0) / len(sample[1::2])
+    even = sample[0::2].count(0) / len(sample[0::2])
+    if odd > 0.3 and even < 0.05 and len(data) % 2 == 0:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05 and len(data) % 2 == 0:
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, codec: str, label: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise ExtractError(
+            f"not valid {label} (byte 0x{data[err.start]:02x} at offset {err.start})"
+        ) from None
+
+
+def decode_bytes(data: bytes, *, html: bool = False) -> str:
+    """Text of a file in UTF-8, UTF-16/32 (with or without BOM), Windows-1258 or VNI; NFC.
+
+    Anything else is refused with the reason: binary, TCVN3 or an unknown legacy encoding.
+    """
+    bom = _bom(data)
+    if bom:
+        codec, skip = bom
+        return unicodedata.normalize("NFC", _strict(data[skip:], codec, codec.upper()))
+    if b"\x00" in data:
+        wide = _wide_unicode(data)
+        if wide:
+            return unicodedata.normalize("NFC", _strict(data, wide, f"{wide.upper()} (no byte-order mark)"))
+        raise ExtractError(f"binary file (NUL byte at offset {data.index(0)})")
+    declared = declared_charset(data) if html else None
+    if declared and declared.replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            codec = codecs.lookup(declared).name
+        except LookupError:
+            raise ExtractError(f"unknown charset {declared!r} declared in <meta>") from None
+        text = _strict(data, codec, f"{declared} (declared in <meta>)")
+        return unicodedata.normalize("NFC", text)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        not_utf8 = f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})"
+    return _legacy(data, not_utf8)
+
+
+def _legacy(data: bytes, not_utf8: str) -> str:
+    for decode in (lambda b: b.decode("cp1258"), _vni_decode):
+        try:
+            text = unicodedata.normalize("NFC", decode(data))
+        except UnicodeDecodeError:
+            continue
+        if looks_vietnamese(text):
+            return text
+    try:
+        latin = data.decode("cp1252")
+    except UnicodeDecodeError:
+        latin = ""
+    signs = sum(1 for ch in latin if ch in _TCVN3_SIGNS)
+    if latin and signs >= 5 and signs >= len(latin.split()) // 10:
+        raise ExtractError(f"{not_utf8}; looks like TCVN3 (ABC), which is not read: convert it to Unicode")
+    raise ExtractError(f"{not_utf8}, nor Vietnamese in Windows-1258 or VNI")
+
+
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def drop_controls(text: str) -> str:
+    """Stray C0/C1 control characters and bidi embeddings/overrides out: invisible, never typed on
+    purpose in Vietnamese text (2 of the corpus's 100,000 articles carry a stray U+202C/U+202D, a
+    few carry backspaces and DELs), and a bidi override can make a title display as something else."""
+    return _STRAY_CONTROLS.sub("", text) if _STRAY_CONTROLS.search(text) else text
+
+
+# ----- text that must not be stored --------------------------------------------------------------
+
+# C0/C1 controls other than tab and newline, bidi embeddings/overrides/isolates, lone surrogates,
+# non-characters.
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+_NAMES = {0: "NUL byte"}
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text may not be stored (a character no person typed), or None."""
+    match = _BAD_CHARS.search(text)
+    if match is None:
+        return None
+    ch = match.group()
+    code = ord(ch)
+    if code == 0:
+        kind = "NUL byte"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "lone surrogate"
+    elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "bidirectional-override character"
+    elif code >= 0xFDD0:
+        kind = "non-character"
+    else:
+        kind = "control character"
+    return f"{kind} U+{code:04X} at offset {match.start()}"
+
+
+# Mojibake: VNI or TCVN3 bytes read as Windows-1252/Latin-1, then stored as Unicode ("Quaûng Ninh").
+# Not ° ± ² ³ ¹ º (10°C, m²), « » (quotation marks) or · (a separator).
+_MOJI = "¡¦¨©ª¬®¯´µ¶¸¼½¾¿ÄÅÆËÎÏÑÖØÛÜßäåæëîïñöøûüþÿ"  # nor currency signs (£137m)
+_MOJIBAKE_WORD = re.compile(rf"\w+[{_MOJI}][\w{_MOJI}]*|[{_MOJI}]\w+")
+
+
+def mojibake_reason(text: str) -> str | None:
+    """'looks like VNI/TCVN3 mojibake (…)' when several words carry letters that Vietnamese has not."""
+    words = _MOJIBAKE_WORD.findall(text)
+    if len(set(words)) < 4:  # one foreign name, however often repeated, is not mojibake
+        return None
+    total = max(1, len(text.split()))
+    if len(words) * 50 < total:  # a few foreign names in a long article are not mojibake
+        return None
+    sample = ", ".join(dict.fromkeys(words[:6]))
+    return f"looks like VNI/TCVN3 text read as Latin-1 (mojibake: {sample})"
+
+
+# ----- HTML ---------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li td tr th option".split()
+)
+
+
+def check_html_depth(data: str, limits: Limits) -> None:
+    """Refuse HTML nested deeper than limits.max_html_depth before an HTML parser sees it.
+
+    (html.parser + BeautifulSoup take minutes on a 100,000-level nest.) Elements that are often
+    left open (p, li, td, …) and void elements do not count.
+    """
+    cap = limits.max_html_depth
+    depth = 0
+    for match in _TAG.finditer(data):
+        closing, name, selfclosing = match.groups()
+        if name.lower() in _VOID or selfclosing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > cap:
+                raise limit_error(f"HTML nested more than {cap:,} elements deep", "max_html_depth", cap)

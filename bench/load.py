@@ -1,0 +1,255 @@
+"""Load benchmark: N clients for S seconds against gunicorn on loopback, a realistic mix of requests.
+
+    python bench/load.py prepare --db /tmp/danvan-load [--articles 20000]   # seeds + a corpus slice
+    python bench/load.py run --db /tmp/danvan-load [--clients 50 --seconds 60 --port 8110]
+
+`run` starts gunicorn with gunicorn.conf.py on 127.0.0.1:PORT (the load never leaves the machine),
+waits for /healthz, sends the mix from CLIENTS threads (each one request at a time, no pause, with
+keep-alive), stops the server and prints requests/s, latency percentiles, errors and 503s (load shed)
+per kind of request. Uses REDIS_URL (default redis://127.0.0.1:6379/0) for the shared result cache
+when Redis answers. The mix: 45% search page (a third of them with a facet filter: province, year,
+kind or outlet), 35% article pages, 20% API (search and article list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import itertools
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "news-100k.jsonl.gz"
+PY = str(ROOT / ".venv" / "bin" / "python")
+QUERIES = [
+    "dân vận", "dân vận khéo", "dan van kheo", "hội nghị", "sơ kết", "tổng kết công tác dân vận",
+    "Ban Dân vận Tỉnh ủy", "giao ban", "mặt trận tổ quốc", "đoàn thanh niên", "hội phụ nữ", "nông thôn mới",
+    "quy chế dân chủ", "cơ sở", "tôn giáo", "đồng bào dân tộc", "biên giới", "kinh tế", "giáo dục",
+    "y tế", "bão lũ", "an ninh trật tự", "cải cách hành chính", "chuyển đổi số", "xóa đói giảm nghèo",
+    "học tập và làm theo", "tu tuong ho chi minh", "phong trào thi đua", "công an", "quân đội",
+    "Hà Nội", "Đà Nẵng", "Thanh Hóa", "Nghệ An", "Long An", "Hòa Bình", "\"dân vận khéo\"",
+    "hội nghị -trực tuyến", "bầu cử", "đại hội",
+]  # fmt: skip
+FACETS = {"year": [str(y) for y in range(2015, 2025)], "kind": ["hoi_nghi", "so_ket", "tong_ket", "giao_ban"]}
+
+
+def env_for(db: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DJANGO_DEBUG": "0",
+        "DATABASE_URL": f"sqlite:///{db / 'db.sqlite3'}",
+        "WHOOSH_PATH": str(db / "whoosh"),
+        "DJANGO_STATIC_ROOT": str(db / "static"),
+    }
+
+
+def prepare(args) -> None:
+    db = Path(args.db)
+    db.mkdir(parents=True, exist_ok=True)
+    piece = db / "slice.jsonl"
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as src, open(piece, "w", encoding="utf-8") as out:
+        out.writelines(itertools.islice(src, args.articles))
+    env = env_for(db)
+    for command in (
+        ["migrate", "-v0"],
+        ["ingest", "seeds", str(piece), "--no-progress"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=command[0] != "ingest")
+    print(f"prepared {db}")
+
+
+def targets(db: Path) -> dict[str, list]:
+    con = sqlite3.connect(db / "db.sqlite3")
+    ids = [r[0] for r in con.execute("SELECT id FROM archive_article")]
+    provinces = [r[0] for r in con.execute(
+        "SELECT DISTINCT p.name FROM archive_province p JOIN archive_article a ON a.province_id = p.id")]  # fmt: skip
+    outlets = [r[0] for r in con.execute(
+        "SELECT o.name FROM archive_outlet o JOIN archive_article a ON a.outlet_id = o.id "
+        "GROUP BY o.id ORDER BY COUNT(*) DESC LIMIT 10")]  # fmt: skip
+    return {"ids": ids, "province": provinces, "outlet": outlets, **FACETS}
+
+
+def request_mix(rnd: random.Random, t: dict) -> tuple[str, str]:
+    r = rnd.random()
+    if r < 0.45:
+        params = {"q": rnd.choice(QUERIES)}
+        kind = "search"
+        if rnd.random() < 1 / 3:
+            facet = rnd.choice(["province", "year", "kind", "outlet"])
+            if t[facet]:
+                params[facet] = rnd.choice(t[facet])
+                kind = "search+facet"
+        if rnd.random() < 0.1:
+            params["page"] = "2"
+        return kind, f"/tim-kiem/?{urlencode(params)}"
+    if r < 0.80:
+        return "article", f"/bai-viet/{rnd.choice(t['ids'])}/"
+    if r < 0.92:
+        return "api-search", f"/api/search/?{urlencode({'q': rnd.choice(QUERIES)})}"
+    return "api-articles", f"/api/articles/?page={rnd.randint(1, 50)}"
+
+
+def client(port: int, stop: float, seed: int, t: dict, results: list, lock: threading.Lock) -> None:
+    rnd = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    mine = []
+    while time.monotonic() < stop:
+        kind, path = request_mix(rnd, t)
+        started = time.monotonic()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine.append((kind, status, time.monotonic() - started, started))
+    with lock:
+        results.extend(mine)
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))]
+
+
+def run(args) -> None:
+    db = Path(args.db)
+    env = env_for(db)
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_url, socket_connect_timeout=0.5).ping()
+        env["REDIS_URL"] = redis_url
+        env["RESULTS_CACHE_PREFIX"] = f"load-{os.getpid()}"
+        cache = f"Redis ({redis_url})"
+    except Exception:  # noqa: BLE001
+        cache = "per-process memory (Redis not answering)"
+    if args.no_redis:
+        env.pop("REDIS_URL", None)
+        cache = "per-process memory (--no-redis)"
+    env.update({"HOST": "127.0.0.1", "PORT": str(args.port), "GUNICORN_ACCESS_LOG": str(db / "access.log")})
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "-c", "gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(db / "gunicorn.err", "w"),
+        start_new_session=True,
+    )  # fmt: skip
+    lock = threading.Lock()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
+            time.sleep(0.5)
+        t = targets(db)
+        if args.warmup:  # a server that has run a while: caches filled, facet columns loaded
+            warm: list = []
+            stop = time.monotonic() + args.warmup
+            threads = [
+                threading.Thread(target=client, args=(args.port, stop, 1000 + n, t, warm, lock))
+                for n in range(args.clients)
+            ]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+        load_before = os.getloadavg()
+        results: list = []
+        stop = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=client, args=(args.port, stop, n, t, results, lock))
+            for n in range(args.clients)
+        ]
+        began = time.monotonic()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        elapsed = time.monotonic() - began
+        load_after = os.getloadavg()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ok = [r for r in results if 200 <= r[1] < 400 or r[1] == 404]
+    shed = [r for r in results if r[1] == 503]
+    errors = [r for r in results if r not in ok and r[1] != 503]
+    times = [r[2] for r in ok]
+    print(
+        f"load: {args.clients} clients, {args.seconds} s after {args.warmup} s warm-up, 127.0.0.1:{args.port}, "
+        f"workers {env.get('GUNICORN_WORKERS', 'default')}, threads {env.get('GUNICORN_THREADS', 'default')}, "
+        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, result cache: {cache}"
+    )
+    print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
+          f"({os.cpu_count()} cores)")  # fmt: skip
+    print(f"requests: {len(results)}  answered: {len(ok)}  shed (503): {len(shed)}  errors: {len(errors)}")
+    print(f"throughput: {len(ok) / elapsed:.1f} answered requests/s ({len(results) / elapsed:.1f} incl. 503)")
+    print(f"latency of answered: p50 {pct(times, 50) * 1000:.0f} ms  p95 {pct(times, 95) * 1000:.0f} ms  "
+          f"p99 {pct(times, 99) * 1000:.0f} ms  max {max(times, default=0) * 1000:.0f} ms")  # fmt: skip
+    by_kind = defaultdict(list)
+    for kind, _status, took, _ in ok:
+        by_kind[kind].append(took)
+    total_time = sum(times) or 1
+    for kind, values in sorted(by_kind.items()):
+        print(f"  {kind:13} {len(values):6} req ({100 * len(values) / max(1, len(ok)):4.1f}%)  "
+              f"p50 {pct(values, 50) * 1000:5.0f} ms  p95 {pct(values, 95) * 1000:5.0f} ms  "
+              f"{100 * sum(values) / total_time:4.1f}% of time")  # fmt: skip
+    if errors:
+        print("errors by status:", dict(Counter(r[1] for r in errors)))
+    if shed:
+        print(f"503s: p95 answered in {pct([r[2] for r in shed], 95) * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--db", required=True)
+    p.add_argument("--articles", type=int, default=20_000)
+    r = sub.add_parser("run")
+    r.add_argument("--db", required=True)
+    r.add_argument("--clients", type=int, default=50)
+    r.add_argument("--seconds", type=int, default=60)
+    r.add_argument("--port", type=int, default=8110)
+    r.add_argument("--workers", type=int, default=0)
+    r.add_argument("--no-redis", action="store_true")
+    r.add_argument("--warmup", type=int, default=15, help="seconds of the same load before measuring")
+    args = parser.parse_args()
+    if args.command == "run" and not 1 <= args.seconds <= 600:
+        parser.error("--seconds: 1 to 600")
+    (prepare if args.command == "prepare" else run)(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Production plumbing: /healthz, load shedding, Permissions-Policy, the start-up static check.
+
+Lives in config (not archive or search) because it looks at both the database and the index.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+EXEMPT_PATHS = ("/healthz", "/static/")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """{"status": "ok", "database": …, "index": …}: 200 when the database answers and the index opens."""
+    checks: dict[str, object] = {}
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as err:  # noqa: BLE001 — a health check reports, it does not raise
+        checks["database"] = f"error: {type(err).__name__}"
+    try:
+        from search.indexing import backend
+
+        checks["index_documents"] = backend().searcher().doc_count()
+        checks["index"] = "ok"
+    except Exception as err:  # noqa: BLE001
+        checks["index"] = f"error: {type(err).__name__}"
+    healthy = checks["database"] == "ok" and checks["index"] == "ok"
+    checks["status"] = "ok" if healthy else "error"
+    checks["seconds"] = round(time.monotonic() - started, 3)
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+class LoadShedMiddleware:
+    """At most MAX_ACTIVE_REQUESTS at once per process; a request that cannot start within
+    QUEUE_TIMEOUT seconds gets a clear 503 (JSON under /api/) with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.slots = threading.BoundedSemaphore(max(1, settings.MAX_ACTIVE_REQUESTS))
+        self.timeout = settings.QUEUE_TIMEOUT
+
+    def __call__(self, request):
+        if request.path.startswith(EXEMPT_PATHS):
+            return self.get_response(request)
+        if not self.slots.acquire(timeout=self.timeout):
+            return self.overloaded(request)
+        try:
+            return self.get_response(request)
+        finally:
+            self.slots.release()
+
+    def overloaded(self, request):
+        from django.http import HttpResponse
+
+        message = (
+            "Máy chủ đang quá tải, xin thử lại sau ít giây. (Server overloaded: retry in a few seconds.)"
+        )
+        if request.path.startswith("/api/"):
+            from archive.http import json_error
+
+            response = json_error(503, "server overloaded; retry after a few seconds")
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.value:
+            response.headers.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: the last X-Forwarded-For hop when a trusted TLS proxy adds it."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def check_static_manifest() -> None:
+    """Refuse to start when static files are served from a manifest that collectstatic never wrote:
+    otherwise every page (even the 404) answers 500, one request at a time."""
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage, staticfiles_storage
+
+    storage = staticfiles_storage._wrapped if hasattr(staticfiles_storage, "_wrapped") else None
+    if storage is None or not hasattr(storage, "manifest_name"):
+        staticfiles_storage._setup()
+        storage = staticfiles_storage._wrapped
+    if not isinstance(storage, ManifestStaticFilesStorage) or settings.DEBUG:
+        return
+    if not storage.exists(storage.manifest_name):
+        raise ImproperlyConfigured(
+            f"static files: {storage.path(storage.manifest_name)} is missing; "
+            "run `python manage.py collectstatic` before starting the server (make serve does)."
+        )
+    missing = [name for name in ("css/site.css",) if name not in storage.hashed_files]
+    if missing:
+        raise ImproperlyConfigured(
+            f"static files: {', '.join(missing)} not in the manifest; run `python manage.py collectstatic`."
+        )
