@@ -884,12 +884,22 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         keep = set()
         pks = list(by_pk)
         for i in range(0, len(pks), 500):
-            rows = Article.objects.filter(pk__in=pks[i : i + 500]).values_list(
-                "pk", "title", "text", "authors"
-            )
+            chunk = pks[i : i + 500]
+            # What the index holds for an article besides its text (search_indexes.py): outlet,
+            # province names, officials.
+            extra: dict[int, list[str]] = {}
+            for pk, *names in Article.objects.filter(pk__in=chunk).values_list(
+                "pk",
+                "outlet__name",
+                "province__name",
+                "province__successor__name",
+                "mentions__official__name",
+            ):
+                extra.setdefault(pk, []).extend(n for n in names if n)
+            rows = Article.objects.filter(pk__in=chunk).values_list("pk", "title", "text", "authors")
             for pk, title, text, authors in rows:
                 # Stored text is normalised at ingest and in the admin form (edges only).
-                whole = "\n\n".join([title, text, *(authors or [])])
+                whole = "\n\n".join([title, text, *(authors or []), *extra.get(pk, [])])
                 if all(p.search(whole) for p in patterns):
                     keep.add(by_pk[pk])
         return [d for d in docs if d in keep]
