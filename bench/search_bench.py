@@ -246,12 +246,12 @@ def http_phase(args, workdir: str, page_cases: list) -> None:
 
     from django.conf import settings
 
-    cache_url = os.environ.get("SEARCH_CACHE_URL", "redis://127.0.0.1:6379/8")
+    cache_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "WHOOSH_TEST_PATH": settings.HAYSTACK_CONNECTIONS["default"]["PATH"],
-        "SEARCH_CACHE_URL": cache_url,
+        "REDIS_URL": cache_url,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     gunicorn = pathlib.Path(sys.executable).parent / "gunicorn"
@@ -330,7 +330,7 @@ def main() -> None:
         type=int,
         metavar="PORT",
         help="also time the page over HTTP through gunicorn (2 workers) on this port, with the "
-        "search cache in Redis (SEARCH_CACHE_URL, default redis://127.0.0.1:6379/8)",
+        "results cache in Redis (REDIS_URL, default redis://127.0.0.1:6379/8)",
     )
     args = parser.parse_args()
 
