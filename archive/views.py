@@ -479,18 +479,26 @@ def _api_envelope(request: HttpRequest, page, results: list) -> dict:
     }
 
 
+def _api_province(request: HttpRequest):
+    """The `province=` parameter (a slug, a name or a 2025 province) as (Province or None, error)."""
+    ref = request.GET.get("province", "").strip()
+    if not ref:
+        return None, None
+    province = selectors.province_get(ref=ref)
+    if province is None:
+        return None, json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
+    return province, None
+
+
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
     unknown = sorted(set(params) - {"province", "year", "page"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
-    ref = params.get("province", "").strip()
-    province = None
-    if ref:
-        province = selectors.province_get(ref=ref)
-        if province is None:
-            return json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
+    province, error = _api_province(request)
+    if error:
+        return error
     year_text = params.get("year", "").strip()
     year = None
     if year_text:
@@ -553,12 +561,9 @@ def api_official_list(request: HttpRequest) -> JsonResponse:
     unknown = sorted(set(request.GET) - {"province", "page"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
-    ref = request.GET.get("province", "").strip()
-    province = None
-    if ref:
-        province = selectors.province_get(ref=ref)
-        if province is None:
-            return json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
+    province, error = _api_province(request)
+    if error:
+        return error
     page, error = _api_page(request, selectors.official_ranking(province=province))
     if error:
         return error

@@ -57,37 +57,11 @@ _STOP = {
     "Theo",
     "Sáng",
     "Chiều",
-    # sentence openers glued to a name when a caption lost its full stop
-    "Qua",
-    "Sau",
-    "Khi",
-    "Với",
-    "Về",
-    "Để",
-    "Nhân",
-    "Dịp",
-    "Cùng",
-    "Ngoài",
-    "Hiện",
-    "Ngày",
-    "Tối",
 }
-# Sentence openers among the stops: part of a name when the name runs on to a comma ("Nguyễn Thực Hiện,").
-_OPENERS = {
-    "Qua",
-    "Sau",
-    "Khi",
-    "Với",
-    "Về",
-    "Để",
-    "Nhân",
-    "Dịp",
-    "Cùng",
-    "Ngoài",
-    "Hiện",
-    "Ngày",
-    "Tối",
-}  # not "Văn", "Công", "Thành": they are common given names
+# Sentence openers glued to a name when a caption lost its full stop: stops too, but part of a name
+# when the name runs on to a comma ("Nguyễn Thực Hiện,"). Not "Văn", "Công", "Thành": common given names.
+_OPENERS = {"Qua", "Sau", "Khi", "Với", "Về", "Để", "Nhân", "Dịp", "Cùng", "Ngoài", "Hiện", "Ngày", "Tối"}
+_STOP |= _OPENERS
 # Names of historical figures used as place and street names: never an official of the article.
 _NOT_PEOPLE = {
     fold_key(n) for n in ("Hồ Chí Minh", "Lê Lợi", "Trần Hưng Đạo", "Lý Thường Kiệt", "Nguyễn Huệ")
