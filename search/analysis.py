@@ -22,6 +22,11 @@ from whoosh.analysis import Analyzer, Token
 
 from archive.extract.normalize import fold, normalize_text
 
+# The index's format: bump it whenever analysis or the schema changes what an indexed document means.
+# It is part of every document's digest, so `ensure_index` (run by `make run`) finds an index written
+# in an older format stale and rebuilds it (docs/index-integrity.md).
+INDEX_FORMAT = "2026-11-26 words+hyphens+django_id"
+
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
 _SYLLABLE = re.compile(r"[^\W_]+")
 # What may stand between two syllables of one word: spaces, or one hyphen or dot inside a word

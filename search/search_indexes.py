@@ -7,6 +7,7 @@ from haystack import indexes
 from haystack.fields import FacetMultiValueField
 
 from archive.models import Article, ArticleOfficial, Event
+from search import analysis
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -85,8 +86,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
 
 def document_digest(data: dict) -> str:
-    """Hash of a prepared search document (everything but the digest itself)."""
+    """Hash of a prepared search document (everything but the digest itself) and the index format."""
     body = json.dumps(
-        {k: v for k, v in data.items() if k != "digest"}, sort_keys=True, default=str, ensure_ascii=False
+        {"format": analysis.INDEX_FORMAT, **{k: v for k, v in data.items() if k != "digest"}},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
