@@ -10,17 +10,6 @@ from tests.conftest import SEEDS, run_ingest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(db):
-    return get_user_model().objects.create_superuser("editor", "", "a-long-test-password")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_admin_pages_render_in_vietnamese(editor_client, seeded):
     for url in [
         "/admin/",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
 from archive.models import Article, Official, Province, ReviewQueueArticle
@@ -19,17 +18,6 @@ ARTICLE_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.concrete_model is Article),
     key=lambda model: model._meta.model_name,
 )
-
-
-@pytest.fixture
-def editor(db):
-    return get_user_model().objects.create_superuser("editor", "", "a-long-test-password")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def change_url(model, pk) -> str:

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from archive.extract import iter_path
 from archive.extract.types import ExtractedArticle
 from archive.models import Article, Outlet
 from tests.conftest import ROOT
+from tests.fuzz.generate import to_cp1258
 
 DATA = ROOT / "tests" / "data" / "extract"
 SEED = next((ROOT / "seeds").glob("000_*.txt"))
@@ -202,23 +202,6 @@ def test_what_the_admin_form_would_refuse_is_not_stored(db, tmp_path):
 
 
 # ----- legacy encodings ------------------------------------------------------------------------------
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese software writes it: precomposed where the code page has the
-    letter, a base letter plus a combining tone mark where it has not."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out += base.encode("cp1258") + tones.encode("cp1258")
-    return bytes(out)
 
 
 def extracted(path: Path) -> ExtractedArticle:

@@ -33,6 +33,8 @@ VNI_MOJIBAKE = (
 
 
 def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese software writes it: precomposed where the code page has the
+    letter, a base letter plus a combining tone mark where it has not."""
     out = bytearray()
     for ch in text:
         try:
