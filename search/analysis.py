@@ -25,7 +25,7 @@ from archive.extract.normalize import fold, normalize_text
 # The index's format: bump it whenever analysis or the schema changes what an indexed document means.
 # It is part of every document's digest, so `ensure_index` (run by `make run`) finds an index written
 # in an older format stale and rebuilds it (docs/index-integrity.md).
-INDEX_FORMAT = "2026-11-26 words+hyphens+django_id"
+INDEX_FORMAT = "2026-11-26b words+hyphens+django_id, compact inline postings"
 
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
 _SYLLABLE = re.compile(r"[^\W_]+")

@@ -21,12 +21,12 @@ import queue
 import threading
 import time
 import traceback
-from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as dtime
 
+import numpy as np
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -34,18 +34,18 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
 from whoosh.matching import AndNotMatcher, ReadTooFar
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.util.times import long_to_datetime
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
-from search import shared_cache
+from search import docsets, shared_cache
 from search.analysis import (
     ParsedQuery,
     Run,
@@ -55,6 +55,7 @@ from search.analysis import (
     segment,
     word_terms,
 )
+from search.codec import DanvanCodec, fill_blocks, inline_terminfo, packed
 
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
@@ -64,7 +65,6 @@ MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
 MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
 MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
 RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
-INLINE_LIMIT = 8  # terms with fewer postings live in the term index (no postings block)
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
 SORTS = ("relevance", "newest", "oldest")
@@ -85,13 +85,6 @@ _write_lock = threading.RLock()  # threads of one process queue here; processes 
 # --- writing fast: Whoosh's per-posting Python work is most of the build (bench/profile_index.py) --
 
 
-_PACKED = [pack_uint(n) for n in range(256)]
-
-
-def _packed(n: int) -> bytes:
-    return _PACKED[n] if n < 256 else pack_uint(n)
-
-
 class VietnameseText(TEXT):
     """TEXT whose postings come straight from the analyzer's term list (no Token objects).
 
@@ -104,96 +97,8 @@ class VietnameseText(TEXT):
         if isinstance(value, str) and isinstance(analyzer, VietnameseAnalyzer) and type(fmt) is Frequency:
             fb = fmt.field_boost
             counts = Counter(analyzer.terms(value))
-            return [(t.encode("utf-8"), n, n * fb, _packed(n)) for t, n in counts.items()]
+            return [(t.encode("utf-8"), n, n * fb, packed(n)) for t, n in counts.items()]
         return super().index(value, **kwargs)
-
-
-class _InliningPostingsWriter(W3PostingsWriter):
-    """W3PostingsWriter with its inline path fixed (2.7.5 calls a missing `set_inline`).
-
-    A term with fewer than `inlinelimit` postings is stored inside its term-index entry instead of
-    as a zlib-compressed block in the postings file: most bigrams occur in one or two articles.
-    """
-
-    def finish_postings(self):
-        terminfo = self._terminfo
-        if not self.written() and len(self) < self._inlinelimit:
-            terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
-        else:
-            if self._ids:
-                self._write_block(last=True)
-            startoffset = self._startoffset
-            terminfo.set_extent(startoffset, self._postfile.tell() - startoffset)
-        self._terminfo = None
-        return terminfo
-
-
-class DanvanCodec(W3Codec):
-    """Whoosh 3 codec (readable by any W3Codec) writing short posting lists inline."""
-
-    def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT):
-        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return _InliningPostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            byteids=byteids,
-            compression=self._compression,
-            inlinelimit=self._inlinelimit,
-        )
-
-
-def _decode_postings(postings, decode) -> tuple[array, array, list, float]:
-    """Postings → the ids, weights and values arrays a W3 block holds, and its maximum weight."""
-    ids = array("I")
-    weights = array("f")
-    values = []
-    maxweight = 0
-    for posting in postings:
-        docnum, weight, vbytes = decode(posting)
-        ids.append(docnum)
-        weights.append(weight)
-        if weight > maxweight:
-            maxweight = weight
-        if vbytes:
-            values.append(vbytes)
-    return ids, weights, values, maxweight
-
-
-def _length_range(ids, lengths) -> tuple[int | None, int]:
-    """The (minimum, maximum) field length of these documents, as W3 term info keeps it."""
-    found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
-    return (min(found), max(found)) if found else (None, 0)
-
-
-def _inline_terminfo(postings, lengths, decode) -> bytes:
-    """The term-index entry of a short posting list stored inline: what W3PostingsWriter +
-    W3TermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""
-    ids, weights, values, maxweight = _decode_postings(postings, decode)
-    ti = W3TermInfo()
-    ti._weight = 0 + sum(weights)
-    ti._df = len(ids)
-    ti._minlength, ti._maxlength = _length_range(ids, lengths)
-    ti._maxweight = maxweight
-    ti._minid = ids[0]
-    ti._maxid = ids[-1]
-    ti._inlined = (tuple(ids), tuple(weights), tuple(values))
-    return ti.to_bytes()
-
-
-def _fill_blocks(pw, postings, lengths, decode) -> None:
-    """Feed a long posting list to a W3PostingsWriter a block at a time: each full block written,
-    the last one left buffered for `finish_postings`, with the statistics `add_posting` keeps."""
-    limit = pw._blocklimit
-    for start in range(0, len(postings), limit):
-        ids, weights, values, maxweight = _decode_postings(postings[start : start + limit], decode)
-        pw._ids, pw._weights, pw._values = ids, weights, values
-        pw._maxweight = maxweight
-        pw._minlength, pw._maxlength = _length_range(ids, lengths)
-        if start + limit < len(postings):
-            pw._write_block()
 
 
 class ExclusionMatcher(AndNotMatcher):
@@ -272,7 +177,7 @@ class _TermPool:
             self.fieldnames.add(fieldname)
         if vbytes:
             freq = int(weight)
-            if freq == weight and 0 < freq < 256 and vbytes == _PACKED[freq]:
+            if freq == weight and 0 < freq < 256 and vbytes == packed(freq):
                 posting = docnum << _FREQ_BITS | freq
             else:
                 posting = (docnum, weight, vbytes)
@@ -293,7 +198,7 @@ class _TermPool:
         if type(posting) is int:
             freq = posting & _FREQ_MASK
             if freq:
-                return posting >> _FREQ_BITS, float(freq), _PACKED[freq]
+                return posting >> _FREQ_BITS, float(freq), packed(freq)
             return posting >> _FREQ_BITS, 1.0, b""
         return posting
 
@@ -382,12 +287,12 @@ class FastSegmentWriter(SegmentWriter):
                     held = terms[tbytes]
                     postings = held if type(held) is list else (held,)
                     if inline and len(postings) < inlinelimit:
-                        tindex_add(fieldid + tbytes, _inline_terminfo(postings, lengths, decode))
+                        tindex_add(fieldid + tbytes, inline_terminfo(postings, lengths, decode))
                         continue
                     fw.start_term(tbytes)
                     pw = fw._postwriter
                     if inline:
-                        _fill_blocks(pw, postings, lengths, decode)
+                        fill_blocks(pw, postings, lengths, decode)
                     else:
                         add = pw.add_posting
                         for posting in postings:
@@ -443,6 +348,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._segment_values: dict[str, dict[str, list]] = {}
         self._doc_values: tuple[object, dict[str, list]] | None = None
+        self._search_arrays: docsets.SearchArrays | None = None
+        self._codes: tuple[object, dict[str, tuple]] | None = None
         self.text_fields: dict[str, float] = {}  # index field name → boost
         self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
         self.procs = int(connection_options.get("PROCS", 1))
@@ -492,6 +399,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def setup(self):
         self._searcher = None
+        self._search_arrays = None
+        self._codes = None
         self._segment_values = {}
         self._doc_values = None
         super().setup()
@@ -681,6 +590,50 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             values[name] = merged
         self._doc_values = (reader, values)
         return values
+
+    def _arrays(self, searcher) -> docsets.SearchArrays:
+        """Whole-set evaluation's view of the open searcher (`search.docsets`)."""
+        arrays = self._search_arrays
+        if arrays is None or arrays.searcher is not searcher:
+            arrays = self._search_arrays = docsets.SearchArrays(searcher)
+        return arrays
+
+    def _facet_codes(self, searcher) -> dict[str, tuple]:
+        """Per facet, its values and each document's value codes as arrays, once per searcher:
+        (values, codes per document, None) or, multi-valued, (values, owners, codes)."""
+        cached = self._codes
+        if cached is not None and cached[0] is searcher.reader():
+            return cached[1]
+        out = {}
+        for name, column in self._values(searcher).items():
+            vocab: dict[str, int] = {}
+            if self.facet_fields[name]:
+                owners = [d for d, vs in enumerate(column) for _ in vs]
+                codes = [vocab.setdefault(v, len(vocab)) for vs in column for v in vs]
+                out[name] = (
+                    list(vocab),
+                    np.asarray(owners, dtype=np.int64),
+                    np.asarray(codes, dtype=np.int64),
+                )
+            else:
+                codes = [-1 if v is None else vocab.setdefault(v, len(vocab)) for v in column]
+                out[name] = (list(vocab), np.asarray(codes, dtype=np.int64), None)
+        self._codes = (searcher.reader(), out)
+        return out
+
+    def _facet_counts(self, searcher, name: str, docs: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents) for these documents, most first, then by value."""
+        values, first, second = self._facet_codes(searcher)[name]
+        if second is None:
+            codes = first[docs]
+            codes = codes[codes >= 0]
+        else:
+            chosen = np.zeros(len(self._arrays(searcher).live), dtype=bool)
+            chosen[docs] = True
+            codes = second[chosen[first]]
+        counts = np.bincount(codes, minlength=len(values))
+        found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
     # --- reading a query line (issue #8) ------------------------------------------------------
 
@@ -926,6 +879,33 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)  # AND across facets
 
+    def _match(self, searcher, parsed: ParsedQuery, filters, date_from, date_to) -> tuple:
+        """What a search line and its filters match: (documents the text matches, their scores,
+        those of them the filters allow and the long-word check keeps, widened, pasted)."""
+        arrays = self._arrays(searcher)
+        fq = self.filter_query(filters, date_from, date_to)
+        allowed = docsets.evaluate(fq, arrays, scored=False)[0] if fq is not None else None
+
+        def matches(tq) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            ids, scores = docsets.evaluate(tq, arrays)
+            if allowed is None:
+                return ids, scores, ids
+            keep, _ = docsets.member(ids, allowed)
+            return ids, scores, ids[keep]
+
+        widened = False
+        pasted = self.is_paste(parsed) and self.paste_query(parsed) is not None
+        tq = self.paste_query(parsed) if pasted else self.text_query(parsed, widened=False)
+        text_ids, scores, docs = matches(tq)
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
+            widened = True
+            text_ids, scores, docs = matches(self.text_query(parsed, widened=True))
+        if not pasted:
+            verified = self._verify_long_words(searcher, parsed, docs.tolist(), widened)
+            if len(verified) != len(docs):
+                docs = np.asarray(verified, dtype=np.int64)
+        return text_ids, scores, docs, widened, pasted
+
     def article_search(
         self,
         parsed: ParsedQuery,
@@ -973,73 +953,44 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 pasted=cached.pasted,
             )
 
-        fq = self.filter_query(filters, date_from, date_to)
-
-        def with_filter(q, f):
-            return q if f is None else wq.And([q, f])
-
-        widened = False
-        pasted = self.is_paste(parsed) and self.paste_query(parsed) is not None
-        tq = self.paste_query(parsed) if pasted else self.text_query(parsed, widened=False)
-        docs = searcher.docs_for_query(with_filter(tq, fq))
-        docs = docs if isinstance(docs, list) else list(docs)
-        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
-            widened = True
-            tq = self.text_query(parsed, widened=True)
-            docs = list(searcher.docs_for_query(with_filter(tq, fq)))
-        verified = docs if pasted else self._verify_long_words(searcher, parsed, docs, widened)
-        if len(verified) != len(docs):
-            docs = verified
-            fq = fq if fq is not None else wq.Every()  # rank within the checked documents only
+        arrays = self._arrays(searcher)
+        found = self._match(searcher, parsed, filters, date_from, date_to)
+        text_ids, scores, docs, widened, pasted = found
         total = len(docs)
 
         hits: list[Hit] = []
         if total and page >= 1:
             limit = page * per_page
-            # Without a filter the matches of tq are exactly `docs`: no allow-set to build or check.
-            kwargs = {"limit": limit} if fq is None else {"limit": limit, "filter": set(docs)}
             start = (page - 1) * per_page
-            scores: dict[int, float] = {}
+            score_of: dict[int, float] = {}
             if sort == "newest" or (sort == "relevance" and parsed.empty):
-                # Undated articles last (issue #9): a missing date sorts above every date when
-                # reversed, so the dated matches are sorted alone and the undated follow.
-                ranked = self._newest_first(searcher, tq, docs, limit)
+                # Undated articles last (issue #9), in index order.
+                top = docsets.by_date(docs, arrays, limit, newest=True)
+            elif sort == "oldest":
+                top = docsets.by_date(docs, arrays, limit, newest=False)
             else:
-                if sort == "oldest":
-                    kwargs.update(sortedby="published")  # a missing date sorts last here already
-                results = searcher.search(tq, **kwargs)
-                ranked = [docnum for _, docnum in results.top_n]
-                if sort == "relevance":
-                    scores = {docnum: float(score or 0) for score, docnum in results.top_n}
-            for docnum in ranked[start:limit]:
-                stored = searcher.stored_fields(docnum)
-                hits.append(Hit(int(stored[DJANGO_ID]), scores.get(docnum, 0.0)))
+                _, at = docsets.member(docs, text_ids)
+                top, top_scores = docsets.ranked(docs, scores[at], limit)
+                score_of = dict(zip(top.tolist(), top_scores.tolist(), strict=True))
+            pk_of = self._pks(searcher)
+            for docnum in top[start:limit].tolist():
+                hits.append(Hit(int(pk_of(docnum)), score_of.get(docnum, 0.0)))
 
         counted: dict[str, list[tuple[str, int]]] = {}
-        if facets:
-            values = self._values(searcher)
-            for name in facets:
-                if name not in self.facet_fields:
-                    continue
-                if filters.get(name):
-                    # Count a facet that has a selection without its own filter, so a person can
-                    # add a second value (OR within a facet).
-                    own = self.filter_query(filters, date_from, date_to, without=name)
-                    these = searcher.docs_for_query(with_filter(tq, own))
-                else:
-                    these = docs
-                col = values[name]
-                counts: Counter = Counter()
-                if self.facet_fields[name]:
-                    for d in these:
-                        counts.update(col[d])
-                else:
-                    for d in these:
-                        v = col[d]
-                        if v is not None:
-                            counts[v] += 1
-                ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                counted[name] = ordered[:facet_limit] if facet_limit else ordered
+        for name in facets:
+            if name not in self.facet_fields:
+                continue
+            these = docs
+            if filters.get(name):
+                # Count a facet that has a selection without its own filter, so a person can
+                # add a second value (OR within a facet).
+                own = self.filter_query(filters, date_from, date_to, without=name)
+                these = text_ids
+                if own is not None:
+                    keep, _ = docsets.member(text_ids, docsets.evaluate(own, arrays, scored=False)[0])
+                    these = text_ids[keep]
+            ordered = self._facet_counts(searcher, name, these)
+            counted[name] = ordered[:facet_limit] if facet_limit else ordered
 
         outcome = SearchOutcome(
             total=total,
@@ -1056,18 +1007,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if per_page > 1:
             shared_cache.put(searcher, key, outcome)
         return outcome
-
-    def _newest_first(self, searcher, tq, docs: list[int], limit: int) -> list[int]:
-        """The first `limit` matches newest first, undated ones after the dated (in index order)."""
-        years = self._values(searcher)["year"]
-        dated = [d for d in docs if years[d] is not None]
-        ranked = []
-        if dated:
-            results = searcher.search(tq, limit=limit, filter=set(dated), sortedby="published", reverse=True)
-            ranked = [docnum for _, docnum in results.top_n]
-        if len(ranked) < limit:
-            ranked += [d for d in sorted(docs) if years[d] is None][: limit - len(ranked)]
-        return ranked
 
     def _periods(self, searcher, by: str) -> list:
         """Per document number, its publication month ("2024-03") or year ("2024"), or None:
@@ -1130,20 +1069,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return list(series), undated, total
 
     def _trend(self, searcher, parsed, by, filters, date_from, date_to):
-        fq = self.filter_query(filters, date_from, date_to)
-        if parsed.empty and not parsed.excluded:
-            tq = wq.Every()
-        elif self.is_paste(parsed) and self.paste_query(parsed) is not None:
-            tq = self.paste_query(parsed)
-        else:
-            tq = self.text_query(parsed, widened=False)
-        q = tq if fq is None else wq.And([tq, fq])
-        docs = list(searcher.docs_for_query(q))
-        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not self.is_paste(parsed):
-            tq = self.text_query(parsed, widened=True)
-            docs = list(searcher.docs_for_query(tq if fq is None else wq.And([tq, fq])))
+        docs = self._match(searcher, parsed, filters, date_from, date_to)[2]
         periods = self._periods(searcher, by)
-        counts = Counter(periods[d] for d in docs)
+        counts = Counter(periods[d] for d in docs.tolist())
         undated = counts.pop(None, 0)
         return fill_periods(counts, by), undated, len(docs)
 

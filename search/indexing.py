@@ -28,7 +28,11 @@ from haystack.constants import DJANGO_ID, ID
 from archive.models import Article, IndexPending
 
 BATCH = 500  # articles read from the database at a time
-COMMIT_EVERY = 10_000  # a long bulk run releases the write lock this often, so admin saves get in
+# A bulk run commits every SEGMENT_DOCS × procs articles, each worker writing one segment of
+# SEGMENT_DOCS: it releases the write lock that often, so admin saves get in (about a minute at
+# 250 articles/s). Bigger segments repeat fewer terms: at 100,000 articles, segments of 10,000 hold
+# 11.6 million term entries where segments of 5,000 held 15.0 million (bench/README.md).
+SEGMENT_DOCS = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +131,7 @@ def index_articles(
     be = _setup(using)
     procs = procs or be.procs
     indexed = 0
-    for chunk in _chunks(ids, COMMIT_EVERY):
+    for chunk in _chunks(ids, SEGMENT_DOCS * max(1, procs)):
         indexed += _write(sorted(set(chunk)), using=using, procs=procs)
         if progress:
             progress(len(chunk))
@@ -145,7 +149,7 @@ def drain(
     progress: Callable[[int], object] | None = None,
     using: str = "default",
     procs: int | None = None,
-    limit: int = COMMIT_EVERY,
+    limit: int | None = None,
 ) -> int:
     """Index every queued article (or only the queued ones among `ids`), then forget the queue
     rows that were read; returns how many distinct articles were written or removed.
@@ -156,6 +160,7 @@ def drain(
     """
     be = _setup(using)
     procs = procs or be.procs
+    limit = limit or SEGMENT_DOCS * max(1, procs)
     index = article_index(using)
     handled = 0
     wanted = None if ids is None else sorted({int(pk) for pk in ids})
@@ -201,7 +206,7 @@ def forget_queued(rows: Iterable[int]) -> None:
 
 def remove_articles(ids: Iterable[int], *, using: str = "default") -> None:
     """Delete these articles' documents from the index (whether or not they are in the database)."""
-    for chunk in _chunks(ids, COMMIT_EVERY):
+    for chunk in _chunks(ids, SEGMENT_DOCS):
         backend(using).write_documents([], delete_ids=[_whoosh_id(pk) for pk in chunk])
 
 

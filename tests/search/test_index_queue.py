@@ -49,7 +49,7 @@ def test_suspended_saves_stay_queued_until_a_drain(seeded, django_capture_on_com
 
 def test_progress_counts_each_article_once(seeded, monkeypatch):
     monkeypatch.setattr(indexing, "BATCH", 2)
-    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
+    monkeypatch.setattr(indexing, "SEGMENT_DOCS", 2)
     seen = []
     ids = sorted(a.pk for a in seeded.values())
     indexing.index_articles(ids, progress=seen.append)

@@ -1,0 +1,269 @@
+"""The index's Whoosh codec: W3 with short posting lists written inline, and compactly (issue #8).
+
+Most terms of a words index are bigrams found in one or two articles. W3 writes each such term's
+postings into its term-index entry as a pickle (`W3TermInfo.to_bytes`): about 75 bytes of value for
+one posting, and at 100,000 articles these entries were most of the 2.65 GiB index. Here a short
+list of frequency or existence postings is written as varints instead (8 bytes for one posting):
+the flag byte tells the reader which layout follows, so W3 entries (flag 0, a postings block; flag
+1, a pickle) still read as before.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from whoosh.codec.whoosh3 import (
+    W3Codec,
+    W3FieldCursor,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.varints import varint
+
+INLINE_LIMIT = 128  # terms with fewer postings live in the term index (no postings block)
+
+_PACKED = [pack_uint(n) for n in range(256)]
+_FREQUENCIES = 2  # flag: frequency postings (weight = frequency, value = packed frequency)
+_EXISTENCE = 3  # flag: existence postings (weight 1, no value)
+
+
+def packed(n: int) -> bytes:
+    """A Frequency posting's value: the frequency as Whoosh packs it."""
+    return _PACKED[n] if n < 256 else pack_uint(n)
+
+
+def _varints(data: bytes, pos: int, count: int) -> tuple[list[int], int]:
+    out = []
+    for _ in range(count):
+        n = shift = 0
+        while True:
+            b = data[pos]
+            pos += 1
+            n |= (b & 0x7F) << shift
+            if b < 0x80:
+                break
+            shift += 7
+        out.append(n)
+    return out, pos
+
+
+class CompactTermInfo(W3TermInfo):
+    """W3TermInfo whose inline postings are varints when they are plain frequencies or existence."""
+
+    def _compact_flag(self) -> int | None:
+        ids, weights, values = self._inlined
+        if not ids:
+            return None
+        if not values and all(w == 1.0 for w in weights):
+            return _EXISTENCE
+        if len(values) != len(ids):
+            return None
+        for w, v in zip(weights, values, strict=True):
+            n = int(w)
+            if n != w or n < 1 or v != packed(n):
+                return None
+        return _FREQUENCIES
+
+    def to_bytes(self):
+        flag = self._compact_flag() if self.is_inlined() else None
+        if flag is None:
+            return super().to_bytes()
+        ids, weights, _ = self._inlined
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        out = bytearray((flag, minlength, length_to_byte(self._maxlength)))
+        out += varint(len(ids))
+        prev = 0
+        for docnum, weight in zip(ids, weights, strict=True):
+            out += varint(docnum - prev)
+            prev = docnum
+            if flag == _FREQUENCIES:
+                out += varint(int(weight))
+        return bytes(out)
+
+    @classmethod
+    def from_bytes(cls, s):
+        flag = s[0]
+        if flag not in (_FREQUENCIES, _EXISTENCE):
+            ti = W3TermInfo.from_bytes(s)
+            ti.__class__ = cls
+            return ti
+        (df,), pos = _varints(s, 3, 1)
+        numbers, _ = _varints(s, pos, df * (2 if flag == _FREQUENCIES else 1))
+        ids = array("I")
+        if flag == _FREQUENCIES:
+            freqs = numbers[1::2]
+            docnum = 0
+            for delta in numbers[0::2]:
+                docnum += delta
+                ids.append(docnum)
+            weights = tuple(float(n) for n in freqs)
+            values = tuple(packed(n) for n in freqs)
+        else:
+            docnum = 0
+            for delta in numbers:
+                docnum += delta
+                ids.append(docnum)
+            weights = (1.0,) * df
+            values = ()
+        ti = cls()
+        ti._weight = sum(weights)
+        ti._df = df
+        ti._minlength = byte_to_length(s[1])
+        ti._maxlength = byte_to_length(s[2])
+        ti._maxweight = max(weights)
+        ti._minid = ids[0]
+        ti._maxid = ids[-1]
+        ti._inlined = (tuple(ids), weights, values)
+        return ti
+
+
+class _CompactCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """W3TermsReader reading CompactTermInfo entries (and W3's own)."""
+
+    def _entry(self, fieldname, tbytes) -> bytes:
+        key = self._keycoder(fieldname, tbytes)
+        try:
+            return self._tindex[key]
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    def cursor(self, fieldname, fieldobj):
+        return _CompactCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        decode, keydecoder = CompactTermInfo.from_bytes, self._keydecoder
+        return ((keydecoder(k), decode(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode, keydecoder = CompactTermInfo.from_bytes, self._keydecoder
+        prefixbytes = self._keycoder(fieldname, prefix)
+        return ((keydecoder(k), decode(v)) for k, v in self._tindex.items_from(prefixbytes))
+
+    def term_info(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._entry(fieldname, tbytes))
+
+    def frequency(self, fieldname, tbytes):
+        datapos = self._range_for_key(fieldname, tbytes)[0]
+        if self._dbfile.get_byte(datapos) in (_FREQUENCIES, _EXISTENCE):
+            return self.term_info(fieldname, tbytes).weight()
+        return W3TermInfo.read_weight(self._dbfile, datapos)
+
+    def doc_frequency(self, fieldname, tbytes):
+        datapos, datalen = self._range_for_key(fieldname, tbytes)
+        if self._dbfile.get_byte(datapos) in (_FREQUENCIES, _EXISTENCE):
+            return _varints(self._dbfile.get(datapos + 3, min(datalen - 3, 5)), 0, 1)[0][0]
+        return W3TermInfo.read_doc_freq(self._dbfile, datapos)
+
+
+class _InliningPostingsWriter(W3PostingsWriter):
+    """W3PostingsWriter with its inline path fixed (2.7.5 calls a missing `set_inline`).
+
+    A term with fewer than `inlinelimit` postings is stored inside its term-index entry instead of
+    as a zlib-compressed block in the postings file: most bigrams occur in one or two articles.
+    """
+
+    def start_postings(self, format_, terminfo):
+        terminfo.__class__ = CompactTermInfo  # W3FieldWriter.start_term makes a W3TermInfo
+        super().start_postings(format_, terminfo)
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            startoffset = self._startoffset
+            terminfo.set_extent(startoffset, self._postfile.tell() - startoffset)
+        self._terminfo = None
+        return terminfo
+
+
+class DanvanCodec(W3Codec):
+    """Whoosh 3 codec writing short posting lists inline, compactly (`CompactTermInfo`).
+
+    Segments keep their codec (it is pickled in the index's table of contents), so every segment
+    written with it is read back through `CompactTermsReader`.
+    """
+
+    def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _InliningPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        tilen = storage.file_length(tiname)
+        tifile = storage.open_file(tiname)
+        postfile = segment.open_file(storage, self.POSTS_EXT)
+        return CompactTermsReader(self, tifile, tilen, postfile)
+
+
+def _decode_postings(postings, decode) -> tuple[array, array, list, float]:
+    """Postings → the ids, weights and values arrays a W3 block holds, and its maximum weight."""
+    ids = array("I")
+    weights = array("f")
+    values = []
+    maxweight = 0
+    for posting in postings:
+        docnum, weight, vbytes = decode(posting)
+        ids.append(docnum)
+        weights.append(weight)
+        if weight > maxweight:
+            maxweight = weight
+        if vbytes:
+            values.append(vbytes)
+    return ids, weights, values, maxweight
+
+
+def _length_range(ids, lengths) -> tuple[int | None, int]:
+    """The (minimum, maximum) field length of these documents, as W3 term info keeps it."""
+    found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
+    return (min(found), max(found)) if found else (None, 0)
+
+
+def inline_terminfo(postings, lengths, decode) -> bytes:
+    """The term-index entry of a short posting list stored inline: what the postings writer +
+    CompactTermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""
+    ids, weights, values, maxweight = _decode_postings(postings, decode)
+    ti = CompactTermInfo()
+    ti._weight = 0 + sum(weights)
+    ti._df = len(ids)
+    ti._minlength, ti._maxlength = _length_range(ids, lengths)
+    ti._maxweight = maxweight
+    ti._minid = ids[0]
+    ti._maxid = ids[-1]
+    ti._inlined = (tuple(ids), tuple(weights), tuple(values))
+    return ti.to_bytes()
+
+
+def fill_blocks(pw, postings, lengths, decode) -> None:
+    """Feed a long posting list to a W3PostingsWriter a block at a time: each full block written,
+    the last one left buffered for `finish_postings`, with the statistics `add_posting` keeps."""
+    limit = pw._blocklimit
+    for start in range(0, len(postings), limit):
+        ids, weights, values, maxweight = _decode_postings(postings[start : start + limit], decode)
+        pw._ids, pw._weights, pw._values = ids, weights, values
+        pw._maxweight = maxweight
+        pw._minlength, pw._maxlength = _length_range(ids, lengths)
+        if start + limit < len(postings):
+            pw._write_block()
