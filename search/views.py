@@ -15,6 +15,8 @@ from django.utils.timezone import make_aware
 from django.views.decorators.http import require_safe
 
 from archive.http import json_error, json_response
+from archive.selectors import counts_version
+from search import shared_cache
 from search.backend import fill_periods
 from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
 from search.indexing import backend
@@ -90,6 +92,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if not params.active:
         return render(request, "search/search.html", context)
 
+    # A repeated search is served whole from the shared cache, whichever worker answers; staff
+    # pages differ (admin links) and are never cached.
+    page_key = None
+    if not request.user.is_authenticated:
+        page_key = shared_cache.page_key(backend().searcher(), request, counts_version())
+        cached = shared_cache.page_get(page_key, request)
+        if cached is not None:
+            return HttpResponse(cached, content_type="text/html; charset=utf-8")
+    response = _search_page(request, params, context)
+    if page_key is not None and response.status_code == 200:
+        shared_cache.page_put(page_key, response.content)
+    return response
+
+
+def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     outcome, rows = search_articles(params, per_page=PER_PAGE)
     num_pages = max(1, math.ceil(outcome.total / PER_PAGE))
     if params.page > num_pages:

@@ -1,0 +1,168 @@
+"""Issue #8, speed and size: the compact term entries, the whole-set evaluation and the page cache.
+
+Each part is checked against what it replaces: term entries read back as Whoosh wrote them,
+`docsets` gives Whoosh's documents and order (the scores themselves are checked against Whoosh on
+every index layout in test_exclusion.py), and a cached page is the page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.fields import DATETIME, ID, Schema
+
+from search import docsets, indexing
+from search.backend import FastSegmentWriter
+from search.codec import CompactTermInfo, packed
+
+
+def _terminfo(ids, weights, values, lengths=(10, 40)):
+    ti = CompactTermInfo()
+    ti._weight = float(sum(weights))
+    ti._df = len(ids)
+    ti._minlength, ti._maxlength = lengths
+    ti._maxweight = max(weights)
+    ti._minid, ti._maxid = ids[0], ids[-1]
+    ti.set_inlined(ids, weights, values)
+    return ti
+
+
+@pytest.mark.parametrize(
+    ("ids", "weights", "values"),
+    [
+        ((7,), (1.0,), (packed(1),)),  # a bigram seen once: most of the index
+        ((3, 4, 900, 70_000), (2.0, 1.0, 3.0, 300.0), tuple(packed(n) for n in (2, 1, 3, 300))),
+        ((0, 5, 6), (1.0, 1.0, 1.0), ()),  # existence postings (ID and KEYWORD fields)
+    ],
+)
+def test_compact_entries_read_back_as_written(ids, weights, values):
+    ti = _terminfo(ids, weights, values)
+    data = ti.to_bytes()
+    back = CompactTermInfo.from_bytes(data)
+    assert back.inlined_postings() == (ids, weights, values)
+    assert (back.doc_frequency(), back.weight(), back.max_weight()) == (len(ids), sum(weights), max(weights))
+    assert (back.min_id(), back.max_id()) == (ids[0], ids[-1])
+    assert (back.min_length(), back.max_length()) == (10, 40)
+    # W3 pickles these postings after a 23-byte header: 75 bytes for one posting.
+    assert len(data) <= 4 + 5 * len(ids)
+    assert len(W3TermInfo.to_bytes(ti)) > 3 * len(data)
+
+
+def test_entries_that_are_not_plain_frequencies_keep_the_w3_layout():
+    odd = _terminfo((1, 2), (1.5, 2.0), (b"x", b"y"))  # weights that are not frequencies
+    data = odd.to_bytes()
+    assert data == W3TermInfo.to_bytes(odd)
+    assert CompactTermInfo.from_bytes(data).inlined_postings() == ((1, 2), (1.5, 2.0), (b"x", b"y"))
+
+
+def test_a_term_reader_on_compact_entries_gives_whooshs_statistics(seeds):
+    be = indexing.backend()
+    reader = be.searcher().reader()
+    leaf = reader.leaf_readers()[0][0] if not reader.is_atomic() else reader
+    assert type(leaf._terms).__name__ == "CompactTermsReader"
+    checked = 0
+    for (fieldname, btext), ti in leaf._terms.items():
+        if fieldname not in ("text", "text_f"):
+            continue
+        assert leaf._terms.doc_frequency(fieldname, btext) == ti.doc_frequency()
+        assert leaf._terms.frequency(fieldname, btext) == ti.weight()
+        if ti.is_inlined():
+            ids = ti.inlined_postings()[0]
+            assert len(ids) == ti.doc_frequency() and list(ids) == sorted(ids)
+        checked += 1
+    assert checked > 1000
+
+
+def test_or_minmatch_keeps_documents_with_enough_of_its_parts(seeds):
+    """Whoosh ignores Or(minmatch); a pasted passage relies on it (a share of its rarest pairs)."""
+    be = indexing.backend()
+    searcher = be.searcher()
+    arrays = docsets.SearchArrays(searcher)
+    terms = ["dân vận", "long an", "hòa bình", "lạng sơn"]
+    per_term = {t: set(docsets.evaluate(wq.Term("text", t), arrays, scored=False)[0].tolist()) for t in terms}
+    every = set().union(*per_term.values())
+    for need in (1, 2, 3):
+        want = {d for d in every if sum(d in docs for docs in per_term.values()) >= need}
+        q = wq.Or([wq.Term("text", t) for t in terms], minmatch=need)
+        assert set(docsets.evaluate(q, arrays)[0].tolist()) == want
+    assert len(per_term["dân vận"]) == 5
+
+
+def _dated_index(tmp_path):
+    schema = Schema(id=ID(stored=True, unique=True), published=DATETIME(stored=True, sortable=True))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    writer = FastSegmentWriter(ix)
+    days = [3, None, 1, 3, 2, None, 3, 1]  # ties and undated documents
+    for n, day in enumerate(days):
+        doc = {"id": str(n)}
+        if day:
+            doc["published"] = datetime(2024, 5, day)
+        writer.add_document(**doc)
+    writer.commit()
+    return ix, days
+
+
+def test_date_order_is_whooshs_with_undated_last(tmp_path):
+    ix, days = _dated_index(tmp_path)
+    with ix.searcher() as searcher:
+        arrays = docsets.SearchArrays(searcher)
+        every = docsets.evaluate(wq.Every(), arrays)[0]
+        dated = [d for d in range(len(days)) if days[d]]
+        newest = searcher.search(wq.Every(), limit=None, filter=set(dated), sortedby="published", reverse=True)
+        oldest = searcher.search(wq.Every(), limit=None, sortedby="published")
+        undated = [d for d in range(len(days)) if not days[d]]
+        assert docsets.by_date(every, arrays, 20, newest=True).tolist() == [d for _, d in newest.top_n] + undated
+        assert docsets.by_date(every, arrays, 20, newest=False).tolist() == [d for _, d in oldest.top_n]
+        assert docsets.by_date(every, arrays, 3, newest=True).tolist() == [0, 3, 6][::-1]
+
+
+def test_ranking_ties_go_to_the_lower_document_number():
+    ids = docsets.np.array([2, 5, 9, 11, 14])
+    scores = docsets.np.array([1.0, 3.0, 3.0, 0.5, 3.0])
+    top, top_scores = docsets.ranked(ids, scores, 2)
+    assert top.tolist() == [5, 9] and top_scores.tolist() == [3.0, 3.0]
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_a_repeated_search_page_comes_whole_from_the_shared_cache(seeds, client, monkeypatch):
+    url = "/tim-kiem/?q=d%C3%A2n+v%E1%BA%ADn+kh%C3%A9o"
+    first = client.get(url)
+    assert first.status_code == 200 and "dân vận khéo" in first.content.decode()
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the page was built again instead of served from the cache")
+
+    monkeypatch.setattr(docsets, "evaluate", no_search)
+    indexing.backend()._results.clear()
+    other = client.__class__()  # another visitor: its own CSRF token in the language form
+    again = other.get(url)
+    assert again.status_code == 200
+    body, before = again.content.decode(), first.content.decode()
+    assert _TOKEN.sub("", body) == _TOKEN.sub("", before)
+    assert _TOKEN.search(body).group(1) != _TOKEN.search(before).group(1)
+    assert "csrftoken" in again.cookies
+    monkeypatch.undo()
+
+    # Any change to the index is a new version: the page is built again, with the change.
+    indexing.remove_articles([seeds["003"].pk])
+    after = other.get(url).content.decode()
+    assert seeds["003"].get_absolute_url() not in after and seeds["003"].get_absolute_url() in before
+
+
+def test_staff_pages_are_never_served_from_the_shared_cache(seeds, client):
+    url = "/tim-kiem/?q=d%C3%A2n+v%E1%BA%ADn"
+    anonymous = client.get(url).content.decode()
+    assert "/admin/" not in anonymous
+    staff = get_user_model().objects.create_user("bientap", password="x", is_staff=True)
+    client.force_login(staff)
+    assert "/admin/" in client.get(url).content.decode()
