@@ -33,3 +33,22 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # %(M)s: request time in milliseconds
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+
+def post_worker_init(worker):
+    """Each worker opens the search index and builds one search page before it takes requests:
+    the first search after a start, or after a recycle (max_requests), is not the one that waits
+    for it (about 1 s at 100,000 articles). A failure here is logged; the worker still serves, and
+    opens the index on demand."""
+    try:
+        import time
+
+        from search.indexing import backend
+        from search.views import warm_up_page
+
+        started = time.perf_counter()
+        backend().warm_up()
+        warm_up_page()
+        worker.log.info("search index opened, one page built in %.2f s", time.perf_counter() - started)
+    except Exception:  # noqa: BLE001 — a missing index must not stop the site from serving pages
+        worker.log.exception("search index warm-up failed")

@@ -41,7 +41,6 @@ from whoosh.formats import Frequency
 from whoosh.matching import AndNotMatcher, ReadTooFar
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
-from whoosh.util.times import long_to_datetime
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
@@ -73,7 +72,7 @@ READING_BOOST = 2.0  # an unaccented word ranks its most used accented reading f
 PASTE_SYLLABLES = 24  # a query longer than this is read as a pasted passage (see `paste_query`)
 PASTE_TERMS = 12  # ... searched by its rarest word pairs ...
 PASTE_MATCH = 0.6  # ... of which a document must hold this share
-VERIFY_MAX = 2000  # candidates checked against the stored text for words of 3+ syllables
+VERIFY_MAX = 3000  # candidates checked against the stored text for words of 3+ syllables
 READINGS_MAX = 6  # accented readings offered for an unaccented word
 TREND_BY = ("year", "month")
 
@@ -342,6 +341,44 @@ class SearchOutcome:
     pasted: bool = False  # a long line searched as a pasted passage (`paste_query`)
 
 
+def _article_texts(pks: list[int]) -> list[tuple[int, str, str]]:
+    """(id, title, text) of these articles, in one plain query: Django's `pk__in` spends about
+    30 µs per id preparing the parameters, more than reading the rows."""
+    from django.db import connection
+
+    from archive.models import Article
+
+    meta = Article._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in ("id", "title", "text"))
+    marks = ", ".join(["%s"] * len(pks))
+    key = connection.ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})", [int(n) for n in pks])  # noqa: S608
+        return cursor.fetchall()
+
+
+def _spellings(word: tuple[str, ...]) -> tuple[str, ...]:
+    """How a text most often writes a word typed in lower case: "bộ công an", "Bộ công an",
+    "Bộ Công An", "BỘ CÔNG AN" (and the mixed "Bộ Công an": capitals but the last syllable)."""
+    low = " ".join(word)
+    caps = [s[:1].upper() + s[1:] for s in word]
+    forms = [low, low[:1].upper() + low[1:], " ".join(caps), low.upper(), " ".join([*caps[:-1], word[-1]])]
+    return tuple(dict.fromkeys(forms))
+
+
+def _segment_codes(column: list, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+    """One segment's facet column as (values, codes per document (-1: none), None) or, for a
+    multi-valued facet, (values, owning documents, codes)."""
+    vocab: dict[str, int] = {}
+    if multi:
+        owners = [d for d, vs in enumerate(column) for _ in vs]
+        codes = [vocab.setdefault(v, len(vocab)) for vs in column for v in vs]
+        return list(vocab), np.asarray(owners, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    codes = [-1 if v is None else vocab.setdefault(v, len(vocab)) for v in column]
+    return list(vocab), np.asarray(codes, dtype=np.int64), None
+
+
 class VietnameseWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -598,26 +635,53 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             arrays = self._search_arrays = docsets.SearchArrays(searcher)
         return arrays
 
+    def warm_up(self) -> float:
+        """Open the searcher and read what every search needs from it (facet values, article ids,
+        field lengths, dates), so that the first search a worker answers does not pay for it;
+        returns the seconds it took. gunicorn calls it in each worker before it takes requests."""
+        started = time.perf_counter()
+        searcher = self.searcher()
+        arrays = self._arrays(searcher)
+        for name in self.text_fields:
+            arrays.lengths(name)
+            arrays.lengths(name + FOLDED_SUFFIX)
+        arrays.periods("month")
+        self._facet_codes(searcher)
+        self._pks(searcher)
+        return time.perf_counter() - started
+
     def _facet_codes(self, searcher) -> dict[str, tuple]:
         """Per facet, its values and each document's value codes as arrays, once per searcher:
-        (values, codes per document, None) or, multi-valued, (values, owners, codes)."""
+        (values, codes per document, None) or, multi-valued, (values, owners, codes). Each
+        segment's codes are worked out once per process; a new searcher only renumbers them."""
         cached = self._codes
         if cached is not None and cached[0] is searcher.reader():
             return cached[1]
+        columns = self._values(searcher)
+        arrays = self._arrays(searcher)
         out = {}
-        for name, column in self._values(searcher).items():
+        for name, multi in self.facet_fields.items():
             vocab: dict[str, int] = {}
-            if self.facet_fields[name]:
-                owners = [d for d, vs in enumerate(column) for _ in vs]
-                codes = [vocab.setdefault(v, len(vocab)) for vs in column for v in vs]
-                out[name] = (
-                    list(vocab),
-                    np.asarray(owners, dtype=np.int64),
-                    np.asarray(codes, dtype=np.int64),
+            firsts, seconds = [], []
+            start = 0
+            for leaf, offset in arrays.leaves:
+                n = leaf.doc_count_all()
+                column = columns[name][start : start + n]
+                start += n
+                local, a, b = docsets.segment_cached(
+                    leaf, f"facet:{name}", lambda column=column, multi=multi: _segment_codes(column, multi)
                 )
-            else:
-                codes = [-1 if v is None else vocab.setdefault(v, len(vocab)) for v in column]
-                out[name] = (list(vocab), np.asarray(codes, dtype=np.int64), None)
+                to_global = np.asarray(
+                    [vocab.setdefault(v, len(vocab)) for v in local] + [-1], dtype=np.int64
+                )
+                if multi:
+                    firsts.append(a + offset)
+                    seconds.append(to_global[b])
+                else:
+                    firsts.append(to_global[a])  # -1 (no value) indexes the trailing -1
+            first = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64)
+            second = (np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)) if multi else None
+            out[name] = (list(vocab), first, second)
         self._codes = (searcher.reader(), out)
         return out
 
@@ -804,7 +868,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if leaves and all(leaf.has_column(DJANGO_ID) for leaf, _ in leaves):
             ids: list = []
             for leaf, _ in leaves:
-                ids.extend(leaf.column_reader(DJANGO_ID, translate=True))
+                ids += docsets.segment_cached(
+                    leaf, DJANGO_ID, lambda leaf=leaf: list(leaf.column_reader(DJANGO_ID, translate=True))
+                )
             lookup = ids.__getitem__
         else:
 
@@ -832,16 +898,40 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         from archive.models import Article
 
         patterns = [word_pattern(w, exact) for w, exact in long_words]
+        # Quick check first: the exact word as most texts write it (lower case, capitalised, each
+        # syllable capitalised, upper case; single spaces), found by str.find; the regex (any case,
+        # hyphens, folded letters) only where that does not settle it.
+        spellings = [_spellings(w) if exact else () for w, exact in long_words]
+
+        def holds(text: str) -> bool:
+            for forms, pattern in zip(spellings, patterns, strict=True):
+                if any((at := text.find(form)) >= 0 and pattern.match(text, at) for form in forms):
+                    continue
+                if not pattern.search(text):
+                    return False
+            return True
+
         pk_of = self._pks(searcher)
         by_pk = {int(pk_of(d)): d for d in docs}
         keep = set()
+        unsure = []
         pks = list(by_pk)
-        for i in range(0, len(pks), 500):
-            chunk = pks[i : i + 500]
-            # What the index holds for an article besides its text (search_indexes.py): outlet,
-            # province names, officials.
+        for i in range(0, len(pks), 1000):
+            for pk, title, text in _article_texts(pks[i : i + 1000]):
+                # Stored text is normalised at ingest and in the admin form (edges only).
+                whole = f"{title}\n\n{text}"
+                if holds(whole):
+                    keep.add(by_pk[pk])
+                else:
+                    unsure.append((pk, whole))
+        # What the index holds for an article besides its text (search_indexes.py): bylines,
+        # outlet, province names, officials; read only where the text did not hold the words.
+        for i in range(0, len(unsure), 500):
+            chunk = dict(unsure[i : i + 500])
             extra: dict[int, list[str]] = {}
-            for pk, *names in Article.objects.filter(pk__in=chunk).values_list(
+            for pk, authors in Article.objects.filter(pk__in=list(chunk)).values_list("pk", "authors"):
+                extra.setdefault(pk, []).extend(authors or [])
+            for pk, *names in Article.objects.filter(pk__in=list(chunk)).values_list(
                 "pk",
                 "outlet__name",
                 "province__name",
@@ -849,11 +939,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 "mentions__official__name",
             ):
                 extra.setdefault(pk, []).extend(n for n in names if n)
-            rows = Article.objects.filter(pk__in=chunk).values_list("pk", "title", "text", "authors")
-            for pk, title, text, authors in rows:
-                # Stored text is normalised at ingest and in the admin form (edges only).
-                whole = "\n\n".join([title, text, *(authors or []), *extra.get(pk, [])])
-                if all(p.search(whole) for p in patterns):
+            for pk, whole in chunk.items():
+                if holds("\n\n".join([whole, *extra.get(pk, [])])):
                     keep.add(by_pk[pk])
         return [d for d in docs if d in keep]
 
@@ -1008,29 +1095,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             shared_cache.put(searcher, key, outcome)
         return outcome
 
-    def _periods(self, searcher, by: str) -> list:
-        """Per document number, its publication month ("2024-03") or year ("2024"), or None:
-        read from the `published` column once per segment, never from stored documents."""
-        cache = getattr(self, "_period_cache", None)
-        if cache is None or cache[0] is not searcher.reader():
-            cache = self._period_cache = (searcher.reader(), {})
-        if by in cache[1]:
-            return cache[1][by]
-        cut = 4 if by == "year" else 7
-        merged: list = []
-        for leaf, _ in searcher.reader().leaf_readers():
-            if leaf.has_column("published"):
-                # Raw column values: an undated document holds a sentinel no datetime can hold.
-                for raw in leaf.column_reader("published", translate=False):
-                    try:
-                        merged.append(long_to_datetime(raw).isoformat()[:cut])
-                    except (OverflowError, ValueError, TypeError):
-                        merged.append(None)
-            else:
-                merged.extend([None] * leaf.doc_count_all())
-        cache[1][by] = merged
-        return merged
-
     def trend(
         self,
         parsed: ParsedQuery,
@@ -1070,10 +1134,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def _trend(self, searcher, parsed, by, filters, date_from, date_to):
         docs = self._match(searcher, parsed, filters, date_from, date_to)[2]
-        periods = self._periods(searcher, by)
-        counts = Counter(periods[d] for d in docs.tolist())
-        undated = counts.pop(None, 0)
-        return fill_periods(counts, by), undated, len(docs)
+        labels, codes = self._arrays(searcher).periods(by)
+        per_doc = codes[docs]
+        dated = per_doc[per_doc >= 0]
+        found = np.bincount(dated, minlength=len(labels))
+        counts = Counter({labels[i]: int(found[i]) for i in np.flatnonzero(found)})
+        return fill_periods(counts, by), len(per_doc) - len(dated), len(docs)
 
     def _cached_result(self, searcher, key) -> SearchOutcome | None:
         """A repeated search on an unchanged index is answered from memory (cleared when the

@@ -19,15 +19,18 @@ from __future__ import annotations
 import threading
 import zlib
 from collections import OrderedDict
+from datetime import datetime
 from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import datetime_to_long
 
 POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per process, across searchers
 
@@ -67,6 +70,12 @@ class _PostingsCache:
 
 
 _postings_cache = _PostingsCache()
+
+
+def forget_postings() -> None:
+    """Empty the decoded postings cache (benchmarks time cold searches after this)."""
+    global _postings_cache
+    _postings_cache = _PostingsCache()
 
 
 def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -118,9 +127,42 @@ def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
+_segment_columns: dict[tuple, object] = {}  # (segment id, column) → values
+_segment_columns_lock = threading.Lock()
+_EPOCH_US = datetime_to_long(datetime(1970, 1, 1))
+
+
+def numeric_column(reader, doccount: int) -> np.ndarray | None:
+    """A Whoosh numeric column (field lengths, dates) as an array, read in one go; None when the
+    column is of another kind."""
+    typecode = getattr(reader, "_typecode", None)
+    if not isinstance(reader, NumericColumn.Reader) or typecode is None:
+        return None
+    count = min(reader._count, doccount)
+    raw = reader._dbfile.get(reader._basepos, count * reader._fixedlen)
+    values = np.frombuffer(raw, dtype=np.dtype(">" + typecode), count=count)
+    if count < doccount:  # trailing documents with the default value are not written
+        values = np.concatenate([values, np.full(doccount - count, reader._default, dtype=values.dtype)])
+    return values
+
+
+def segment_cached(leaf, name: str, read):
+    """`read()` for this segment, remembered by segment id (a segment's columns never change)."""
+    key = (leaf.segment().segment_id(), name)
+    found = _segment_columns.get(key)
+    if found is None:
+        found = read()
+        with _segment_columns_lock:
+            if len(_segment_columns) > 4096:
+                _segment_columns.clear()
+            _segment_columns[key] = found
+    return found
+
+
 class SearchArrays:
-    """What whole-set evaluation needs from one open searcher, read once: segment offsets, live
-    documents, field lengths (as the scorer rounds them) and the publication dates."""
+    """What whole-set evaluation needs from one open searcher: segment offsets, live documents,
+    field lengths (as the scorer rounds them) and publication dates, each segment's columns read
+    once per process (a new searcher after a commit reads only the new segments)."""
 
     def __init__(self, searcher):
         self.searcher = searcher
@@ -135,48 +177,72 @@ class SearchArrays:
         self.live = live
         self._lengths: dict[str, np.ndarray] = {}
         self._published: np.ndarray | None = None
+        self._periods: dict[str, tuple[list[str], np.ndarray]] = {}
         self.lock = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
-            parts = []
-            for leaf, _ in self.leaves:
+
+            def read(leaf):
+                doccount = leaf.doc_count_all()
                 column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 if column is None:
-                    parts.append(np.zeros(leaf.doc_count_all(), dtype=np.uint8))
-                else:
-                    parts.append(np.fromiter(column, dtype=np.uint8, count=leaf.doc_count_all()))
+                    return np.zeros(doccount, dtype=np.uint8)
+                values = numeric_column(column, doccount)
+                return values if values is not None else np.fromiter(column, dtype=np.uint8, count=doccount)
+
+            parts = [
+                segment_cached(leaf, f"len:{fieldname}", lambda leaf=leaf: read(leaf))
+                for leaf, _ in self.leaves
+            ]
             found = _LENGTH_OF_BYTE[np.concatenate(parts)] if parts else _EMPTY_SCORES
             with self.lock:
                 self._lengths[fieldname] = found
         return found
 
     def published(self) -> np.ndarray:
-        """Per document, the `published` column's raw value (a long); -1 where there is none."""
+        """Per document, the `published` column's value (microseconds since year 1); -1 where the
+        article has no date (the column's default, a value no datetime gives)."""
         if self._published is None:
-            parts = []
-            for leaf, _ in self.leaves:
-                if leaf.has_column("published"):
-                    raw = np.fromiter(
-                        (
-                            v if v is not None else -1
-                            for v in leaf.column_reader("published", translate=False)
-                        ),
-                        dtype=np.float64,
-                        count=leaf.doc_count_all(),
+
+            def read(leaf):
+                doccount = leaf.doc_count_all()
+                if not leaf.has_column("published"):
+                    return np.full(doccount, -1, dtype=np.int64)
+                column = leaf.column_reader("published", translate=False)
+                values = numeric_column(column, doccount)
+                if values is None:
+                    values = np.fromiter(
+                        (v if v is not None else -1 for v in column), dtype=np.float64, count=doccount
                     )
-                else:
-                    raw = np.full(leaf.doc_count_all(), -1.0)
-                parts.append(raw)
-            values = np.concatenate(parts) if parts else _EMPTY_SCORES
-            # An undated document holds the column's default, a value no datetime gives.
-            values[(values < 0) | (values >= 2**62)] = -1
-            self._published = values.astype(np.int64)
+                out = np.full(doccount, -1, dtype=np.int64)
+                dated = (values >= 0) & (values < 2**62)
+                out[dated] = values[dated].astype(np.int64)
+                return out
+
+            parts = [
+                segment_cached(leaf, "published", lambda leaf=leaf: read(leaf)) for leaf, _ in self.leaves
+            ]
+            self._published = np.concatenate(parts) if parts else _EMPTY_IDS
         return self._published
 
-    def dated(self) -> np.ndarray:
-        return self.published() >= 0
+    def periods(self, by: str) -> tuple[list[str], np.ndarray]:
+        """Period labels ("2024" by year, "2024-03" by month) and each document's period code,
+        -1 for undated documents."""
+        found = self._periods.get(by)
+        if found is None:
+            values = self.published()
+            dated = values >= 0
+            unit = "Y" if by == "year" else "M"
+            stamps = (values[dated] - _EPOCH_US).astype("datetime64[us]").astype(f"datetime64[{unit}]")
+            labels, codes = np.unique(stamps, return_inverse=True)
+            per_doc = np.full(len(values), -1, dtype=np.int64)
+            per_doc[dated] = codes
+            found = ([str(label) for label in np.datetime_as_string(labels)], per_doc)
+            with self.lock:
+                self._periods[by] = found
+        return found
 
     # --- terms ----------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from datetime import datetime, time
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,7 +96,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     # A repeated search is served whole from the shared cache, whichever worker answers; staff
     # pages differ (admin links) and are never cached.
     page_key = None
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and not getattr(request, "warming_up", False):
         page_key = shared_cache.page_key(backend().searcher(), request, counts_version())
         cached = shared_cache.page_get(page_key, request)
         if cached is not None:
@@ -104,6 +105,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if page_key is not None and response.status_code == 200:
         shared_cache.page_put(page_key, response.content)
     return response
+
+
+def warm_up_page() -> None:
+    """Build one search page in-process, as a visitor's request would (templates compiled, URLs
+    resolved, the database connected, the snippet code loaded), without storing it in the page
+    cache. gunicorn runs it in each worker before the worker takes requests."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = reverse("search:search")
+    request.GET = QueryDict("q=d%C3%A2n+v%E1%BA%ADn")
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+    request.user = AnonymousUser()
+    request.warming_up = True
+    search_page(request)
 
 
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:

@@ -114,10 +114,14 @@ def test_date_order_is_whooshs_with_undated_last(tmp_path):
         arrays = docsets.SearchArrays(searcher)
         every = docsets.evaluate(wq.Every(), arrays)[0]
         dated = [d for d in range(len(days)) if days[d]]
-        newest = searcher.search(wq.Every(), limit=None, filter=set(dated), sortedby="published", reverse=True)
+        newest = searcher.search(
+            wq.Every(), limit=None, filter=set(dated), sortedby="published", reverse=True
+        )
         oldest = searcher.search(wq.Every(), limit=None, sortedby="published")
         undated = [d for d in range(len(days)) if not days[d]]
-        assert docsets.by_date(every, arrays, 20, newest=True).tolist() == [d for _, d in newest.top_n] + undated
+        assert (
+            docsets.by_date(every, arrays, 20, newest=True).tolist() == [d for _, d in newest.top_n] + undated
+        )
         assert docsets.by_date(every, arrays, 20, newest=False).tolist() == [d for _, d in oldest.top_n]
         assert docsets.by_date(every, arrays, 3, newest=True).tolist() == [0, 3, 6][::-1]
 
@@ -166,3 +170,34 @@ def test_staff_pages_are_never_served_from_the_shared_cache(seeds, client):
     staff = get_user_model().objects.create_user("bientap", password="x", is_staff=True)
     client.force_login(staff)
     assert "/admin/" in client.get(url).content.decode()
+
+
+def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_requests(seeds, monkeypatch):
+    import runpy
+
+    from django.core.cache import caches
+
+    from search import shared_cache
+
+    conf = runpy.run_path(str(__import__("pathlib").Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    logged = []
+
+    class Log:
+        def info(self, message, *args):
+            logged.append(message % args)
+
+        def exception(self, message, *args):
+            raise AssertionError(message % args)
+
+    class Worker:
+        log = Log()
+
+    be = indexing.backend()
+    be.setup()  # as a fresh worker: nothing open yet
+    stored = []
+    monkeypatch.setattr(shared_cache, "page_put", lambda *args: stored.append(args))
+    conf["post_worker_init"](Worker())
+    assert logged and logged[0].startswith("search index opened, one page built in")
+    assert be._searcher is not None and be._codes is not None and be._search_arrays is not None
+    assert not stored  # the warm-up page is nobody's page: never cached
+    caches[shared_cache.ALIAS].clear()
