@@ -367,15 +367,20 @@ def _spellings(word: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def _segment_codes(column: list, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+def _segment_codes(leaf, name: str, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
     """One segment's facet column as (values, codes per document (-1: none), None) or, for a
-    multi-valued facet, (values, owning documents, codes)."""
+    multi-valued facet (values joined by commas), (values, owning documents, codes)."""
+    if leaf.has_column(name):
+        column = list(leaf.column_reader(name, translate=True))
+    else:
+        column = [""] * leaf.doc_count_all()
     vocab: dict[str, int] = {}
     if multi:
-        owners = [d for d, vs in enumerate(column) for _ in vs]
-        codes = [vocab.setdefault(v, len(vocab)) for vs in column for v in vs]
+        split = [v.split(",") if v else () for v in column]
+        owners = [d for d, vs in enumerate(split) for _ in vs]
+        codes = [vocab.setdefault(v, len(vocab)) for vs in split for v in vs]
         return list(vocab), np.asarray(owners, dtype=np.int64), np.asarray(codes, dtype=np.int64)
-    codes = [-1 if v is None else vocab.setdefault(v, len(vocab)) for v in column]
+    codes = [vocab.setdefault(v, len(vocab)) if v else -1 for v in column]
     return list(vocab), np.asarray(codes, dtype=np.int64), None
 
 
@@ -383,8 +388,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
-        self._segment_values: dict[str, dict[str, list]] = {}
-        self._doc_values: tuple[object, dict[str, list]] | None = None
         self._search_arrays: docsets.SearchArrays | None = None
         self._codes: tuple[object, dict[str, tuple]] | None = None
         self.text_fields: dict[str, float] = {}  # index field name → boost
@@ -438,8 +441,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._search_arrays = None
         self._codes = None
-        self._segment_values = {}
-        self._doc_values = None
         super().setup()
 
     # --- writes ---------------------------------------------------------------------------------
@@ -596,38 +597,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._searcher = self.index.searcher()
         return self._searcher
 
-    def _values(self, searcher) -> dict[str, list]:
-        """Facet values per document number, built from columns once per segment."""
-        reader = searcher.reader()
-        if self._doc_values is not None and self._doc_values[0] is reader:
-            return self._doc_values[1]
-        leaves = reader.leaf_readers()
-        fresh: dict[str, dict[str, list]] = {}
-        for leaf, _ in leaves:
-            seg_id = leaf.segment().segment_id()
-            cached = self._segment_values.get(seg_id)
-            if cached is None:
-                cached = {}
-                for name, multi in self.facet_fields.items():
-                    if leaf.has_column(name):
-                        raw = list(leaf.column_reader(name, translate=True))
-                    else:
-                        raw = [""] * leaf.doc_count_all()
-                    if multi:
-                        cached[name] = [tuple(v.split(",")) if v else () for v in raw]
-                    else:
-                        cached[name] = [v or None for v in raw]
-            fresh[seg_id] = cached
-        self._segment_values = fresh
-        values: dict[str, list] = {}
-        for name in self.facet_fields:
-            merged: list = []
-            for leaf, _ in leaves:
-                merged.extend(fresh[leaf.segment().segment_id()][name])
-            values[name] = merged
-        self._doc_values = (reader, values)
-        return values
-
     def _arrays(self, searcher) -> docsets.SearchArrays:
         """Whole-set evaluation's view of the open searcher (`search.docsets`)."""
         arrays = self._search_arrays
@@ -657,19 +626,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         cached = self._codes
         if cached is not None and cached[0] is searcher.reader():
             return cached[1]
-        columns = self._values(searcher)
         arrays = self._arrays(searcher)
         out = {}
         for name, multi in self.facet_fields.items():
             vocab: dict[str, int] = {}
             firsts, seconds = [], []
-            start = 0
             for leaf, offset in arrays.leaves:
-                n = leaf.doc_count_all()
-                column = columns[name][start : start + n]
-                start += n
                 local, a, b = docsets.segment_cached(
-                    leaf, f"facet:{name}", lambda column=column, multi=multi: _segment_codes(column, multi)
+                    leaf,
+                    f"facet:{name}",
+                    lambda leaf=leaf, name=name, multi=multi: _segment_codes(leaf, name, multi),
                 )
                 to_global = np.asarray(
                     [vocab.setdefault(v, len(vocab)) for v in local] + [-1], dtype=np.int64

@@ -56,10 +56,11 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_HOLE = "\x00csrf\x00"
 
 
-def page_key(searcher, request, extra: str = "") -> str:
-    """A search page's key: its URL and language, the index version and `extra` (the archive's
-    counts version: names shown on the page come from the database)."""
-    parts = (index_version(searcher), request.get_full_path(), get_language(), extra)
+def page_key(searcher, request) -> str:
+    """A search page's key: its URL and language, and the index version. Every change to what a
+    result shows (an article, its province, outlet or officials) reaches the index through its
+    queue (docs/index-integrity.md), so a new index version is also a new page."""
+    parts = (index_version(searcher), request.get_full_path(), get_language())
     return "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 

@@ -16,7 +16,6 @@ from django.utils.timezone import make_aware
 from django.views.decorators.http import require_safe
 
 from archive.http import json_error, json_response
-from archive.selectors import counts_version
 from search import shared_cache
 from search.backend import fill_periods
 from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
@@ -97,7 +96,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     # pages differ (admin links) and are never cached.
     page_key = None
     if not request.user.is_authenticated and not getattr(request, "warming_up", False):
-        page_key = shared_cache.page_key(backend().searcher(), request, counts_version())
+        page_key = shared_cache.page_key(backend().searcher(), request)
         cached = shared_cache.page_get(page_key, request)
         if cached is not None:
             return HttpResponse(cached, content_type="text/html; charset=utf-8")

@@ -20,10 +20,12 @@ def run_ingest(*args: str) -> tuple[str, str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test's database starts empty: so do the cached counts of the browse pages."""
-    from django.core.cache import cache
+    """Each test's database starts empty: so do the cached counts of the browse pages, and the
+    shared search results and pages."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["results"].clear()
 
 
 @pytest.fixture
