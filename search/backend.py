@@ -956,8 +956,37 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if not pasted:
             verified = self._verify_long_words(searcher, parsed, docs.tolist(), widened)
             if len(verified) != len(docs):
+                if not verified and (split := self._split_long_words(parsed)) is not None:
+                    # No article holds the long word whole: it was two words ("giao ban | dân
+                    # vận": its pair "ban dân" is common, from "Ban Dân vận"). Search them apart.
+                    return self._match(searcher, split, filters, date_from, date_to)
                 docs = np.asarray(verified, dtype=np.int64)
-        return text_ids, scores, docs, widened, pasted
+        return text_ids, scores, docs, widened, pasted, parsed
+
+    def _split_long_words(self, parsed: ParsedQuery) -> ParsedQuery | None:
+        """The query with each unquoted word of four or more syllables cut in two at its rarest inner
+        pair that leaves two syllables or more on each side; None when there is no such word."""
+        searcher = self._current_searcher()
+        changed = False
+        groups = []
+        for group in parsed.required:
+            runs = []
+            for run in group:
+                cuts = set(run.cuts)
+                start = 0
+                for word in run.words:
+                    if not run.quoted and len(word) >= 4:
+                        inner = range(start + 1, start + len(word) - 2)
+                        syls = run.syllables
+                        at = min(
+                            inner, key=lambda i: self.pair_count(syls[i], syls[i + 1], searcher=searcher)
+                        )
+                        cuts.add(at)
+                        changed = True
+                    start += len(word)
+                runs.append(Run(run.syllables, run.quoted, tuple(sorted(cuts))))
+            groups.append(tuple(runs))
+        return replace(parsed, required=tuple(groups)) if changed else None
 
     def article_search(
         self,
@@ -1008,7 +1037,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         arrays = self._arrays(searcher)
         found = self._match(searcher, parsed, filters, date_from, date_to)
-        text_ids, scores, docs, widened, pasted = found
+        text_ids, scores, docs, widened, pasted, parsed = found
         total = len(docs)
 
         hits: list[Hit] = []

@@ -211,3 +211,16 @@ def test_search_page_draws_the_trend_as_svg(client, lines):
     page = client.get("/tim-kiem/", {"q": "Đà Nẵng"}).content.decode()
     assert "<svg" in page and page.count('class="trend-bar"') >= 2
     assert "/api/search/trend/?" in page and "format=csv" in page
+
+
+@pytest.mark.parametrize("q", ["hội nghị giao ban dân vận", "hoi nghi giao ban dan van"])
+def test_a_long_word_no_article_holds_whole_is_searched_as_two(client, lines, q):
+    """`giao ban dân vận` reads as one word ("ban dân" is a common pair, from "Ban Dân vận"); no
+    article holds it whole, so the search takes it as `giao ban` + `dân vận` instead of finding
+    nothing."""
+    data = api(client, q=q)
+    assert [r["title"] for r in data["results"]] == ["Giao ban công tác dân vận quý III"]
+    page = client.get("/tim-kiem/", {"q": q}).content.decode()
+    assert lines["Giao ban công tác dân vận quý III"].get_absolute_url() in page
+    # Quoted, the phrase is what was asked for: no article holds it.
+    assert found(client, '"giao ban dân vận"') == []
