@@ -54,7 +54,7 @@ from search.analysis import (
     segment,
     word_terms,
 )
-from search.codec import DanvanCodec, fill_blocks, inline_terminfo, packed
+from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, packed
 
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
@@ -218,6 +218,20 @@ class _TermPool:
         self.fields = {}
 
 
+def _compact_entry(postings, lengths) -> bytes | None:
+    """A short posting list of the pool's plain postings (ints) as its compact term-index entry;
+    None for anything else (the general path writes those)."""
+    for posting in postings:
+        if type(posting) is not int:
+            return None
+    freqs = [posting & _FREQ_MASK for posting in postings]
+    if 0 in freqs:
+        if any(freqs):
+            return None
+        freqs = None
+    return compact_entry([posting >> _FREQ_BITS for posting in postings], freqs, lengths)
+
+
 def merge_bounded(writer, segments):
     """Merge policy: fold small segments together, never rewrite big ones.
 
@@ -286,7 +300,10 @@ class FastSegmentWriter(SegmentWriter):
                     held = terms[tbytes]
                     postings = held if type(held) is list else (held,)
                     if inline and len(postings) < inlinelimit:
-                        tindex_add(fieldid + tbytes, inline_terminfo(postings, lengths, decode))
+                        entry = _compact_entry(postings, lengths) or inline_terminfo(
+                            postings, lengths, decode
+                        )
+                        tindex_add(fieldid + tbytes, entry)
                         continue
                     fw.start_term(tbytes)
                     pw = fw._postwriter

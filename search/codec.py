@@ -241,6 +241,36 @@ def _length_range(ids, lengths) -> tuple[int | None, int]:
     return (min(found), max(found)) if found else (None, 0)
 
 
+_VARINTS = [varint(n) for n in range(1 << 14)]  # most gaps between documents, every frequency
+
+
+def compact_entry(ids: list[int], freqs: list[int] | None, lengths) -> bytes:
+    """The CompactTermInfo bytes of a short posting list given as document numbers and frequencies
+    (None: existence postings), written directly: the same bytes as building the term info and
+    calling `to_bytes`, at a fraction of the cost (the index build writes millions of them)."""
+    minlength, maxlength = _length_range(ids, lengths)
+    flag = _EXISTENCE if freqs is None else _FREQUENCIES
+    minbyte = 0 if minlength is None else length_to_byte(minlength)
+    table, big = _VARINTS, len(_VARINTS)
+    out = [
+        bytes((flag, minbyte, length_to_byte(maxlength))),
+        table[len(ids)] if len(ids) < big else varint(len(ids)),
+    ]
+    prev = 0
+    if freqs is None:
+        for docnum in ids:
+            gap = docnum - prev
+            out.append(table[gap] if gap < big else varint(gap))
+            prev = docnum
+    else:
+        for docnum, freq in zip(ids, freqs, strict=True):
+            gap = docnum - prev
+            out.append(table[gap] if gap < big else varint(gap))
+            out.append(table[freq] if freq < big else varint(freq))
+            prev = docnum
+    return b"".join(out)
+
+
 def inline_terminfo(postings, lengths, decode) -> bytes:
     """The term-index entry of a short posting list stored inline: what the postings writer +
     CompactTermInfo.add_block/set_inlined/to_bytes produce for it, without the per-posting calls."""

@@ -201,3 +201,20 @@ def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_reque
     assert be._searcher is not None and be._codes is not None and be._search_arrays is not None
     assert not stored  # the warm-up page is nobody's page: never cached
     caches[shared_cache.ALIAS].clear()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_direct_entry_writer_gives_the_term_infos_bytes(seed):
+    import random
+
+    from search.backend import _FREQ_BITS, _compact_entry, _TermPool
+    from search.codec import inline_terminfo
+
+    rng = random.Random(seed)
+    ids = sorted(rng.sample(range(70_000), rng.randint(1, 127)))
+    existence = seed % 4 == 0
+    postings = [d << _FREQ_BITS | (0 if existence else rng.choice([1, 1, 2, 3, 200, 17_000])) for d in ids]
+    lengths = [rng.randint(1, 5000) for _ in range(70_000)] if not existence else None
+    fast = _compact_entry(postings, lengths)
+    assert fast == inline_terminfo(postings, lengths, _TermPool.decode)
+    assert CompactTermInfo.from_bytes(fast).inlined_postings()[0] == tuple(ids)
