@@ -54,7 +54,7 @@ from search.analysis import (
     segment,
     word_terms,
 )
-from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, packed
+from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, length_range, packed
 
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
@@ -229,7 +229,8 @@ def _compact_entry(postings, lengths) -> bytes | None:
         if any(freqs):
             return None
         freqs = None
-    return compact_entry([posting >> _FREQ_BITS for posting in postings], freqs, lengths)
+    ids = [posting >> _FREQ_BITS for posting in postings]
+    return compact_entry(ids, freqs, *length_range(ids, lengths))
 
 
 def merge_bounded(writer, segments):

@@ -11,10 +11,12 @@ the flag byte tells the reader which layout follows, so W3 entries (flag 0, a po
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate
 
 from whoosh.codec.whoosh3 import (
     W3Codec,
     W3FieldCursor,
+    W3FieldWriter,
     W3PostingsWriter,
     W3TermInfo,
     W3TermsReader,
@@ -29,6 +31,7 @@ INLINE_LIMIT = 128  # terms with fewer postings live in the term index (no posti
 _PACKED = [pack_uint(n) for n in range(256)]
 _FREQUENCIES = 2  # flag: frequency postings (weight = frequency, value = packed frequency)
 _EXISTENCE = 3  # flag: existence postings (weight 1, no value)
+_VARINTS = [varint(n) for n in range(1 << 14)]  # most gaps between documents, every frequency
 
 
 def packed(n: int) -> bytes:
@@ -54,59 +57,31 @@ def _varints(data: bytes, pos: int, count: int) -> tuple[list[int], int]:
 class CompactTermInfo(W3TermInfo):
     """W3TermInfo whose inline postings are varints when they are plain frequencies or existence."""
 
-    def _compact_flag(self) -> int | None:
-        ids, weights, values = self._inlined
-        if not ids:
-            return None
-        if not values and all(w == 1.0 for w in weights):
-            return _EXISTENCE
-        if len(values) != len(ids):
-            return None
-        for w, v in zip(weights, values, strict=True):
-            n = int(w)
-            if n != w or n < 1 or v != packed(n):
-                return None
-        return _FREQUENCIES
-
     def to_bytes(self):
-        flag = self._compact_flag() if self.is_inlined() else None
-        if flag is None:
-            return super().to_bytes()
-        ids, weights, _ = self._inlined
-        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
-        out = bytearray((flag, minlength, length_to_byte(self._maxlength)))
-        out += varint(len(ids))
-        prev = 0
-        for docnum, weight in zip(ids, weights, strict=True):
-            out += varint(docnum - prev)
-            prev = docnum
-            if flag == _FREQUENCIES:
-                out += varint(int(weight))
-        return bytes(out)
+        if self.is_inlined() and self._inlined[0]:
+            ids, weights, values = self._inlined
+            if not values and all(w == 1.0 for w in weights):
+                return compact_entry(ids, None, self._minlength, self._maxlength)
+            freqs = [int(w) for w in weights]
+            if len(values) == len(ids) and all(
+                n == w and n >= 1 and v == packed(n) for n, w, v in zip(freqs, weights, values, strict=True)
+            ):
+                return compact_entry(ids, freqs, self._minlength, self._maxlength)
+        return super().to_bytes()
 
     @classmethod
     def from_bytes(cls, s):
         flag = s[0]
         if flag not in (_FREQUENCIES, _EXISTENCE):
-            ti = W3TermInfo.from_bytes(s)
-            ti.__class__ = cls
-            return ti
+            return W3TermInfo.from_bytes(s)  # W3's own layouts: a postings block, or a pickle
         (df,), pos = _varints(s, 3, 1)
         numbers, _ = _varints(s, pos, df * (2 if flag == _FREQUENCIES else 1))
-        ids = array("I")
         if flag == _FREQUENCIES:
-            freqs = numbers[1::2]
-            docnum = 0
-            for delta in numbers[0::2]:
-                docnum += delta
-                ids.append(docnum)
-            weights = tuple(float(n) for n in freqs)
-            values = tuple(packed(n) for n in freqs)
+            ids = tuple(accumulate(numbers[0::2]))
+            weights = tuple(float(n) for n in numbers[1::2])
+            values = tuple(packed(n) for n in numbers[1::2])
         else:
-            docnum = 0
-            for delta in numbers:
-                docnum += delta
-                ids.append(docnum)
+            ids = tuple(accumulate(numbers))
             weights = (1.0,) * df
             values = ()
         ti = cls()
@@ -117,7 +92,7 @@ class CompactTermInfo(W3TermInfo):
         ti._maxweight = max(weights)
         ti._minid = ids[0]
         ti._maxid = ids[-1]
-        ti._inlined = (tuple(ids), weights, values)
+        ti._inlined = (ids, weights, values)
         return ti
 
 
@@ -173,10 +148,6 @@ class _InliningPostingsWriter(W3PostingsWriter):
     as a zlib-compressed block in the postings file: most bigrams occur in one or two articles.
     """
 
-    def start_postings(self, format_, terminfo):
-        terminfo.__class__ = CompactTermInfo  # W3FieldWriter.start_term makes a W3TermInfo
-        super().start_postings(format_, terminfo)
-
     def finish_postings(self):
         terminfo = self._terminfo
         if not self.written() and len(self) < self._inlinelimit:
@@ -191,6 +162,16 @@ class _InliningPostingsWriter(W3PostingsWriter):
         return terminfo
 
 
+class _FieldWriter(W3FieldWriter):
+    """W3FieldWriter whose terms start with a CompactTermInfo (W3's makes a W3TermInfo)."""
+
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise RuntimeError("start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
+
+
 class DanvanCodec(W3Codec):
     """Whoosh 3 codec writing short posting lists inline, compactly (`CompactTermInfo`).
 
@@ -200,6 +181,9 @@ class DanvanCodec(W3Codec):
 
     def __init__(self, blocklimit=128, compression=3, inlinelimit=INLINE_LIMIT):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return _InliningPostingsWriter(
@@ -235,20 +219,16 @@ def _decode_postings(postings, decode) -> tuple[array, array, list, float]:
     return ids, weights, values, maxweight
 
 
-def _length_range(ids, lengths) -> tuple[int | None, int]:
+def length_range(ids, lengths) -> tuple[int | None, int]:
     """The (minimum, maximum) field length of these documents, as W3 term info keeps it."""
     found = [n for n in map(lengths.__getitem__, ids) if n] if lengths else []
     return (min(found), max(found)) if found else (None, 0)
 
 
-_VARINTS = [varint(n) for n in range(1 << 14)]  # most gaps between documents, every frequency
-
-
-def compact_entry(ids: list[int], freqs: list[int] | None, lengths) -> bytes:
-    """The CompactTermInfo bytes of a short posting list given as document numbers and frequencies
-    (None: existence postings), written directly: the same bytes as building the term info and
-    calling `to_bytes`, at a fraction of the cost (the index build writes millions of them)."""
-    minlength, maxlength = _length_range(ids, lengths)
+def compact_entry(ids, freqs: list[int] | None, minlength: int | None, maxlength: int) -> bytes:
+    """The compact term-index entry of a short posting list: document numbers, their frequencies
+    (None: existence postings) and the field-length range. The index build writes millions of
+    these straight from its postings; `CompactTermInfo.to_bytes` writes the others."""
     flag = _EXISTENCE if freqs is None else _FREQUENCIES
     minbyte = 0 if minlength is None else length_to_byte(minlength)
     table, big = _VARINTS, len(_VARINTS)
@@ -278,7 +258,7 @@ def inline_terminfo(postings, lengths, decode) -> bytes:
     ti = CompactTermInfo()
     ti._weight = 0 + sum(weights)
     ti._df = len(ids)
-    ti._minlength, ti._maxlength = _length_range(ids, lengths)
+    ti._minlength, ti._maxlength = length_range(ids, lengths)
     ti._maxweight = maxweight
     ti._minid = ids[0]
     ti._maxid = ids[-1]
@@ -294,6 +274,6 @@ def fill_blocks(pw, postings, lengths, decode) -> None:
         ids, weights, values, maxweight = _decode_postings(postings[start : start + limit], decode)
         pw._ids, pw._weights, pw._values = ids, weights, values
         pw._maxweight = maxweight
-        pw._minlength, pw._maxlength = _length_range(ids, lengths)
+        pw._minlength, pw._maxlength = length_range(ids, lengths)
         if start + limit < len(postings):
             pw._write_block()
