@@ -385,29 +385,11 @@ def _spellings(word: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def _segment_codes(leaf, name: str, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
-    """One segment's facet column as (values, codes per document (-1: none), None) or, for a
-    multi-valued facet (values joined by commas), (values, owning documents, codes)."""
-    if leaf.has_column(name):
-        column = list(leaf.column_reader(name, translate=True))
-    else:
-        column = [""] * leaf.doc_count_all()
-    vocab: dict[str, int] = {}
-    if multi:
-        split = [v.split(",") if v else () for v in column]
-        owners = [d for d, vs in enumerate(split) for _ in vs]
-        codes = [vocab.setdefault(v, len(vocab)) for vs in split for v in vs]
-        return list(vocab), np.asarray(owners, dtype=np.int64), np.asarray(codes, dtype=np.int64)
-    codes = [vocab.setdefault(v, len(vocab)) if v else -1 for v in column]
-    return list(vocab), np.asarray(codes, dtype=np.int64), None
-
-
 class VietnameseWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._searcher = None
         self._search_arrays: docsets.SearchArrays | None = None
-        self._codes: tuple[object, dict[str, tuple]] | None = None
         self.text_fields: dict[str, float] = {}  # index field name → boost
         self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
         self.procs = int(connection_options.get("PROCS", 1))
@@ -458,7 +440,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def setup(self):
         self._searcher = None
         self._search_arrays = None
-        self._codes = None
         super().setup()
 
     # --- writes ---------------------------------------------------------------------------------
@@ -633,55 +614,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             arrays.lengths(name)
             arrays.lengths(name + FOLDED_SUFFIX)
         arrays.periods("month")
-        self._facet_codes(searcher)
+        for name, multi in self.facet_fields.items():
+            arrays.facet_codes(name, multi)
         self._pks(searcher)
         return time.perf_counter() - started
-
-    def _facet_codes(self, searcher) -> dict[str, tuple]:
-        """Per facet, its values and each document's value codes as arrays, once per searcher:
-        (values, codes per document, None) or, multi-valued, (values, owners, codes). Each
-        segment's codes are worked out once per process; a new searcher only renumbers them."""
-        cached = self._codes
-        if cached is not None and cached[0] is searcher.reader():
-            return cached[1]
-        arrays = self._arrays(searcher)
-        out = {}
-        for name, multi in self.facet_fields.items():
-            vocab: dict[str, int] = {}
-            firsts, seconds = [], []
-            for leaf, offset in arrays.leaves:
-                local, a, b = docsets.segment_cached(
-                    leaf,
-                    f"facet:{name}",
-                    lambda leaf=leaf, name=name, multi=multi: _segment_codes(leaf, name, multi),
-                )
-                to_global = np.asarray(
-                    [vocab.setdefault(v, len(vocab)) for v in local] + [-1], dtype=np.int64
-                )
-                if multi:
-                    firsts.append(a + offset)
-                    seconds.append(to_global[b])
-                else:
-                    firsts.append(to_global[a])  # -1 (no value) indexes the trailing -1
-            first = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64)
-            second = (np.concatenate(seconds) if seconds else np.zeros(0, dtype=np.int64)) if multi else None
-            out[name] = (list(vocab), first, second)
-        self._codes = (searcher.reader(), out)
-        return out
-
-    def _facet_counts(self, searcher, name: str, docs: np.ndarray) -> list[tuple[str, int]]:
-        """(value, documents) for these documents, most first, then by value."""
-        values, first, second = self._facet_codes(searcher)[name]
-        if second is None:
-            codes = first[docs]
-            codes = codes[codes >= 0]
-        else:
-            chosen = np.zeros(len(self._arrays(searcher).live), dtype=bool)
-            chosen[docs] = True
-            codes = second[chosen[first]]
-        counts = np.bincount(codes, minlength=len(values))
-        found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
-        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
     # --- reading a query line (issue #8) ------------------------------------------------------
 
@@ -1089,7 +1025,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 if own is not None:
                     keep, _ = docsets.member(text_ids, docsets.evaluate(own, arrays, scored=False)[0])
                     these = text_ids[keep]
-            ordered = self._facet_counts(searcher, name, these)
+            ordered = arrays.facet_counts(name, self.facet_fields[name], these)
             counted[name] = ordered[:facet_limit] if facet_limit else ordered
 
         outcome = SearchOutcome(

@@ -28,7 +28,6 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
@@ -109,13 +108,13 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
 
 def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     """Decode every block of a W3 posting list at once (what W3LeafMatcher does lazily per id)."""
+    if m._byteids:
+        raise TypeError("byte ids are not document postings")
     ids_parts, weight_parts = [], []
     while not m._atend:
         raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
         deltas, weights, _ = loads(zlib.decompress(raw) if m._compression else raw)
         n = m._blocklength
-        if m._byteids:
-            raise TypeError("byte ids are not document postings")
         ids_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))  # deltas from 0 per block
         if weights is None:
             weight_parts.append(np.ones(n))
@@ -159,10 +158,27 @@ def segment_cached(leaf, name: str, read):
     return found
 
 
+def _segment_codes(leaf, name: str, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+    """One segment's facet column as (values, codes per document (-1: none), None) or, for a
+    multi-valued facet (values joined by commas), (values, owning documents, codes)."""
+    if leaf.has_column(name):
+        column = list(leaf.column_reader(name, translate=True))
+    else:
+        column = [""] * leaf.doc_count_all()
+    vocab: dict[str, int] = {}
+    if multi:
+        split = [v.split(",") if v else () for v in column]
+        owners = [d for d, vs in enumerate(split) for _ in vs]
+        codes = [vocab.setdefault(v, len(vocab)) for vs in split for v in vs]
+        return list(vocab), np.asarray(owners, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+    codes = [vocab.setdefault(v, len(vocab)) if v else -1 for v in column]
+    return list(vocab), np.asarray(codes, dtype=np.int64), None
+
+
 class SearchArrays:
     """What whole-set evaluation needs from one open searcher: segment offsets, live documents,
-    field lengths (as the scorer rounds them) and publication dates, each segment's columns read
-    once per process (a new searcher after a commit reads only the new segments)."""
+    field lengths (as the scorer rounds them), publication dates and facet codes, each segment's
+    columns read once per process (a new searcher after a commit reads only the new segments)."""
 
     def __init__(self, searcher):
         self.searcher = searcher
@@ -178,6 +194,7 @@ class SearchArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._published: np.ndarray | None = None
         self._periods: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._facets: dict[str, tuple] = {}
         self.lock = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
@@ -243,6 +260,47 @@ class SearchArrays:
             with self.lock:
                 self._periods[by] = found
         return found
+
+    def facet_codes(self, name: str, multi: bool) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """A facet's values and each document's codes: (values, code per document (-1: none),
+        None), or for a multi-valued facet (values, owning documents, codes). Each segment's codes
+        are worked out once per process; a new searcher only renumbers them."""
+        found = self._facets.get(name)
+        if found is None:
+            vocab: dict[str, int] = {}
+            firsts, seconds = [], []
+            for leaf, offset in self.leaves:
+                local, first, second = segment_cached(
+                    leaf, f"facet:{name}", lambda leaf=leaf: _segment_codes(leaf, name, multi)
+                )
+                to_global = np.asarray(
+                    [vocab.setdefault(v, len(vocab)) for v in local] + [-1], dtype=np.int64
+                )
+                if multi:
+                    firsts.append(first + offset)
+                    seconds.append(to_global[second])
+                else:
+                    firsts.append(to_global[first])  # -1 (no value) indexes the trailing -1
+            first = np.concatenate(firsts) if firsts else _EMPTY_IDS
+            second = (np.concatenate(seconds) if seconds else _EMPTY_IDS) if multi else None
+            found = (list(vocab), first, second)
+            with self.lock:
+                self._facets[name] = found
+        return found
+
+    def facet_counts(self, name: str, multi: bool, docs: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents) among these documents, most first, then by value."""
+        values, first, second = self.facet_codes(name, multi)
+        if second is None:
+            codes = first[docs]
+            codes = codes[codes >= 0]
+        else:
+            chosen = np.zeros(self.size, dtype=bool)
+            chosen[docs] = True
+            codes = second[chosen[first]]
+        counts = np.bincount(codes, minlength=len(values))
+        found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
     # --- terms ----------------------------------------------------------------------------------
 
@@ -401,7 +459,3 @@ def by_date(ids: np.ndarray, arrays: SearchArrays, limit: int, *, newest: bool) 
     if len(out) < limit:
         out = np.concatenate([out, ids[~dated][: limit - len(out)]])
     return out
-
-
-def is_bm25f(searcher) -> bool:
-    return type(searcher.weighting) is BM25F

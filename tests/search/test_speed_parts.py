@@ -198,7 +198,8 @@ def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_reque
     monkeypatch.setattr(shared_cache, "page_put", lambda *args: stored.append(args))
     conf["post_worker_init"](Worker())
     assert logged and logged[0].startswith("search index opened, one page built in")
-    assert be._searcher is not None and be._codes is not None and be._search_arrays is not None
+    assert be._searcher is not None and be._search_arrays is not None
+    assert set(be._search_arrays._facets) == set(be.facet_fields)  # facet codes read before requests
     assert not stored  # the warm-up page is nobody's page: never cached
     caches[shared_cache.ALIAS].clear()
 
