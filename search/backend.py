@@ -849,16 +849,17 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         for i in range(0, len(unsure), 500):
             chunk = dict(unsure[i : i + 500])
             extra: dict[int, list[str]] = {}
-            for pk, authors in Article.objects.filter(pk__in=list(chunk)).values_list("pk", "authors"):
-                extra.setdefault(pk, []).extend(authors or [])
-            for pk, *names in Article.objects.filter(pk__in=list(chunk)).values_list(
+            for pk, authors, *names in Article.objects.filter(pk__in=list(chunk)).values_list(
                 "pk",
+                "authors",
                 "outlet__name",
                 "province__name",
                 "province__successor__name",
                 "mentions__official__name",
             ):
-                extra.setdefault(pk, []).extend(n for n in names if n)
+                if pk not in extra:  # one row per mention: the byline once
+                    extra[pk] = list(authors or [])
+                extra[pk].extend(n for n in names if n)
             for pk, whole in chunk.items():
                 if holds("\n\n".join([whole, *extra.get(pk, [])])):
                     keep.add(by_pk[pk])
@@ -888,7 +889,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def _match(self, searcher, parsed: ParsedQuery, filters, date_from, date_to) -> tuple:
         """What a search line and its filters match: (documents the text matches, their scores,
-        those of them the filters allow and the long-word check keeps, widened, pasted)."""
+        those of them the filters allow and the long-word check keeps, widened, pasted, the query
+        as searched: a long word no article holds whole is searched as two words)."""
         arrays = self._arrays(searcher)
         fq = self.filter_query(filters, date_from, date_to)
         allowed = docsets.evaluate(fq, arrays, scored=False)[0] if fq is not None else None
@@ -901,9 +903,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return ids, scores, ids[keep]
 
         widened = False
-        pasted = self.is_paste(parsed) and self.paste_query(parsed) is not None
-        tq = self.paste_query(parsed) if pasted else self.text_query(parsed, widened=False)
-        text_ids, scores, docs = matches(tq)
+        paste = self.paste_query(parsed) if self.is_paste(parsed) else None  # pairs looked up once
+        pasted = paste is not None
+        text_ids, scores, docs = matches(paste if pasted else self.text_query(parsed, widened=False))
         if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
             widened = True
             text_ids, scores, docs = matches(self.text_query(parsed, widened=True))
