@@ -76,6 +76,34 @@ def _page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]
 def search_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "atom":
         return search_feed(request)
+    if request.user.is_authenticated:  # staff pages differ (admin links): never cached
+        return _search_response(request)
+    # A repeated search is served whole from the shared cache, whichever worker answers.
+    key = shared_cache.page_key(backend().searcher(), request)
+    cached = shared_cache.page_get(key, request)
+    if cached is not None:
+        return HttpResponse(cached, content_type="text/html; charset=utf-8")
+    response = _search_response(request)
+    if response.status_code == 200:
+        shared_cache.page_put(key, response.content)
+    return response
+
+
+def warm_up_page() -> None:
+    """Build one search page in-process, as a visitor's request would (templates compiled, URLs
+    resolved, the database connected, the snippet code loaded), without storing it in the page
+    cache. gunicorn runs it in each worker before the worker takes requests."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = reverse("search:search")
+    request.GET = QueryDict("q=d%C3%A2n+v%E1%BA%ADn")
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+    request.user = AnonymousUser()
+    _search_response(request)
+
+
+def _search_response(request: HttpRequest) -> HttpResponse:
+    """The search page, built."""
     try:
         params = parse_params(request.GET)
     except SearchParamsError as error:
@@ -91,33 +119,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     }
     if not params.active:
         return render(request, "search/search.html", context)
-
-    # A repeated search is served whole from the shared cache, whichever worker answers; staff
-    # pages differ (admin links) and are never cached.
-    page_key = None
-    if not request.user.is_authenticated and not getattr(request, "warming_up", False):
-        page_key = shared_cache.page_key(backend().searcher(), request)
-        cached = shared_cache.page_get(page_key, request)
-        if cached is not None:
-            return HttpResponse(cached, content_type="text/html; charset=utf-8")
-    response = _search_page(request, params, context)
-    if page_key is not None and response.status_code == 200:
-        shared_cache.page_put(page_key, response.content)
-    return response
-
-
-def warm_up_page() -> None:
-    """Build one search page in-process, as a visitor's request would (templates compiled, URLs
-    resolved, the database connected, the snippet code loaded), without storing it in the page
-    cache. gunicorn runs it in each worker before the worker takes requests."""
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = request.path_info = reverse("search:search")
-    request.GET = QueryDict("q=d%C3%A2n+v%E1%BA%ADn")
-    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
-    request.user = AnonymousUser()
-    request.warming_up = True
-    search_page(request)
+    return _search_page(request, params, context)
 
 
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
