@@ -376,7 +376,8 @@ def member(ids: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(q, arrays: SearchArrays, scored: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """The live documents matching `q`, sorted, with their scores (zeros when not `scored`)."""
+    """The live documents matching `q`, sorted, with their scores (not `scored`: the second
+    array means nothing, only the documents are wanted)."""
     boost = getattr(q, "boost", 1.0)
     if isinstance(q, wq.Term):
         ids, weights = arrays.postings(q.fieldname, q.text)

@@ -34,6 +34,12 @@ BATCH = 500  # articles read from the database at a time
 # 11.6 million term entries where segments of 5,000 held 15.0 million (bench/README.md).
 SEGMENT_DOCS = 10_000
 
+
+def _commit_size(procs: int) -> int:
+    """Articles a bulk run writes per commit: one segment of SEGMENT_DOCS per worker."""
+    return SEGMENT_DOCS * max(1, procs)
+
+
 log = logging.getLogger(__name__)
 
 _state = threading.local()
@@ -131,7 +137,7 @@ def index_articles(
     be = _setup(using)
     procs = procs or be.procs
     indexed = 0
-    for chunk in _chunks(ids, SEGMENT_DOCS * max(1, procs)):
+    for chunk in _chunks(ids, _commit_size(procs)):
         indexed += _write(sorted(set(chunk)), using=using, procs=procs)
         if progress:
             progress(len(chunk))
@@ -160,7 +166,7 @@ def drain(
     """
     be = _setup(using)
     procs = procs or be.procs
-    limit = limit or SEGMENT_DOCS * max(1, procs)
+    limit = limit or _commit_size(procs)
     index = article_index(using)
     handled = 0
     wanted = None if ids is None else sorted({int(pk) for pk in ids})
