@@ -21,11 +21,12 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, Token
 
 from archive.extract.normalize import fold, normalize_text
+from search import abbreviations
 
 # The index's format: bump it whenever analysis or the schema changes what an indexed document means.
 # It is part of every document's digest, so `ensure_index` (run by `make run`) finds an index written
 # in an older format stale and rebuilds it (docs/index-integrity.md).
-INDEX_FORMAT = "2026-11-26b words+hyphens+django_id, compact inline postings"
+INDEX_FORMAT = "2026-12-04 words+hyphens+dotted abbreviations+django_id, compact inline postings"
 
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -34,10 +35,25 @@ _SYLLABLE = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[ \t\u00a0]+|[-\u2010\u2011.]")
 # A hyphen or dot with a letter or digit on both sides reads as a space, in the index and the query.
 _INWORD = re.compile(r"(?<=[^\W_])[-\u2010\u2011.](?=[^\W_])")
+# Dotted abbreviations of Vietnamese news, followed by a space and a capital or a digit, join the
+# next word the same way (issue #15): `TP. HCM` = `TP.HCM` = `TP HCM`, `Q. 1`, `P. Bến Nghé`. A
+# capital or digit must follow, so "ông Nguyễn Văn P. cho biết" keeps its sentence break.
+_ABBREVIATION = re.compile(r"(" + "|".join(abbreviations.DOTTED) + r")\.[ \t\u00a0]+(?=[^\W_])")
+
+
+def _join_abbreviation(m: re.Match) -> str:
+    text, start = m.string, m.start()
+    if start and (text[start - 1].isalnum()):  # "ATP. Hà" is not "TP."
+        return m.group()
+    following = text[m.end()]
+    return m.group(1) + " " if following.isupper() or following.isdigit() else m.group()
 
 
 def join_inword(text: str) -> str:
-    """`Kim Jong-un` → `Kim Jong un`, `TP.HCM` → `TP HCM`: one reading for index and query."""
+    """`Kim Jong-un` → `Kim Jong un`, `TP.HCM` and `TP. HCM` → `TP HCM`: one reading for index and
+    query."""
+    if "." in text:
+        text = _ABBREVIATION.sub(_join_abbreviation, text)
     return _INWORD.sub(" ", text)
 
 
@@ -70,6 +86,7 @@ _fold_syllable = lru_cache(maxsize=65536)(fold)
 # the joiner spaces, so its white-space split is exactly its syllables, and syllables of one chunk
 # are exactly the pairs `syllables()` marks `joined`.
 _BREAK = re.compile(r"[^\w \t\u00a0]+|_+")
+_BREAK_KEEP = re.compile(f"({_BREAK.pattern})")  # the same, keeping the punctuation
 _FORMS_MAX = 200_000
 _forms: dict[str, tuple[str, str]] = {}  # raw syllable → (lower case, folded)
 
@@ -193,7 +210,7 @@ _LEX = re.compile(
     r'(?P<neg>-)?"(?P<phrase>[^"]*)"?'  # -"phrase" or "phrase"
     r"|(?P<op>(?<![^\W_])(?i:or|hoặc)(?![^\W_])|\|\|?)"  # OR
     r"|(?P<and>\bAND\b|&&?|\+)"
-    r"|(?P<negword>(?<![^\s(])-(?=[^\W_]))"  # a minus that starts a word: exclusion
+    r"|(?P<negword>(?<![^\s(])-(?=[^\W\d_]))"  # a minus that starts a word: exclusion (never -400)
     r"|(?P<word>[^\W_]+)"
     r"|(?P<space>\s+)"
     r"|(?P<sep>[^\s])"  # any other punctuation ends a run of syllables
@@ -208,6 +225,14 @@ class Run:
     syllables: tuple[str, ...]  # lower case, normalised, as typed (with or without diacritics)
     quoted: bool = False
     cuts: tuple[int, ...] = ()  # i in cuts: syllables i and i+1 belong to different words
+    # Quoted runs only: the punctuation typed at each cut, in the order of `cuts` ("" for none).
+    # A quoted phrase is literal (issue #15): `"Hà Nội, Đà Nẵng"` needs the comma in the text.
+    seps: tuple[str, ...] = ()
+
+    @property
+    def literal(self) -> bool:
+        """A quoted phrase with punctuation inside: matched against the stored text."""
+        return self.quoted and any(self.seps)
 
     @property
     def has_diacritics(self) -> bool:
@@ -264,7 +289,7 @@ class ParsedQuery:
 
     def folded(self) -> ParsedQuery:
         def f(run: Run) -> Run:
-            return Run(tuple(fold(s) for s in run.syllables), run.quoted, run.cuts)
+            return Run(tuple(fold(s) for s in run.syllables), run.quoted, run.cuts, run.seps)
 
         return ParsedQuery(
             tuple(tuple(f(r) for r in g) for g in self.required),
@@ -343,14 +368,28 @@ def parse_query(raw: str) -> ParsedQuery:
             # Punctuation inside the quotes breaks the phrase exactly where indexing does.
             syls: list[str] = []
             cuts: list[int] = []
-            for piece in _BREAK.split(m.group("phrase")):
+            seps: list[str] = []
+            sep = ""
+            for k, piece in enumerate(_BREAK_KEEP.split(m.group("phrase"))):
+                if k % 2:  # the punctuation between two pieces
+                    sep += piece
+                    continue
                 words = [w.lower() for w in _SYLLABLE.findall(piece)]
                 if words and syls:
                     cuts.append(len(syls) - 1)
+                    seps.append(sep)
+                if words:
+                    sep = ""
                 syls += words
             kept = take(syls)
             if kept:
-                run = Run(tuple(kept), quoted=True, cuts=tuple(c for c in cuts if c < len(kept) - 1))
+                keep = [i for i, c in enumerate(cuts) if c < len(kept) - 1]
+                run = Run(
+                    tuple(kept),
+                    quoted=True,
+                    cuts=tuple(cuts[i] for i in keep),
+                    seps=tuple(seps[i] for i in keep),
+                )
                 push(run, bool(m.group("neg")) or negate_next)
             negate_next = False
         elif kind == "op":

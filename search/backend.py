@@ -44,7 +44,7 @@ from whoosh.system import pack_ushort
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
-from search import docsets, shared_cache
+from search import abbreviations, docsets, shared_cache
 from search.analysis import (
     ParsedQuery,
     Run,
@@ -74,6 +74,11 @@ PASTE_TERMS = 12  # ... searched by its rarest word pairs ...
 PASTE_MATCH = 0.6  # ... of which a document must hold this share
 VERIFY_MAX = 3000  # candidates checked against the stored text for words of 3+ syllables
 READINGS_MAX = 6  # accented readings offered for an unaccented word
+READINGS_RANKED = 3  # ... of which the most used rank an unaccented word's matches
+READING_SYLLABLE_FORMS = 6  # accented forms of each syllable tried when reading a two-syllable word
+FOLDED_WEIGHT = 0.25  # an unaccented word's folded match, beside its readings' weighted scores
+ALTERNATIVE_WEIGHT = 0.5  # `UBND` also finds "Ủy ban nhân dân", ranked after what was typed
+PAIR_BOOST = 2.0  # syllables apart: each pair typed side by side that a document holds ranks it up
 TREND_BY = ("year", "month")
 
 logger = logging.getLogger(__name__)
@@ -343,11 +348,12 @@ def _build_segment(storage, indexname, docs, results, kwargs) -> None:
 class Hit:
     pk: int
     score: float
+    apart: bool = False  # holds every syllable typed, not the words (issue #15)
 
 
 @dataclass
 class SearchOutcome:
-    total: int
+    total: int  # word-level matches: what the line means (issue #15)
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]
     query: ParsedQuery
@@ -357,6 +363,41 @@ class SearchOutcome:
     elapsed_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
     pasted: bool = False  # a long line searched as a pasted passage (`paste_query`)
+    apart: int = 0  # more articles holding every syllable typed, not as the words: listed after
+
+    @property
+    def listed(self) -> int:
+        """Every article the results list: the word-level matches, then the syllables apart."""
+        return self.total + self.apart
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Matched:
+    """What `_match` found: word-level matches (all, with scores, and those the filters allow),
+    the articles holding every syllable but not the words (all, and allowed), and the word-level
+    matches holding the whole line as typed."""
+
+    text_ids: np.ndarray
+    scores: np.ndarray
+    docs: np.ndarray
+    widened: bool
+    pasted: bool
+    query: ParsedQuery
+    apart_ids: np.ndarray = field(default_factory=lambda: _NONE)
+    apart_docs: np.ndarray = field(default_factory=lambda: _NONE)
+    loose: object = None  # the syllable query, to rank the apart tier when a page reaches it
+    line_ids: np.ndarray | None = None
+
+    @property
+    def counted(self) -> tuple[np.ndarray, np.ndarray]:
+        """What counts, facets and trends count: the word-level matches (what the line means),
+        or the syllables apart when no article holds the words (unfiltered, allowed)."""
+        if len(self.docs) or not len(self.apart_docs):
+            return self.text_ids, self.docs
+        return self.apart_ids, self.apart_docs
 
 
 def _article_texts(pks: list[int]) -> list[tuple[int, str, str]]:
@@ -664,30 +705,54 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         searcher = self._current_searcher()
         return segment(parsed, lambda a, b: self.pair_count(a, b, searcher=searcher))
 
-    def readings(self, word: tuple[str, ...], *, limit: int = READINGS_MAX) -> list[tuple[str, int]]:
-        """The accented spellings of an unaccented word of one or two syllables that the index
-        holds, most documents first: `chay` → [("cháy", 812), ("chạy", 640), ("chảy", 95)]."""
-        if not word or len(word) > 2 or any(fold(s) != s for s in word):
-            return []
-        searcher = self._current_searcher()
+    def _reading_counts(self, word: tuple[str, ...], searcher) -> list[tuple[str, int, int]]:
+        """(reading, articles whose text uses it, articles whose title uses it) for every accented
+        spelling of an unaccented word of one or two syllables that the index holds."""
+        cache = self._count_cache(searcher)
+        key = ("readings", word)
+        found = cache.get(key)
+        if found is not None:
+            return found
         per_syllable = []
         for syl in word:
-            found = [(f, self.doc_count(f, folded=False, searcher=searcher)) for f in accented_forms(syl)]
-            found = sorted(((f, n) for f, n in found if n), key=lambda fn: (-fn[1], fn[0]))[:limit]
-            if not found:
-                return []
-            per_syllable.append(found)
-        if len(word) == 1:
-            out = per_syllable[0]
-        else:
-            out = []
+            forms = [(f, self.doc_count(f, folded=False, searcher=searcher)) for f in accented_forms(syl)]
+            forms = sorted(((f, n) for f, n in forms if n), key=lambda fn: (-fn[1], fn[0]))
+            per_syllable.append(forms[:READING_SYLLABLE_FORMS])
+        candidates = per_syllable[0] if len(word) == 1 else []
+        if len(word) == 2:
             for a, _ in per_syllable[0]:
                 for b, _ in per_syllable[1]:
                     n = self.doc_count(f"{a} {b}", folded=False, searcher=searcher)
                     if n:
-                        out.append((f"{a} {b}", n))
-            out.sort(key=lambda fn: (-fn[1], fn[0]))
-        return out[:limit]
+                        candidates.append((f"{a} {b}", n))
+        reader = searcher.reader()
+        found = [(r, n, reader.doc_frequency("title", r)) for r, n in candidates]
+        # A reading that heads stories is a word; a pair that only meets in running text ("người
+        # dân vẫn …" for `dan van`) is not (issue #15): titles first, then the text.
+        found.sort(key=lambda r: (-r[2], -r[1], r[0]))
+        cache[key] = found
+        return found
+
+    def readings(self, word: tuple[str, ...], *, limit: int = READINGS_MAX) -> list[tuple[str, int]]:
+        """The accented spellings of an unaccented word of one or two syllables that the index
+        holds, the most used as a word first (in titles, then in the text), with the number of
+        articles using each: `chay` → [("cháy", 812), ("chạy", 640), ("chảy", 95)]."""
+        if not word or len(word) > 2 or any(fold(s) != s for s in word):
+            return []
+        return [(r, n) for r, n, _ in self._reading_counts(word, self._current_searcher())[:limit]]
+
+    def reading_weights(self, word: tuple[str, ...]) -> list[tuple[str, float]]:
+        """The readings an unaccented word ranks by, each with its share of the articles using
+        them as a word (titles, or the text when no title uses any): `da nang` → đà nẵng ≈ 0.99."""
+        if not word or len(word) > 2 or any(fold(s) != s for s in word):
+            return []
+        found = self._reading_counts(word, self._current_searcher())
+        if len(found) < 2:
+            return []
+        column = 2 if any(r[2] for r in found) else 1
+        total = sum(r[column] for r in found)
+        weights = [(r[0], r[column] / total) for r in found[:READINGS_RANKED]]
+        return [(r, w) for r, w in weights if w > 0]
 
     def _fields_query(self, terms_for, *, folded: bool, boost: float = 1.0) -> wq.Query:
         suffix = FOLDED_SUFFIX if folded else ""
@@ -702,10 +767,34 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         name = self.content_field_name + (FOLDED_SUFFIX if folded else "")
         return wq.Or([wq.Term(name, t) for t in terms], boost=boost)
 
-    def word_query(self, word: tuple[str, ...], *, widened: bool, alone: bool = True) -> wq.Query:
+    @staticmethod
+    def word_groups(run: Run) -> list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
+        """The run's words, consecutive words that spell a known abbreviation or what it stands
+        for grouped with its other spellings (`abbreviations.py`): `Ủy ban nhân dân tỉnh` →
+        [([ủy ban, nhân dân], [ubnd]), ([tỉnh], [])]. A quoted phrase is literal: no other spelling."""
+        words = run.words
+        if run.quoted:
+            return [([w], []) for w in words]
+        out, i = [], 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                others = abbreviations.alternatives(tuple(s for w in words[i:j] for s in w))
+                if others:
+                    out.append((words[i:j], others))
+                    i = j
+                    break
+            else:
+                out.append(([words[i]], []))
+                i += 1
+        return out
+
+    def word_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
-        typed without, the folded form, and when it is the whole line (`alone`), its most used
-        accented reading ranked first (beside other words, they decide the reading)."""
+        typed without, the folded form, ranked by its accented readings, each weighted by its share
+        of the articles that use it as a word (issue #15)."""
+        return self._spelling_query(word, widened=widened)
+
+    def _spelling_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
         has_diacritics = any(fold(s) != s for s in word)
 
         def terms_for(folded: bool) -> list[str]:
@@ -713,13 +802,20 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         if not has_diacritics:
             q = self._fields_query(terms_for, folded=True)
-            readings = self.readings(word, limit=2) if alone else []
-            if len(readings) > 1:
-                best = readings[0][0].split(" ")
-                boost = wq.Or(
-                    [self._fields_query(lambda f: word_terms(tuple(best), folded=False), folded=False)]
-                )
-                q = wq.AndMaybe(q, wq.Or([boost], boost=READING_BOOST))
+            weights = self.reading_weights(word)
+            if weights:
+                ranks = [
+                    wq.Or(
+                        [
+                            self._fields_query(
+                                lambda f, r=r: word_terms(tuple(r.split(" ")), folded=False), folded=False
+                            )
+                        ],
+                        boost=READING_BOOST * w,
+                    )
+                    for r, w in weights
+                ]
+                q = wq.AndMaybe(wq.Or([q], boost=FOLDED_WEIGHT), wq.Or(ranks))
             return q
         exact = self._fields_query(terms_for, folded=False)
         if not widened:
@@ -728,8 +824,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def run_query(self, run: Run, *, widened: bool) -> wq.Query:
         """A run: all its words (AND); where the words also stand together, a higher rank."""
-        words = run.words
-        parts = [self.word_query(w, widened=widened, alone=len(words) == 1) for w in words]
+        parts = []
+        for words, others in self.word_groups(run):
+            typed = [self.word_query(w, widened=widened) for w in words]
+            q = typed[0] if len(typed) == 1 else wq.And(typed)
+            if others:
+                # `UBND` also finds "Ủy ban nhân dân", and the other way round; what was typed
+                # ranks first (`line_query`).
+                alts = [self.word_query(o, widened=widened) for o in others]
+                q = wq.Or([q, wq.Or(alts, boost=ALTERNATIVE_WEIGHT)])
+            parts.append(q)
         q = parts[0] if len(parts) == 1 else wq.And(parts)
         if run.cuts:
             folded = not run.has_diacritics or widened
@@ -737,6 +841,79 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             if near:
                 q = wq.AndMaybe(q, self._content_terms(near, folded=folded, boost=ADJACENT_BOOST))
         return q
+
+    def _syllable_terms(self, syllable: str, *, widened: bool) -> wq.Query:
+        exact = fold(syllable) != syllable and not widened
+        return self._fields_query(lambda f: [syllable if not f else fold(syllable)], folded=not exact)
+
+    def syllable_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
+        """Every syllable typed, each anywhere in the record (exact where typed with diacritics,
+        folded otherwise): what a guess about where words end must never lose (issue #15).
+        Quoted phrases stay whole. Ranked by the pairs typed side by side that a document holds
+        (proximity, without positions), title over text. None when it is the word-level query."""
+        if not parsed.required:
+            return None
+        loosened = False
+        groups = []
+        for group in parsed.required:
+            alternatives = []
+            for run in group:
+                if run.quoted or len(run.syllables) < 2:
+                    alternatives.append(self.run_query(run, widened=widened))
+                    continue
+                loosened = True
+                unique = list(dict.fromkeys(run.syllables))
+                parts = [self._syllable_terms(syl, widened=widened) for syl in unique]
+                q = parts[0] if len(parts) == 1 else wq.And(parts)
+                pairs = []
+                for a, b in zip(run.syllables, run.syllables[1:], strict=False):
+                    exact = (fold(a) != a or fold(b) != b) and not widened
+                    pair = (a, b) if exact else (fold(a), fold(b))
+                    pairs.append(self._fields_query(lambda f, p=pair: [f"{p[0]} {p[1]}"], folded=not exact))
+                q = wq.AndMaybe(q, wq.Or(pairs, boost=PAIR_BOOST))
+                alternatives.append(q)
+            groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+        if not loosened:
+            return None
+        q = groups[0] if len(groups) == 1 else wq.And(groups)
+        if parsed.excluded:
+            q = Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
+        return q
+
+    def line_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
+        """The line as typed: every unquoted run's words in the spelling typed (not an
+        abbreviation's other spelling; a word typed without diacritics in its most used reading)
+        and the pairs across its word boundaries. A word-level match holding it ranks first
+        (issue #15). None when that is every word-level match."""
+        parts = []
+        differs = False
+        for run in parsed.runs:
+            if run.quoted:
+                continue
+            folded = not run.has_diacritics or widened
+            differs = differs or bool(run.cuts)
+            differs = differs or any(others for _, others in self.word_groups(run))
+            for word in run.words:
+                weights = self.reading_weights(word) if not any(fold(s) != s for s in word) else []
+                if weights:  # typed without diacritics: its most used reading is what was meant
+                    differs = True
+                    reading = tuple(weights[0][0].split(" "))
+                    parts += [
+                        self._content_terms([t], folded=False, boost=1.0)
+                        for t in word_terms(reading, folded=False)
+                    ]
+                else:
+                    parts += [
+                        self._content_terms([t], folded=folded, boost=1.0)
+                        for t in word_terms(word, folded=folded)
+                    ]
+            parts += [
+                self._content_terms([t], folded=folded, boost=1.0)
+                for t in adjacency_terms(run, folded=folded)
+            ]
+        if not differs or not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def text_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query:
         if parsed.required:
@@ -800,34 +977,47 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self._pk_cache = (reader, lookup)
         return lookup
 
-    def _verify_long_words(self, searcher, parsed: ParsedQuery, docs: list[int], widened: bool) -> list[int]:
-        """Words of three or more syllables match as a whole: a document holding their bigrams
-        apart ("cán bộ công chức … công an" for `Bộ Công an`) is dropped after a check of its
-        stored text. Beyond VERIFY_MAX candidates the check is skipped (bigrams only)."""
-        from search.highlight import word_pattern  # the highlighter's own matching rules
+    def _text_checks(self, parsed: ParsedQuery, widened: bool, *, literal_only: bool = False) -> list:
+        """What the index's pairs cannot tell, checked against the stored text: words of three or
+        more syllables match as a whole ("cán bộ công chức … công an" is not `Bộ Công an`), and a
+        quoted phrase with punctuation inside matches it literally (`"Hà Nội, Đà Nẵng"`, issue #15).
+        Each check: (spellings for a quick `str.find`, the patterns any of which must match)."""
+        from search.highlight import literal_pattern, word_pattern  # the highlighter's own rules
 
-        long_words = [
-            (w, any(fold(s) != s for s in w) and not widened)
-            for group in parsed.required
-            if len(group) == 1
-            for w in group[0].words
-            if len(w) >= 3
-        ]
-        if not long_words or not docs or len(docs) > VERIFY_MAX:
+        checks = []
+        for group in parsed.required:
+            if len(group) != 1:
+                continue
+            run = group[0]
+            exact = run.has_diacritics and not widened
+            if run.literal:
+                checks.append(((), [literal_pattern(run, exact)]))
+                continue
+            if literal_only:
+                continue
+            for words, others in self.word_groups(run):
+                for w in words:
+                    if len(w) < 3:
+                        continue
+                    exact = any(fold(s) != s for s in w) and not widened
+                    patterns = [word_pattern(w, exact)] + [word_pattern(o, False) for o in others]
+                    checks.append((_spellings(w) if exact else (), patterns))
+        return checks
+
+    def _verify(self, searcher, checks: list, docs: list[int]) -> list[int]:
+        """The documents whose stored record passes every check (`_text_checks`). Beyond
+        VERIFY_MAX candidates the check is skipped (the index's pairs only)."""
+        if not checks or not docs or len(docs) > VERIFY_MAX:
             return docs
         from archive.models import Article
 
-        patterns = [word_pattern(w, exact) for w, exact in long_words]
-        # Quick check first: the exact word as most texts write it (lower case, capitalised, each
-        # syllable capitalised, upper case; single spaces), found by str.find; the regex (any case,
-        # hyphens, folded letters) only where that does not settle it.
-        spellings = [_spellings(w) if exact else () for w, exact in long_words]
-
         def holds(text: str) -> bool:
-            for forms, pattern in zip(spellings, patterns, strict=True):
-                if any((at := text.find(form)) >= 0 and pattern.match(text, at) for form in forms):
+            for forms, patterns in checks:
+                # Quick check first: the exact word as most texts write it, found by str.find; the
+                # regex (any case, hyphens, folded letters) only where that does not settle it.
+                if any((at := text.find(form)) >= 0 and patterns[0].match(text, at) for form in forms):
                     continue
-                if not pattern.search(text):
+                if not any(p.search(text) for p in patterns):
                     return False
             return True
 
@@ -887,37 +1077,83 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)  # AND across facets
 
-    def _match(self, searcher, parsed: ParsedQuery, filters, date_from, date_to) -> tuple:
-        """What a search line and its filters match: (documents the text matches, their scores,
-        those of them the filters allow and the long-word check keeps, widened, pasted, the query
-        as searched: a long word no article holds whole is searched as two words)."""
+    def _match(self, searcher, parsed: ParsedQuery, filters, date_from, date_to) -> Matched:
+        """What a search line and its filters match, in three tiers (issue #15): the word-level
+        matches holding the whole line as typed, the other word-level matches, and the articles
+        holding every syllable typed but not the words (a guess about where words end orders
+        results, it never removes an article)."""
         arrays = self._arrays(searcher)
         fq = self.filter_query(filters, date_from, date_to)
         allowed = docsets.evaluate(fq, arrays, scored=False)[0] if fq is not None else None
 
-        def matches(tq) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            ids, scores = docsets.evaluate(tq, arrays)
+        def allow(ids: np.ndarray) -> np.ndarray:
             if allowed is None:
-                return ids, scores, ids
+                return ids
             keep, _ = docsets.member(ids, allowed)
-            return ids, scores, ids[keep]
+            return ids[keep]
 
         widened = False
         paste = self.paste_query(parsed) if self.is_paste(parsed) else None  # pairs looked up once
         pasted = paste is not None
-        text_ids, scores, docs = matches(paste if pasted else self.text_query(parsed, widened=False))
+        text_ids, scores = docsets.evaluate(
+            paste if pasted else self.text_query(parsed, widened=False), arrays
+        )
+        docs = allow(text_ids)
         if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
-            widened = True
-            text_ids, scores, docs = matches(self.text_query(parsed, widened=True))
-        if not pasted:
-            verified = self._verify_long_words(searcher, parsed, docs.tolist(), widened)
-            if len(verified) != len(docs):
-                if not verified and (split := self._split_long_words(parsed)) is not None:
-                    # No article holds the long word whole: it was two words ("giao ban | dân
-                    # vận": its pair "ban dân" is common, from "Ban Dân vận"). Search them apart.
-                    return self._match(searcher, split, filters, date_from, date_to)
-                docs = np.asarray(verified, dtype=np.int64)
-        return text_ids, scores, docs, widened, pasted, parsed
+            # Widen when exact finds little, the syllables apart included: a line whose words
+            # stand nowhere with these diacritics is still worth its folded words.
+            exact_all = self.syllable_query(parsed, widened=False)
+            if (
+                exact_all is None
+                or len(allow(docsets.evaluate(exact_all, arrays, scored=False)[0])) < WIDEN_BELOW
+            ):
+                widened = True
+                text_ids, scores = docsets.evaluate(self.text_query(parsed, widened=True), arrays)
+                docs = allow(text_ids)
+        if pasted:
+            return Matched(text_ids, scores, docs, widened=widened, pasted=True, query=parsed)
+        checks = self._text_checks(parsed, widened)
+        verified = self._verify(searcher, checks, docs.tolist())
+        if len(verified) != len(docs):
+            if not verified and (split := self._split_long_words(parsed)) is not None:
+                # No article holds the long word whole: it was two words ("giao ban | dân
+                # vận": its pair "ban dân" is common, from "Ban Dân vận"). Search them apart.
+                return self._match(searcher, split, filters, date_from, date_to)
+            docs = np.asarray(verified, dtype=np.int64)
+        matched = Matched(text_ids, scores, docs, widened=widened, pasted=False, query=parsed)
+        loose = self.syllable_query(parsed, widened=widened)
+        if loose is not None:
+            loose_ids, _ = docsets.evaluate(loose, arrays, scored=False)
+            apart_ids = loose_ids[~docsets.member(loose_ids, docs)[0]] if len(docs) else loose_ids
+            apart_docs = allow(apart_ids)
+            literal = self._text_checks(parsed, widened, literal_only=True)
+            if literal and len(apart_docs):  # quotes are literal in every tier
+                apart_docs = np.asarray(self._verify(searcher, literal, apart_docs.tolist()), dtype=np.int64)
+            matched.apart_ids, matched.apart_docs, matched.loose = apart_ids, apart_docs, loose
+        line = self.line_query(parsed, widened=widened)
+        if line is not None and len(docs):
+            matched.line_ids = docsets.evaluate(line, arrays, scored=False)[0]
+        return matched
+
+    @staticmethod
+    def _order(
+        arrays, found: Matched, docs, ids, scores, sort, by_date, limit
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The first `limit` of `docs` in the order asked: by date (undated last, issue #9), or by
+        score (`ids`/`scores`: what the query scored), the word-level matches holding the whole
+        line as typed first."""
+        if not len(docs):
+            return _NONE, np.zeros(0)
+        if by_date:
+            top = docsets.by_date(docs, arrays, limit, newest=sort != "oldest")
+            return top, np.zeros(len(top))
+        _, at = docsets.member(docs, ids)
+        these = scores[at]
+        if found.line_ids is not None and ids is found.text_ids:
+            whole, _ = docsets.member(docs, found.line_ids)
+            if whole.any():
+                these = these + whole * (float(these.max()) + 1.0)
+        return docsets.ranked(docs, these, limit)
 
     def _split_long_words(self, parsed: ParsedQuery) -> ParsedQuery | None:
         """The query with each unquoted word of four or more syllables cut in two at its rarest inner
@@ -940,7 +1176,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                         cuts.add(at)
                         changed = True
                     start += len(word)
-                runs.append(Run(run.syllables, run.quoted, tuple(sorted(cuts))))
+                runs.append(replace(run, cuts=tuple(sorted(cuts))))
             groups.append(tuple(runs))
         return replace(parsed, required=tuple(groups)) if changed else None
 
@@ -979,40 +1215,42 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             if cached is not None:
                 self._remember_result(searcher, key, cached)
         if cached is not None:
-            return SearchOutcome(
-                total=cached.total,
+            return replace(
+                cached,
                 hits=list(cached.hits),
                 facets={name: list(values) for name, values in cached.facets.items()},
-                query=cached.query,
-                widened=cached.widened,
-                page=cached.page,
-                per_page=cached.per_page,
                 elapsed_ms=(time.perf_counter() - started) * 1000,
-                pasted=cached.pasted,
             )
 
         arrays = self._arrays(searcher)
         found = self._match(searcher, parsed, filters, date_from, date_to)
-        text_ids, scores, docs, widened, pasted, parsed = found
-        total = len(docs)
+        docs, apart_docs = found.docs, found.apart_docs
+        total, apart = len(docs), len(apart_docs)
+        by_date = sort in ("newest", "oldest") or (sort == "relevance" and parsed.empty)
 
         hits: list[Hit] = []
-        if total and page >= 1:
+        if total + apart and page >= 1:
             limit = page * per_page
             start = (page - 1) * per_page
-            score_of: dict[int, float] = {}
-            if sort == "newest" or (sort == "relevance" and parsed.empty):
-                # Undated articles last (issue #9), in index order.
-                top = docsets.by_date(docs, arrays, limit, newest=True)
-            elif sort == "oldest":
-                top = docsets.by_date(docs, arrays, limit, newest=False)
-            else:
-                _, at = docsets.member(docs, text_ids)
-                top, top_scores = docsets.ranked(docs, scores[at], limit)
-                score_of = dict(zip(top.tolist(), top_scores.tolist(), strict=True))
+            top, top_scores = self._order(
+                arrays, found, docs, found.text_ids, found.scores, sort, by_date, limit
+            )
+            apart_from = len(top)
+            if len(top) < limit and apart:
+                # The syllables apart come after every word-level match, in the same order.
+                loose_ids, loose_scores = (
+                    docsets.evaluate(found.loose, arrays) if not by_date else (apart_docs, apart_docs)
+                )
+                more, more_scores = self._order(
+                    arrays, found, apart_docs, loose_ids, loose_scores, sort, by_date, limit - len(top)
+                )
+                top = np.concatenate([top, more])
+                top_scores = np.concatenate([top_scores, more_scores])
             pk_of = self._pks(searcher)
-            for docnum in top[start:limit].tolist():
-                hits.append(Hit(int(pk_of(docnum)), score_of.get(docnum, 0.0)))
+            for i in range(start, min(limit, len(top))):
+                hits.append(Hit(int(pk_of(int(top[i]))), float(top_scores[i]), apart=i >= apart_from))
+        text_ids, docs = found.counted
+        widened, pasted, parsed = found.widened, found.pasted, found.query
 
         counted: dict[str, list[tuple[str, int]]] = {}
         for name in facets:
@@ -1032,6 +1270,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         outcome = SearchOutcome(
             total=total,
+            apart=apart,
             hits=hits,
             facets=counted,
             query=parsed,
@@ -1084,7 +1323,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return list(series), undated, total
 
     def _trend(self, searcher, parsed, by, filters, date_from, date_to):
-        docs = self._match(searcher, parsed, filters, date_from, date_to)[2]
+        docs = self._match(searcher, parsed, filters, date_from, date_to).counted[1]
         labels, codes = self._arrays(searcher).periods(by)
         per_doc = codes[docs]
         dated = per_doc[per_doc >= 0]

@@ -11,7 +11,8 @@ from functools import lru_cache
 from html import escape
 
 from archive.extract.normalize import fold, normalize_text
-from search.analysis import ParsedQuery, parse_query
+from search import abbreviations
+from search.analysis import ParsedQuery, Run, parse_query
 
 SNIPPET_CHARS = 260
 # A snippet looks for matches in the first SCAN_CHARS of the text first, and reads the rest only
@@ -33,6 +34,11 @@ def _letter_classes() -> dict[str, str]:
 _CLASSES = _letter_classes()
 
 
+_JOINER = r"(?:[ \t\u00a0]+|[-\u2010\u2011.])"
+_ABBREVIATION_JOINER = r"(?:\.?[ \t\u00a0]+|[-\u2010\u2011.])"
+_DOTTED = {fold(a).lower() for a in abbreviations.DOTTED}
+
+
 @lru_cache(maxsize=1024)
 def _run_pattern(syls: tuple[str, ...], exact: bool) -> re.Pattern[str]:
     """One regex for a run of adjacent syllables, whole syllables only, as the index matches them.
@@ -40,15 +46,20 @@ def _run_pattern(syls: tuple[str, ...], exact: bool) -> re.Pattern[str]:
     Exact: the syllables as typed, any case. Folded: each letter stands for all its accented forms.
     One C-level regex search replaces splitting the text into syllables (the search page's cost).
     """
+    parts = _syllable_patterns(syls, exact)
+    # Between syllables: spaces, or one hyphen or dot inside a word (analysis._JOINER); after a
+    # dotted abbreviation, also a dot and spaces (`TP. Hồ`: analysis.join_inword).
+    out = [parts[0]]
+    for syl, part in zip(syls, parts[1:], strict=False):
+        out.append(_ABBREVIATION_JOINER if syl in _DOTTED else _JOINER)
+        out.append(part)
+    return re.compile(r"(?<![^\W_])" + "".join(out) + r"(?![^\W_])", re.IGNORECASE)
+
+
+def _syllable_patterns(syls: tuple[str, ...], exact: bool) -> list[str]:
     if exact:
-        parts = [re.escape(s) for s in syls]
-    else:
-        parts = [
-            "".join(f"[{_CLASSES[c]}]" if c in _CLASSES else re.escape(c) for c in fold(s)) for s in syls
-        ]
-    # Between syllables: spaces, or one hyphen or dot inside a word (analysis._JOINER).
-    joiner = r"(?:[ \t\u00a0]+|[-\u2010\u2011.])"
-    return re.compile(r"(?<![^\W_])" + joiner.join(parts) + r"(?![^\W_])", re.IGNORECASE)
+        return [re.escape(s) for s in syls]
+    return ["".join(f"[{_CLASSES[c]}]" if c in _CLASSES else re.escape(c) for c in fold(s)) for s in syls]
 
 
 def word_pattern(word: tuple[str, ...], exact: bool) -> re.Pattern[str]:
@@ -56,18 +67,39 @@ def word_pattern(word: tuple[str, ...], exact: bool) -> re.Pattern[str]:
     return _run_pattern(tuple(word), exact)
 
 
-def match_spans(text: str, query: ParsedQuery, *, widened: bool = False) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def literal_pattern(run: Run, exact: bool) -> re.Pattern[str]:
+    """A quoted phrase with punctuation inside, literally (issue #15): `"Hà Nội, Đà Nẵng"` needs
+    the comma between the two words (spaces around it as they come), `"TP. Hồ Chí Minh"` the dot."""
+    parts = _syllable_patterns(run.syllables, exact)
+    seps = dict(zip(run.cuts, run.seps, strict=True))
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:]):
+        sep = seps.get(i, "").strip()
+        if i in seps:
+            out.append(r"\s*" + re.escape(sep) + r"\s*" if sep else r"\W+")
+        else:
+            out.append(_ABBREVIATION_JOINER if run.syllables[i] in _DOTTED else _JOINER)
+        out.append(part)
+    return re.compile(r"(?<![^\W_])" + "".join(out) + r"(?![^\W_])", re.IGNORECASE)
+
+
+def match_spans(
+    text: str, query: ParsedQuery, *, widened: bool = False, syllables: bool = False
+) -> list[tuple[int, int]]:
     """Character spans of `text` (normalised) where a required run of the query matches.
 
     A run typed with diacritics matches the exact form unless the search was widened to the folded
     form; a run typed without diacritics matches the folded form. Syllables must be adjacent
-    (spaces only between them), as in the index.
+    (spaces only between them), as in the index. `syllables`: each syllable of an unquoted run
+    alone, for an article listed for holding them apart (issue #15).
     """
     if not text or query.empty:
         return []
     spans: list[tuple[int, int]] = []
     for run in query.runs:
-        for word in run.words:
+        words = [(s,) for s in run.syllables] if syllables and not run.quoted else run.words
+        for word in words:
             exact = any(fold(s) != s for s in word) and not widened
             spans.extend(m.span() for m in _run_pattern(tuple(word), exact).finditer(text))
     spans.sort()
@@ -95,10 +127,20 @@ def highlight_text(text: str, query: ParsedQuery | str, *, widened: bool = False
     if isinstance(query, str):
         query = parse_query(query)
     text = normalize_text(text or "")
-    spans = match_spans(text, query, widened=widened)
-    if not spans and not widened and query.has_diacritics:
-        spans = match_spans(text, query, widened=True)
+    spans = _spans(text, query, widened)
     return _markup(text, spans)
+
+
+def _spans(text: str, query: ParsedQuery, widened: bool) -> list[tuple[int, int]]:
+    """The words' spans, widened to folded forms when the exact ones are not there, and the lone
+    syllables when the words are not there at all."""
+    for syllables in (False, True):
+        spans = match_spans(text, query, widened=widened, syllables=syllables)
+        if not spans and not widened and query.has_diacritics:
+            spans = match_spans(text, query, widened=True, syllables=syllables)
+        if spans:
+            return spans
+    return []
 
 
 def snippet(text: str, query: ParsedQuery | str, *, widened: bool = False, size: int = SNIPPET_CHARS) -> str:
@@ -114,9 +156,7 @@ def _snippet(text: str, query: ParsedQuery, widened: bool, size: int) -> str:
     text = " ".join(text.split())
     spans = []
     for scope in (text[:SCAN_CHARS], text) if len(text) > SCAN_CHARS else (text,):
-        spans = match_spans(scope, query, widened=widened)
-        if not spans and not widened and query.has_diacritics:
-            spans = match_spans(scope, query, widened=True)
+        spans = _spans(scope, query, widened)
         if spans:
             break
     if not spans:

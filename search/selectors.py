@@ -20,6 +20,7 @@ class ResultRow:
     title_html: str
     snippet_html: str
     score: float
+    apart: bool = False  # holds every syllable typed, not the words (issue #15)
 
 
 @dataclass
@@ -79,6 +80,7 @@ def search_articles(
                 title_html=highlight_text(article.title, outcome.query, widened=outcome.widened),
                 snippet_html=snippet(article.text, outcome.query, widened=outcome.widened),
                 score=hit.score,
+                apart=hit.apart,
             )
         )
     return outcome, rows

@@ -124,7 +124,7 @@ def _search_response(request: HttpRequest) -> HttpResponse:
 
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     outcome, rows = search_articles(params, per_page=PER_PAGE)
-    num_pages = max(1, math.ceil(outcome.total / PER_PAGE))
+    num_pages = max(1, math.ceil(outcome.listed / PER_PAGE))
     if params.page > num_pages:
         raise Http404("Trang này nằm ngoài kết quả tìm kiếm.")
 
@@ -188,6 +188,7 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
         {
             "outcome": outcome,
             "total": outcome.total,
+            "apart": outcome.apart,
             "shown_query": params.query.display() if not params.query.empty else "",
             "facets": facets,
             "chips": chips,
@@ -200,11 +201,11 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
             "next_url": page_url(params.page + 1) if params.page < num_pages else "",
             "num_pages": num_pages,
             "first_number": (params.page - 1) * PER_PAGE + 1,
-            "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
+            "suggestions": [] if outcome.listed else _suggestion_links(request, params, data),
             "readings": _reading_links(request, outcome.query, data),
             "trend": _trend_chart(request, params, outcome),
             "article_query": _only_q(params.q).urlencode(),
-            "rows": _with_result_links(rows, data, params, outcome.total),
+            "rows": _with_result_links(rows, data, params, outcome.listed),
             "feed_url": _url(request, feed_data, reverse("search:feed")),
             "truncated": params.query.truncated,
         }
@@ -242,7 +243,7 @@ def search_result(request: HttpRequest) -> HttpResponse:
         raise Http404("Kết quả này không còn trong danh sách tìm kiếm.")
     data = request.GET.copy()
     data.pop("page", None)
-    data["t"] = str(outcome.total)
+    data["t"] = str(outcome.listed)
     return redirect(f"{rows[0].article.get_absolute_url()}?{data.urlencode()}")
 
 
@@ -353,7 +354,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
         )
     outcome, rows = search_articles(params, per_page=API_PER_PAGE)
-    num_pages = max(1, math.ceil(outcome.total / API_PER_PAGE))
+    num_pages = max(1, math.ceil(outcome.listed / API_PER_PAGE))
     if params.page > num_pages:
         return json_error(404, f"page {params.page} is out of range (1–{num_pages})")
     results = []
@@ -370,12 +371,16 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 "published": a.published_on.isoformat() if a.published_on else None,
                 "province": a.province.name if a.province_id else None,
                 "snippet": row.snippet_html,
+                "apart": row.apart,
             }
         )
     data = request.GET.copy()
     return json_response(
         {
             "count": outcome.total,
+            # Listed after the `count` word-level matches: articles holding every syllable typed,
+            # not as the words (issue #15); each result says which it is in "apart".
+            "apart": outcome.apart,
             "page": params.page,
             "num_pages": num_pages,
             "query": outcome.query.display(),
@@ -384,7 +389,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             # The same offers as the search page: other readings of an unaccented word, and
             # broader searches when nothing is found.
             "readings": _reading_links(request, outcome.query, data),
-            "suggestions": [] if outcome.total else _suggestion_links(request, params, data),
+            "suggestions": [] if outcome.listed else _suggestion_links(request, params, data),
         }
     )
 
