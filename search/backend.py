@@ -78,7 +78,6 @@ READINGS_RANKED = 3  # ... of which the most used rank an unaccented word's matc
 READING_SYLLABLE_FORMS = 6  # accented forms of each syllable tried when reading a two-syllable word
 FOLDED_WEIGHT = 0.25  # an unaccented word's folded match, beside its readings' weighted scores
 ALTERNATIVE_WEIGHT = 0.5  # `UBND` also finds "Ủy ban nhân dân", ranked after what was typed
-PAIR_BOOST = 2.0  # syllables apart: each pair typed side by side that a document holds ranks it up
 TREND_BY = ("year", "month")
 
 logger = logging.getLogger(__name__)
@@ -388,8 +387,8 @@ class Matched:
     query: ParsedQuery
     apart_ids: np.ndarray = field(default_factory=lambda: _NONE)
     apart_docs: np.ndarray = field(default_factory=lambda: _NONE)
-    loose: object = None  # the syllable query, to rank the apart tier when a page reaches it
     line_ids: np.ndarray | None = None
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (field, term): pairs typed together
 
     @property
     def counted(self) -> tuple[np.ndarray, np.ndarray]:
@@ -846,11 +845,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         exact = fold(syllable) != syllable and not widened
         return self._fields_query(lambda f: [syllable if not f else fold(syllable)], folded=not exact)
 
-    def syllable_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
-        """Every syllable typed, each anywhere in the record (exact where typed with diacritics,
-        folded otherwise): what a guess about where words end must never lose (issue #15).
-        Quoted phrases stay whole. Ranked by the pairs typed side by side that a document holds
-        (proximity, without positions), title over text. None when it is the word-level query."""
+    def every_syllable(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
+        """Every syllable typed, each anywhere in the record (one term of the full text, which
+        holds the title and the record's names too; exact where typed with diacritics, folded
+        otherwise): what a guess about where words end must never lose (issue #15). Quoted
+        phrases stay whole. Unscored: `apart_scores` and `_order` rank what a page shows. None
+        when it would be the word-level query."""
         if not parsed.required:
             return None
         loosened = False
@@ -862,16 +862,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     alternatives.append(self.run_query(run, widened=widened))
                     continue
                 loosened = True
-                unique = list(dict.fromkeys(run.syllables))
-                parts = [self._syllable_terms(syl, widened=widened) for syl in unique]
-                q = parts[0] if len(parts) == 1 else wq.And(parts)
-                pairs = []
-                for a, b in zip(run.syllables, run.syllables[1:], strict=False):
-                    exact = (fold(a) != a or fold(b) != b) and not widened
-                    pair = (a, b) if exact else (fold(a), fold(b))
-                    pairs.append(self._fields_query(lambda f, p=pair: [f"{p[0]} {p[1]}"], folded=not exact))
-                q = wq.AndMaybe(q, wq.Or(pairs, boost=PAIR_BOOST))
-                alternatives.append(q)
+                terms = []
+                for syl in dict.fromkeys(run.syllables):
+                    exact = fold(syl) != syl and not widened
+                    name = self.content_field_name + ("" if exact else FOLDED_SUFFIX)
+                    terms.append(wq.Term(name, syl if exact else fold(syl)))
+                alternatives.append(terms[0] if len(terms) == 1 else wq.And(terms))
             groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
         if not loosened:
             return None
@@ -879,6 +875,21 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if parsed.excluded:
             q = Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
         return q
+
+    def apart_scores(self, arrays, parsed: ParsedQuery, widened: bool, docs: np.ndarray) -> np.ndarray:
+        """BM25F of each syllable typed, title over text, for the given documents only (the
+        articles listed for holding the syllables apart, when a page reaches them)."""
+        scores = np.zeros(len(docs))
+        for syl in dict.fromkeys(s for run in parsed.runs if not run.quoted for s in run.syllables):
+            exact = fold(syl) != syl and not widened
+            suffix, term = ("", syl) if exact else (FOLDED_SUFFIX, fold(syl))
+            for name, boost in self.text_fields.items():
+                ids, weights = arrays.postings(name + suffix, term)
+                found, at = docsets.member(docs, ids)
+                if found.any():
+                    hit = at[found]
+                    scores[found] += boost * arrays.term_scores(name + suffix, term, weights[hit], ids[hit])
+        return scores
 
     def line_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
         """The line as typed: every unquoted run's words in the spelling typed (not an
@@ -1102,7 +1113,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
             # Widen when exact finds little, the syllables apart included: a line whose words
             # stand nowhere with these diacritics is still worth its folded words.
-            exact_all = self.syllable_query(parsed, widened=False)
+            exact_all = self.every_syllable(parsed, widened=False)
             if (
                 exact_all is None
                 or len(allow(docsets.evaluate(exact_all, arrays, scored=False)[0])) < WIDEN_BELOW
@@ -1121,7 +1132,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 return self._match(searcher, split, filters, date_from, date_to)
             docs = np.asarray(verified, dtype=np.int64)
         matched = Matched(text_ids, scores, docs, widened=widened, pasted=False, query=parsed)
-        loose = self.syllable_query(parsed, widened=widened)
+        loose = self.every_syllable(parsed, widened=widened)
         if loose is not None:
             loose_ids, _ = docsets.evaluate(loose, arrays, scored=False)
             apart_ids = loose_ids[~docsets.member(loose_ids, docs)[0]] if len(docs) else loose_ids
@@ -1129,11 +1140,25 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             literal = self._text_checks(parsed, widened, literal_only=True)
             if literal and len(apart_docs):  # quotes are literal in every tier
                 apart_docs = np.asarray(self._verify(searcher, literal, apart_docs.tolist()), dtype=np.int64)
-            matched.apart_ids, matched.apart_docs, matched.loose = apart_ids, apart_docs, loose
+            matched.apart_ids, matched.apart_docs = apart_ids, apart_docs
         line = self.line_query(parsed, widened=widened)
         if line is not None and len(docs):
             matched.line_ids = docsets.evaluate(line, arrays, scored=False)[0]
+        matched.pairs = self._typed_pairs(parsed, widened)
         return matched
+
+    def _typed_pairs(self, parsed: ParsedQuery, widened: bool) -> list[tuple[str, str]]:
+        """The distinct pairs of syllables typed side by side in the unquoted runs, as index terms
+        of the full text (exact where typed with diacritics): what `_order` counts per document."""
+        out: dict[tuple[str, str], None] = {}
+        for run in parsed.runs:
+            if run.quoted or len(run.syllables) < 2:
+                continue
+            for a, b in zip(run.syllables, run.syllables[1:], strict=False):
+                exact = (fold(a) != a or fold(b) != b) and not widened
+                name = self.content_field_name + ("" if exact else FOLDED_SUFFIX)
+                out[(name, f"{a} {b}" if exact else f"{fold(a)} {fold(b)}")] = None
+        return list(out) if len(out) > 1 else []
 
     @staticmethod
     def _order(
@@ -1149,10 +1174,17 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return top, np.zeros(len(top))
         _, at = docsets.member(docs, ids)
         these = scores[at]
+        # Ranked first by how the words stand: the whole line as typed (word-level matches), then
+        # how many of the pairs typed side by side a document holds (proximity without
+        # positions), then the score.
+        held = np.zeros(len(docs), dtype=np.float64)
+        for fieldname, term in found.pairs:
+            pair_ids, _ = arrays.postings(fieldname, term)
+            held += docsets.member(docs, pair_ids)[0]
         if found.line_ids is not None and ids is found.text_ids:
-            whole, _ = docsets.member(docs, found.line_ids)
-            if whole.any():
-                these = these + whole * (float(these.max()) + 1.0)
+            held += docsets.member(docs, found.line_ids)[0] * (len(found.pairs) + 1)
+        if held.any():
+            these = these + held * (float(these.max()) + 1.0)
         return docsets.ranked(docs, these, limit)
 
     def _split_long_words(self, parsed: ParsedQuery) -> ParsedQuery | None:
@@ -1238,11 +1270,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             apart_from = len(top)
             if len(top) < limit and apart:
                 # The syllables apart come after every word-level match, in the same order.
-                loose_ids, loose_scores = (
-                    docsets.evaluate(found.loose, arrays) if not by_date else (apart_docs, apart_docs)
+                loose_scores = (
+                    self.apart_scores(arrays, found.query, found.widened, apart_docs) if not by_date else None
                 )
                 more, more_scores = self._order(
-                    arrays, found, apart_docs, loose_ids, loose_scores, sort, by_date, limit - len(top)
+                    arrays, found, apart_docs, apart_docs, loose_scores, sort, by_date, limit - len(top)
                 )
                 top = np.concatenate([top, more])
                 top_scores = np.concatenate([top_scores, more_scores])

@@ -345,8 +345,11 @@ def _and(parts):
     for other_ids, other_scores in parts[1:]:
         if not len(ids):
             break
-        ids, i, j = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
-        scores = scores[i] + other_scores[j]
+        # The running intersection is never longer than the next part (sorted by length): look
+        # each of its ids up in the longer list (binary search) instead of sorting both.
+        found, at = member(ids, other_ids)
+        ids = ids[found]
+        scores = scores[found] + other_scores[at[found]]
     return ids, scores
 
 
