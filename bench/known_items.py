@@ -219,12 +219,10 @@ def topical(search, texts: dict[int, str], topics=TOPICS) -> dict[str, dict]:
         # An unaccented query means its most used reading: judged on the folded text.
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
         ids, found = search(topic, 20)
-
-        def relevant(pk: int) -> bool:
+        judged = []
+        for pk in ids:
             text = normalize_text(texts.get(pk, ""))
-            return bool(pattern.search(fold(text) if folded else text))
-
-        judged = [relevant(pk) for pk in ids]
+            judged.append(bool(pattern.search(fold(text) if folded else text)))
         out[topic] = {
             "found": found,
             "p@10": sum(judged[:10]) / 10,
@@ -288,7 +286,7 @@ def main() -> None:
             "PostgreSQL FTS": evaluate(cases, anchor.search, titles),
         }
         print(format_table(results), flush=True)
-        texts = {pk: f"{title}\n\n{text}" for pk, title, text in rows}
+        texts = {pk: f"{title}\n\n{text}" for pk, title, text in Article.objects.values_list("pk", "title", "text")}
         mine, theirs = topical(ours, texts), topical(anchor.search, texts)
     finally:
         anchor.drop()

@@ -220,6 +220,20 @@ def ingest(n: int) -> tuple[list[int], float, str]:
     return list(Article.objects.order_by("pk").values_list("pk", flat=True)), time.perf_counter() - t0, method
 
 
+KNOWN_ITEM_ARTICLES = 30  # issue #15's known-item lines added to the query set: 3 per article
+
+
+def known_item_queries() -> list[str]:
+    """Titles, unaccented titles and four lead words of KNOWN_ITEM_ARTICLES corpus articles in the
+    archive, drawn as `known_items.py` draws them (its quality figures are measured there)."""
+    from known_items import make_cases
+
+    from archive.models import Article
+
+    rows = list(Article.objects.exclude(url="").order_by("pk").values_list("pk", "title", "text"))
+    return [c.q for c in make_cases(rows, KNOWN_ITEM_ARTICLES, seed=8)]
+
+
 def pasted_passages(n: int) -> list[tuple[str, str]]:
     """(corpus id, 200 words from the middle of its text) for each PASTE_LINES line below n."""
     wanted = {i for i in PASTE_LINES if i < n}
@@ -431,7 +445,8 @@ def run(args, workdir: str) -> None:
     open_ms = (time.perf_counter() - t0) * 1000
     cold, warm, hits = [], [], []
     pastes = pasted_passages(len(ids))
-    line_queries = MULTI_WORD + [text for _, text in pastes]
+    known = known_item_queries()
+    line_queries = MULTI_WORD + [text for _, text in pastes] + known
     cases = [(q, f) for f in FILTERS for q in QUERIES] + [(q, {}) for q in line_queries]
     for q, f in cases:
         parsed = parse_query(q)
@@ -501,6 +516,11 @@ def run(args, workdir: str) -> None:
         )
     multi = [ms for ms, (q, _) in zip(page_cold, page_cases, strict=False) if q in MULTI_WORD]
     pasted_ms = [ms for ms, (q, _) in zip(page_cold, page_cases, strict=False) if len(q) > 300]
+    known_ms = [ms for ms, (q, _) in zip(page_cold, page_cases, strict=False) if q in set(known)]
+    print(
+        f"page cold p50/p95 ms: known-item lines (issue #15: titles, unaccented titles, four lead"
+        f" words) {percentile(known_ms, 0.5):.1f} / {percentile(known_ms, 0.95):.1f} ({len(known_ms)})"
+    )
     print(
         f"page cold p50/p95 ms: one-syllable {percentile(one_syllable, 0.5):.1f} / {percentile(one_syllable, 0.95):.1f}"
         f" ({len(one_syllable)}) · multi-word lines {percentile(multi, 0.5):.1f} / {percentile(multi, 0.95):.1f}"

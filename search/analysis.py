@@ -25,7 +25,11 @@ from search import abbreviations
 
 # The index's format: bump it whenever analysis or the schema changes what an indexed document means.
 # It is part of every document's digest, so `ensure_index` (run by `make run`) finds an index written
-# in an older format stale and rebuilds it (docs/index-integrity.md).
+# in an older format stale and rebuilds it (docs/index-integrity.md). What each bump changed:
+# - 2026-11-26b: words (syllable pairs) in two forms, `-` and `.` inside a word join (issue #8),
+#   a django_id column, short posting lists inline (compact entries).
+# - 2026-12-04: a dotted abbreviation before a capital or digit joins the next word, `TP. HCM` =
+#   `TP.HCM` (issue #15, search/abbreviations.py).
 INDEX_FORMAT = "2026-12-04 words+hyphens+dotted abbreviations+django_id, compact inline postings"
 
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
