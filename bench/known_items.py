@@ -286,7 +286,9 @@ def main() -> None:
             "PostgreSQL FTS": evaluate(cases, anchor.search, titles),
         }
         print(format_table(results), flush=True)
-        texts = {pk: f"{title}\n\n{text}" for pk, title, text in Article.objects.values_list("pk", "title", "text")}
+        texts = {
+            pk: f"{title}\n\n{text}" for pk, title, text in Article.objects.values_list("pk", "title", "text")
+        }
         mine, theirs = topical(ours, texts), topical(anchor.search, texts)
     finally:
         anchor.drop()

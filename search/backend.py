@@ -803,14 +803,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             q = self._fields_query(terms_for, folded=True)
             weights = self.reading_weights(word)
             if weights:
+                # In the full text only (it holds the title): the folded match above already
+                # weighs the title; one more posting list per reading, not one per field.
                 ranks = [
-                    wq.Or(
-                        [
-                            self._fields_query(
-                                lambda f, r=r: word_terms(tuple(r.split(" ")), folded=False), folded=False
-                            )
-                        ],
-                        boost=READING_BOOST * w,
+                    self._content_terms(
+                        word_terms(tuple(r.split(" ")), folded=False), folded=False, boost=READING_BOOST * w
                     )
                     for r, w in weights
                 ]
