@@ -65,7 +65,8 @@ MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
 MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
 RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
-WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
+WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form ...
+WIDEN_SYLLABLES = 6  # ... in a line this short; a longer one widens only when exact finds nothing
 SORTS = ("relevance", "newest", "oldest")
 ADJACENT_BOOST = 0.5  # words typed together that also stand together in a document rank higher
 READING_BOOST = 2.0  # an unaccented word ranks its most used accented reading first
@@ -881,11 +882,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             exact = fold(syl) != syl and not widened
             suffix, term = ("", syl) if exact else (FOLDED_SUFFIX, fold(syl))
             for name, boost in self.text_fields.items():
-                ids, weights = arrays.postings(name + suffix, term)
-                found, at = docsets.member(docs, ids)
+                found, weights = arrays.holding(name + suffix, term, docs)
                 if found.any():
-                    hit = at[found]
-                    scores[found] += boost * arrays.term_scores(name + suffix, term, weights[hit], ids[hit])
+                    scores[found] += boost * arrays.term_scores(
+                        name + suffix, term, weights[found], docs[found]
+                    )
         return scores
 
     def line_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
@@ -1107,14 +1108,15 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             paste if pasted else self.text_query(parsed, widened=False), arrays
         )
         docs = allow(text_ids)
-        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted:
+        short = parsed.syllable_count <= WIDEN_SYLLABLES
+        if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted and (short or not len(docs)):
             # Widen when exact finds little, the syllables apart included: a line whose words
-            # stand nowhere with these diacritics is still worth its folded words.
+            # stand nowhere with these diacritics is still worth its folded words. A longer line
+            # (a title) that found its article as typed is not widened: one typo in its
+            # diacritics finds nothing, and is widened then.
             exact_all = self.every_syllable(parsed, widened=False)
-            if (
-                exact_all is None
-                or len(allow(docsets.evaluate(exact_all, arrays, scored=False)[0])) < WIDEN_BELOW
-            ):
+            enough = WIDEN_BELOW if short else 1
+            if exact_all is None or len(allow(docsets.evaluate(exact_all, arrays, scored=False)[0])) < enough:
                 widened = True
                 text_ids, scores = docsets.evaluate(self.text_query(parsed, widened=True), arrays)
                 docs = allow(text_ids)
@@ -1176,8 +1178,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         # positions), then the score.
         held = np.zeros(len(docs), dtype=np.float64)
         for fieldname, term in found.pairs:
-            pair_ids, _ = arrays.postings(fieldname, term)
-            held += docsets.member(docs, pair_ids)[0]
+            held += arrays.holding(fieldname, term, docs)[0]
         if found.line_ids is not None and ids is found.text_ids:
             held += docsets.member(docs, found.line_ids)[0] * (len(found.pairs) + 1)
         if held.any():

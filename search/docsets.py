@@ -32,6 +32,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per process, across searchers
+SKIP_CANDIDATES = 32  # up to this many candidates in a segment are looked up block by block
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -322,6 +323,40 @@ class SearchArrays:
             ids, weights = ids[keep], weights[keep]
         return ids, weights
 
+    def holding(self, fieldname: str, text: str, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For sorted live ids `candidates`: whether each holds the term, and the term's weight
+        there. A few candidates against a long list decode only the blocks that hold them
+        (`skip_to`), not the whole list: a line's common syllables ("của", "đã") checked for the
+        handful of articles its rarer words left (issue #15)."""
+        btext = self.searcher.schema[fieldname].to_bytes(text)
+        found = np.zeros(len(candidates), dtype=bool)
+        weights = np.zeros(len(candidates))
+        for leaf, offset in self.leaves:
+            lo, hi = np.searchsorted(candidates, [offset, offset + leaf.doc_count_all()])
+            if lo == hi:
+                continue
+            local = candidates[lo:hi] - offset
+            cached = _postings_cache.get((leaf.segment().segment_id(), fieldname, btext))
+            if cached is None and hi - lo <= SKIP_CANDIDATES:
+                try:
+                    m = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+                except TermNotFound:
+                    continue
+                for k, docnum in enumerate(local.tolist()):
+                    if m.is_active() and m.id() < docnum:
+                        m.skip_to(docnum)
+                    if not m.is_active():
+                        break
+                    if m.id() == docnum:
+                        found[lo + k] = True
+                        weights[lo + k] = m.weight()
+                continue
+            ids, ws = cached if cached is not None else _leaf_postings(leaf, fieldname, btext)
+            hit, at = member(local, ids)
+            found[lo:hi] = hit
+            weights[lo:hi][hit] = ws[at[hit]]
+        return found, weights
+
     def term_scores(self, fieldname: str, text: str, weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """BM25F of the term in each document, as whoosh.scoring.BM25FScorer computes it."""
         searcher = self.searcher
@@ -351,6 +386,20 @@ def _and(parts):
         ids = ids[found]
         scores = scores[found] + other_scores[at[found]]
     return ids, scores
+
+
+def _and_terms(terms: list, arrays: SearchArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Documents holding every term, unscored: the rarest term's list first, then each next term
+    looked up for the documents left (`SearchArrays.holding`), not read whole."""
+    reader = arrays.searcher.reader()
+    terms = sorted(terms, key=lambda t: reader.doc_frequency(t.fieldname, t.text))
+    ids, _ = arrays.postings(terms[0].fieldname, terms[0].text)
+    for t in terms[1:]:
+        if not len(ids):
+            break
+        found, _ = arrays.holding(t.fieldname, t.text, ids)
+        ids = ids[found]
+    return ids, np.zeros(len(ids))
 
 
 def _or(parts, minmatch: int = 0):
@@ -402,6 +451,8 @@ def evaluate(q, arrays: SearchArrays, scored: bool = True) -> tuple[np.ndarray, 
     elif isinstance(q, wq.And):
         if not q.subqueries:
             return _EMPTY_IDS, _EMPTY_SCORES
+        if not scored and all(isinstance(s, wq.Term) for s in q.subqueries):
+            return _and_terms(q.subqueries, arrays)
         ids, scores = _and([evaluate(s, arrays, scored) for s in q.subqueries])
     elif isinstance(q, wq.Or):
         ids, scores = _or([evaluate(s, arrays, scored) for s in q.subqueries], q.minmatch)

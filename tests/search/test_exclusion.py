@@ -222,6 +222,23 @@ def _expected(parsed, live, brute, only=None) -> set[int]:
     return found
 
 
+def _expected_syllables(parsed, live, brute) -> set[int]:
+    """Documents holding every syllable of each unquoted run (exact where it has diacritics)."""
+    exact, folded = brute
+
+    def holds(run, pk) -> bool:
+        if run.quoted:
+            return _matches(run, pk, brute)
+        return all(s in exact[pk] if fold(s) != s else s in folded[pk] for s in run.syllables)
+
+    return {
+        pk
+        for pk in live
+        if all(any(holds(run, pk) for run in group) for group in parsed.required)
+        and not any(_matches(run, pk, brute) for run in parsed.excluded)
+    }
+
+
 @st.composite
 def queries(draw, vocab):
     def word():
@@ -301,6 +318,13 @@ def test_exclusion_phrase_and_or_agree_with_brute_force_on_every_layout(layouts,
             assert set(pk_of.values()) == want, (name, text, with_filter)
             whoosh_scores = {d: s for s, d in searcher.search(_boosted(q), limit=None).top_n}
             assert np.allclose(scores, [whoosh_scores[d] for d in ids.tolist()], rtol=1e-6), (name, text)
+            # Issue #15: every syllable typed, unscored (rarest list first, the rest looked up
+            # block by block for the documents left), against brute force.
+            loose = be.every_syllable(parsed, widened=False)
+            if loose is not None and not with_filter:
+                ids, _ = docsets.evaluate(loose, docsets.SearchArrays(searcher), scored=False)
+                got = {int(searcher.stored_fields(d)["django_id"]) for d in ids.tolist()}
+                assert got == _expected_syllables(parsed, live, brute), (name, text)
 
     try:
         check()
