@@ -75,7 +75,8 @@ PASTE_TERMS = 12  # ... searched by its rarest word pairs ...
 PASTE_MATCH = 0.6  # ... of which a document must hold this share
 VERIFY_MAX = 3000  # candidates checked against the stored text for words of 3+ syllables
 READINGS_MAX = 6  # accented readings offered for an unaccented word
-READINGS_RANKED = 3  # ... of which the most used rank an unaccented word's matches
+READINGS_RANKED = 3  # ... of which the most used rank an unaccented word's matches ...
+READING_LINE_SYLLABLES = 6  # ... in a line of at most this many syllables
 READING_SYLLABLE_FORMS = 6  # accented forms of each syllable tried when reading a two-syllable word
 FOLDED_WEIGHT = 0.25  # an unaccented word's folded match, beside its readings' weighted scores
 ALTERNATIVE_WEIGHT = 0.5  # `UBND` also finds "Ủy ban nhân dân", ranked after what was typed
@@ -788,13 +789,13 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 i += 1
         return out
 
-    def word_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
+    def word_query(self, word: tuple[str, ...], *, widened: bool, readings: bool = True) -> wq.Query:
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
         typed without, the folded form, ranked by its accented readings, each weighted by its share
         of the articles that use it as a word (issue #15)."""
-        return self._spelling_query(word, widened=widened)
+        return self._spelling_query(word, widened=widened, readings=readings)
 
-    def _spelling_query(self, word: tuple[str, ...], *, widened: bool) -> wq.Query:
+    def _spelling_query(self, word: tuple[str, ...], *, widened: bool, readings: bool = True) -> wq.Query:
         has_diacritics = any(fold(s) != s for s in word)
 
         def terms_for(folded: bool) -> list[str]:
@@ -802,7 +803,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
         if not has_diacritics:
             q = self._fields_query(terms_for, folded=True)
-            weights = self.reading_weights(word)
+            weights = self.reading_weights(word) if readings else []
             if weights:
                 # In the full text only (it holds the title): the folded match above already
                 # weighs the title; one more posting list per reading, not one per field.
@@ -819,16 +820,23 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return exact
         return wq.Or([wq.Or([exact], boost=EXACT_BOOST), self._fields_query(terms_for, folded=True)])
 
-    def run_query(self, run: Run, *, widened: bool) -> wq.Query:
+    @staticmethod
+    def ranks_readings(parsed: ParsedQuery) -> bool:
+        """Whether its unaccented words rank by their readings: in a short line; in a longer one
+        (a title typed without diacritics) the other words decide what a word means, and the
+        look-ups of every reading of every word would cost more than they rank."""
+        return parsed.syllable_count <= READING_LINE_SYLLABLES
+
+    def run_query(self, run: Run, *, widened: bool, readings: bool = True) -> wq.Query:
         """A run: all its words (AND); where the words also stand together, a higher rank."""
         parts = []
         for words, others in self.word_groups(run):
-            typed = [self.word_query(w, widened=widened) for w in words]
+            typed = [self.word_query(w, widened=widened, readings=readings) for w in words]
             q = typed[0] if len(typed) == 1 else wq.And(typed)
             if others:
                 # `UBND` also finds "Ủy ban nhân dân", and the other way round; what was typed
                 # ranks first (`line_query`).
-                alts = [self.word_query(o, widened=widened) for o in others]
+                alts = [self.word_query(o, widened=widened, readings=readings) for o in others]
                 q = wq.Or([q, wq.Or(alts, boost=ALTERNATIVE_WEIGHT)])
             parts.append(q)
         q = parts[0] if len(parts) == 1 else wq.And(parts)
@@ -896,6 +904,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         (issue #15). None when that is every word-level match."""
         parts = []
         differs = False
+        readings = self.ranks_readings(parsed)
         for run in parsed.runs:
             if run.quoted:
                 continue
@@ -903,7 +912,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             differs = differs or bool(run.cuts)
             differs = differs or any(others for _, others in self.word_groups(run))
             for word in run.words:
-                weights = self.reading_weights(word) if not any(fold(s) != s for s in word) else []
+                weights = (
+                    self.reading_weights(word) if readings and not any(fold(s) != s for s in word) else []
+                )
                 if weights:  # typed without diacritics: its most used reading is what was meant
                     differs = True
                     reading = tuple(weights[0][0].split(" "))
@@ -925,11 +936,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def text_query(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query:
+        readings = self.ranks_readings(parsed)
         if parsed.required:
             groups = [
-                wq.Or([self.run_query(r, widened=widened) for r in group])
+                wq.Or([self.run_query(r, widened=widened, readings=readings) for r in group])
                 if len(group) > 1
-                else self.run_query(group[0], widened=widened)
+                else self.run_query(group[0], widened=widened, readings=readings)
                 for group in parsed.required
             ]
             q = groups[0] if len(groups) == 1 else wq.And(groups)
