@@ -1030,6 +1030,19 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         VERIFY_MAX candidates the check is skipped (the index's pairs only)."""
         if not checks or not docs or len(docs) > VERIFY_MAX:
             return docs
+        # What was checked stays known for the open searcher: the same words with other filters
+        # (or a page of the same search) read no text again.
+        known = self._count_cache(searcher).setdefault(
+            ("verified", tuple((forms, tuple(p.pattern for p in patterns)) for forms, patterns in checks)),
+            {},
+        )
+        unknown = [d for d in docs if d not in known]
+        if unknown:
+            passed = set(self._verify_texts(searcher, checks, unknown))
+            known.update((d, d in passed) for d in unknown)
+        return [d for d in docs if known[d]]
+
+    def _verify_texts(self, searcher, checks: list, docs: list[int]) -> list[int]:
         from archive.models import Article
 
         def holds(text: str) -> bool:
