@@ -1,4 +1,5 @@
-"""Production plumbing: /healthz, load shedding, Permissions-Policy, the start-up static check.
+"""Production plumbing: /healthz, load shedding, static files, Permissions-Policy, the start-up
+static check.
 
 Lives in config (not archive or search) because it looks at both the database and the index.
 """
@@ -14,6 +15,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 EXEMPT_PATHS = ("/healthz", "/static/")
 
@@ -77,6 +79,21 @@ class LoadShedMiddleware:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "5"
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, except for collectstatic's manifest: staticfiles.json lists every static file
+    with its hash and is for the server alone (issue #16, finding 9). It answers the site's 404."""
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        manifest = getattr(settings, "STATICFILES_MANIFEST_NAME", "staticfiles.json")
+        self.hidden = {self.static_prefix + manifest + suffix for suffix in ("", ".gz", ".br")}
+
+    def __call__(self, request):
+        if request.path_info in self.hidden:
+            return self.get_response(request)
+        return super().__call__(request)
 
 
 class PermissionsPolicyMiddleware:

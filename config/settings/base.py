@@ -30,7 +30,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # gunicorn serves static files too
+    "config.health.StaticFilesMiddleware",  # WhiteNoise (gunicorn serves static files), not the manifest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "archive.middleware.LanguageFromSwitchMiddleware",  # Vietnamese unless the header switch says English
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +148,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "archive.http.ApiMethodMiddleware"
 )
 MIDDLEWARE.insert(  # after WhiteNoise: static files are never shed
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "config.health.LoadShedMiddleware"
+    MIDDLEWARE.index("config.health.StaticFilesMiddleware") + 1, "config.health.LoadShedMiddleware"
 )
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
@@ -184,6 +184,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# After a login whose `next=` is refused (another site), land on the admin, not Django's
+# /accounts/profile/ (a 404 here; issue #16, finding 9).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
