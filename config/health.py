@@ -23,8 +23,14 @@ EXEMPT_PATHS = ("/healthz", "/static/")
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """{"status": "ok", "database": …, "index": …}: 200 when the database answers and the index opens."""
+    """{"status": "ok" | "degraded" | "error", "database": …, "index": …, "index_queue": …}.
+
+    503 ("error") when the database does not answer or the index does not open. "degraded" (200:
+    the site serves, search lags) when the oldest queued change has waited more than
+    INDEX_QUEUE_DEGRADED_SECONDS, or the index worker's last drain failed with changes queued.
+    """
     checks: dict[str, object] = {}
+    reasons: list[str] = []
     started = time.monotonic()
     try:
         with connection.cursor() as cursor:
@@ -41,9 +47,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as err:  # noqa: BLE001
         checks["index"] = f"error: {type(err).__name__}"
     healthy = checks["database"] == "ok" and checks["index"] == "ok"
-    checks["status"] = "ok" if healthy else "error"
+    if checks["database"] == "ok":
+        reasons = _index_queue(checks)
+    checks["status"] = "error" if not healthy else "degraded" if reasons else "ok"
+    if reasons:
+        checks["reasons"] = reasons
     checks["seconds"] = round(time.monotonic() - started, 3)
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def _index_queue(checks: dict) -> list[str]:
+    """Add the index queue and the index worker to `checks`; return why search lags, if it does."""
+    from archive.selectors import index_queue_status
+    from search.indexing import worker_status
+
+    reasons = []
+    queue = index_queue_status()
+    checks["index_queue"] = {"pending": queue.pending, "oldest_seconds": round(queue.oldest_seconds, 1)}
+    limit = settings.INDEX_QUEUE_DEGRADED_SECONDS
+    if queue.oldest_seconds > limit:
+        reasons.append(f"index queue: oldest change waits {queue.oldest_seconds:.0f} s (limit {limit:.0f} s)")
+    worker = worker_status()
+    if worker is None:
+        checks["index_worker"] = "not seen"
+    else:
+        checks["index_worker"] = {
+            "pid": worker.get("pid"),
+            "seen_seconds_ago": round(max(0.0, time.time() - worker.get("beat", 0)), 1),
+            "error": worker.get("error"),
+        }
+        if worker.get("error") and queue.pending:
+            reasons.append(f"index worker: last drain failed: {worker['error']}")
+    return reasons
 
 
 class LoadShedMiddleware:

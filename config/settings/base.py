@@ -123,8 +123,18 @@ HAYSTACK_CONNECTIONS = {
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
-# Saving or deleting an article (and its inline mentions/events) updates the index on commit.
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ArticleSignalProcessor"
+# --- The index queue (docs/index-integrity.md, issue #16 finding 4) ------------------------------
+# A save commits its article to the queue and answers at once; `manage.py index_worker` (started by
+# `make run` beside gunicorn; its own service in production) drains the queue continuously.
+# INDEX_DRAIN_ON_COMMIT=1 makes the saving process drain its own change on commit instead (tests).
+INDEX_DRAIN_ON_COMMIT = env.bool("INDEX_DRAIN_ON_COMMIT", default=False)
+INDEX_WORKER_POLL = env.float("INDEX_WORKER_POLL", default=0.5)  # seconds between looks at the queue
+# /healthz says "degraded" when the oldest queued change waits longer than this (seconds).
+INDEX_QUEUE_DEGRADED_SECONDS = env.float("INDEX_QUEUE_DEGRADED_SECONDS", default=60)
+# The editor's success message says when the change will be searchable once the queue is this far
+# behind (seconds).
+INDEX_QUEUE_NOTICE_SECONDS = env.float("INDEX_QUEUE_NOTICE_SECONDS", default=5)
 
 LOGGING = {
     "version": 1,
