@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 EXEMPT_PATHS = ("/healthz", "/static/")
+SEARCH_PATHS = ("/tim-kiem/", "/search/", "/api/search/")  # the pages that read the search index
 
 
 @never_cache
@@ -42,13 +43,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         from search.indexing import backend
 
-        checks["index_documents"] = backend().searcher().doc_count()
+        be = backend()
+        checks["index_documents"] = be.searcher().doc_count()
         checks["index"] = "ok"
+        if getattr(be, "read_only", False):
+            checks["index_writable"] = False
+            reasons.append("index folder is read-only: searches use the last good index, changes stay queued")
     except Exception as err:  # noqa: BLE001
         checks["index"] = f"error: {type(err).__name__}"
     healthy = checks["database"] == "ok" and checks["index"] == "ok"
     if checks["database"] == "ok":
-        reasons = _index_queue(checks)
+        reasons += _index_queue(checks)
     checks["status"] = "error" if not healthy else "degraded" if reasons else "ok"
     if reasons:
         checks["reasons"] = reasons
@@ -129,6 +134,50 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         if request.path_info in self.hidden:
             return self.get_response(request)
         return super().__call__(request)
+
+
+class IndexUnavailableMiddleware:
+    """A search index that cannot be read (folder unreadable, files missing or damaged) answers 503
+    "temporarily unavailable" with the reason, not 500 (issue #16, finding 5). The reason names the
+    error's kind, never a server path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(SEARCH_PATHS):
+            return None
+        from whoosh.filedb.filestore import StorageError
+        from whoosh.index import IndexError as WhooshIndexError
+        from whoosh.index import LockError
+
+        if not isinstance(exception, (OSError, WhooshIndexError, StorageError, LockError)):
+            return None
+        import logging
+
+        logging.getLogger(__name__).error(
+            "search index unavailable: %s %s", request.method, request.path, exc_info=exception
+        )
+        reason = f"the search index cannot be read ({type(exception).__name__})"
+        if request.path.startswith("/api/"):
+            from archive.http import json_error
+
+            response = json_error(503, f"search temporarily unavailable: {reason}; retry later")
+        else:
+            from django.http import HttpResponse
+
+            response = HttpResponse(
+                "Tìm kiếm tạm thời không dùng được: không đọc được chỉ mục tìm kiếm "
+                f"({type(exception).__name__}). Xin thử lại sau ít phút. "
+                f"(Search is temporarily unavailable: {reason}. Please try again in a few minutes.)",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        response["Retry-After"] = "30"
+        return response
 
 
 class PermissionsPolicyMiddleware:

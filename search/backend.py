@@ -260,6 +260,20 @@ def merge_bounded(writer, segments):
     return [seg for seg in segments if seg.segment_id() not in chosen_ids]
 
 
+def _release_lock(writer) -> None:
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
+
+
+def _abandon(writer) -> None:
+    """Give up a writer after a failure (disk full, read-only folder): never keep its lock."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 — cancelling can fail the same way; the lock must still go
+        _release_lock(writer)
+
+
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with the in-memory pool, a term-at-a-time flush, and extra segments.
 
@@ -269,7 +283,13 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", DanvanCodec())
-        super().__init__(ix, **kwargs)
+        try:
+            super().__init__(ix, **kwargs)
+        except BaseException:
+            # Whoosh takes the write lock, then creates the segment's files: with the disk full the
+            # lock stayed held and this process's next writer waited for itself (issue #16, finding 5).
+            _release_lock(self)
+            raise
         self.pool = _TermPool()
         self.extra_segments: list = []
 
@@ -440,7 +460,29 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def setup(self):
         self._searcher = None
         self._search_arrays = None
+        self.read_only = False
+        if os.path.isdir(self.path) and not os.access(self.path, os.W_OK):
+            self._setup_read_only()
+            return
         super().setup()
+
+    def _setup_read_only(self):
+        """A folder we may not write (issue #16, finding 5): serve the last good index instead of
+        answering every search with 500 (Haystack's setup raises). Writes fail, so changes stay
+        queued and /healthz says so; the next write tries the folder again."""
+        from haystack import connections
+        from whoosh.filedb.filestore import FileStorage
+        from whoosh.qparser import QueryParser
+
+        self.storage = FileStorage(self.path, readonly=True)
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.index = self.storage.open_index(schema=self.schema)  # no index at all: raises (503)
+        self.read_only = True
+        self.setup_complete = True
+        logger.warning("search index folder %s is not writable: serving it read-only", self.path)
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -459,8 +501,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def writer(self):
         """A writer that waits for the lock (Whoosh retries every WRITE_DELAY up to WRITE_TIMEOUT)."""
-        if not self.setup_complete:
-            self.setup()
+        if not self.setup_complete or getattr(self, "read_only", False):
+            self.setup()  # a read-only folder may have been made writable again
         self.index = self.index.refresh()
         return FastSegmentWriter(self.index, timeout=WRITE_TIMEOUT, delay=WRITE_DELAY, compound=False)
 
@@ -504,9 +546,13 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     for doc in docs:
                         writer.update_document(**doc)
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
-            writer.commit()
+            try:
+                writer.commit()
+            except BaseException:
+                _abandon(writer)  # e.g. disk full while writing the segment: the lock is released
+                raise
             return len(docs)
 
     def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "archive.middleware.DatabaseBusyMiddleware",  # "database is locked" → 503 with a clear message
+    "config.health.IndexUnavailableMiddleware",  # an unreadable search index → 503 with the reason
 ]
 
 ROOT_URLCONF = "config.urls"

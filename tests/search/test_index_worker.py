@@ -7,6 +7,7 @@ a real process, picking up a save within seconds, is in test_index_integrity.py.
 
 from __future__ import annotations
 
+import errno
 import time
 from datetime import timedelta
 
@@ -125,3 +126,113 @@ def test_healthz_reports_the_queue_and_turns_degraded_past_the_limit(client, see
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["index_queue"]["pending"] == 0
     assert body["index_worker"]["error"] is None
+
+
+# --- faults (issue #16, finding 5) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["opening the segment", "writing the table of contents"])
+def test_with_the_index_disk_full_a_save_stays_queued_and_healthz_says_so(
+    editor_client, seeded, django_capture_on_commit_callbacks, monkeypatch, where
+):
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    monkeypatch.setattr(search_backend, "WRITE_TIMEOUT", 3.0)  # a leaked lock fails fast, not in 120 s
+    article = seeded["004"]
+    response, _ = save_title(
+        editor_client, article, "Tin về đèo Ô Quy Hồ", django_capture_on_commit_callbacks
+    )
+    assert response.redirect_chain[0][1] == 302
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    patched = (FileStorage, "create_file") if where == "opening the segment" else (TOC, "write")
+    real = getattr(*patched)
+    monkeypatch.setattr(*patched, disk_full)
+    with pytest.raises(OSError):
+        indexing.work(once=True)
+    assert IndexPending.objects.filter(article_id=article.pk).exists()  # still queued
+    assert search_ids(editor_client, "o quy ho") == set()
+    body = editor_client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert body["index_queue"]["pending"] == 1
+    assert "No space left on device" in body["index_worker"]["error"]
+    assert any("last drain failed" in reason for reason in body["reasons"])
+
+    monkeypatch.setattr(*patched, real)  # space freed
+    assert indexing.work(once=True) == 1  # the failed drain released the index lock
+    assert search_ids(editor_client, "o quy ho") == {article.pk}
+    assert editor_client.get("/healthz").json()["status"] == "ok"
+
+
+@pytest.fixture
+def fresh_backend():
+    """The backend opens the index again on its next use, and once more after the test."""
+    be = indexing.backend()
+    be.setup_complete = False
+    yield be
+    be.setup_complete = False
+
+
+def test_a_read_only_index_folder_serves_the_last_good_index_and_keeps_saves_queued(
+    client, seeded, fresh_backend, monkeypatch
+):
+    """Before: Haystack's setup raised "not writable" and every search answered 500. (The tests run
+    as root, who may write anywhere: the folder's mode is simulated where the backends ask it.)"""
+    import os
+
+    from haystack.backends import whoosh_backend
+    from whoosh.filedb.filestore import ReadOnlyError
+
+    index_path = fresh_backend.path
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if os.fspath(path) == index_path and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(search_backend.os, "access", access)
+    monkeypatch.setattr(whoosh_backend.os, "access", access)
+    expected = {seeded["002"].pk, seeded["004"].pk}
+    response = client.get("/tim-kiem/", {"q": "dân vận khéo"})
+    assert response.status_code == 200
+    assert search_ids(client, "Long An") >= expected
+
+    article = seeded["001"]
+    article.title = "Tin về Mù Cang Chải"
+    article.save()
+    with pytest.raises(ReadOnlyError):  # the worker cannot write
+        indexing.work(once=True)
+    assert IndexPending.objects.filter(article_id=article.pk).exists()
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded" and body["index_writable"] is False
+    assert body["index_queue"]["pending"] == 1
+
+    monkeypatch.setattr(search_backend.os, "access", real_access)  # the folder is writable again
+    monkeypatch.setattr(whoosh_backend.os, "access", real_access)
+    assert indexing.work(once=True) == 1
+    assert search_ids(client, "mu cang chai") == {article.pk}
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_unreadable_index_answers_503_with_the_reason_not_500(client, seeded, fresh_backend, monkeypatch):
+    from whoosh.filedb.filestore import FileStorage
+
+    def unreadable(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/danvan/var/whoosh_index/_MAIN_1.toc")
+
+    monkeypatch.setattr(FileStorage, "open_index", unreadable)
+    page = client.get("/tim-kiem/", {"q": "dân vận"})
+    assert page.status_code == 503
+    text = page.content.decode()
+    assert "Tìm kiếm tạm thời không dùng được" in text and "PermissionError" in text
+    assert "/srv/danvan" not in text  # no server path
+    assert page["Retry-After"]
+    api = client.get("/api/search/", {"q": "dân vận"})
+    assert api.status_code == 503
+    assert api.json()["error"].startswith("search temporarily unavailable: the search index cannot be read")
+    assert client.get("/healthz").status_code == 503  # the index does not open
+    assert client.get(f"/bai-viet/{seeded['000'].pk}/").status_code == 200  # the rest of the site serves
