@@ -63,6 +63,10 @@ PARALLEL_MIN = 1000  # fewer documents than this are written by one process
 MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
 MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
 MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
+# The index worker's commits (issue #16, finding 4) merge at most this many documents: merging costs
+# about 13 ms a document (3,000 took 38.6 s), and a drain waiting on a big merge left saves unsearchable
+# for 106 s in bench/editors_bench.py. Bigger merges happen in the bulk paths (ingest, update_index).
+QUICK_MERGE_TOTAL_MAX = 300
 RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
@@ -252,6 +256,32 @@ def merge_bounded(writer, segments):
             break
         chosen.append(seg)
         total += seg.doc_count_all()
+    return _merge_chosen(writer, segments, chosen)
+
+
+def merge_quick(writer, segments):
+    """Merge policy of the index worker's commits: the smallest segments, once there are
+    MERGE_MIN_SEGMENTS under MERGE_SEGMENT_MAX documents, only while they add up to at most
+    QUICK_MERGE_TOTAL_MAX documents (so a commit takes seconds, never minutes)."""
+    small = sorted(
+        (seg for seg in segments if seg.doc_count_all() < MERGE_SEGMENT_MAX),
+        key=lambda seg: seg.doc_count_all(),
+    )
+    if len(small) < MERGE_MIN_SEGMENTS:
+        return segments
+    chosen = []
+    total = 0
+    for seg in small:
+        if total + seg.doc_count_all() > QUICK_MERGE_TOTAL_MAX:
+            break
+        chosen.append(seg)
+        total += seg.doc_count_all()
+    if len(chosen) < 2:
+        return segments
+    return _merge_chosen(writer, segments, chosen)
+
+
+def _merge_chosen(writer, segments, chosen):
     chosen_ids = {seg.segment_id() for seg in chosen}
     for seg in chosen:
         reader = SegmentReader(writer.storage, writer.schema, seg)
@@ -527,9 +557,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """
         self.write_under_lock(lambda: (docs, delete_ids), procs=procs)
 
-    def write_under_lock(self, produce, *, procs: int = 1) -> int:
+    def write_under_lock(self, produce, *, procs: int = 1, quick_merge: bool = False) -> int:
         """Take the index's write lock, then call `produce()` for (documents, ids to delete) and
-        write them in one commit; returns how many documents were written.
+        write them in one commit; returns how many documents were written. `quick_merge`: the
+        commit merges only a few small segments (`merge_quick`, the index worker's drains).
 
         `produce` reads the database while this process holds the lock, so no other writer can
         commit an older snapshot of a row after this one (docs/index-integrity.md).
@@ -549,7 +580,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 _abandon(writer)
                 raise
             try:
-                writer.commit()
+                writer.commit(mergetype=merge_quick if quick_merge else None)
             except BaseException:
                 _abandon(writer)  # e.g. disk full while writing the segment: the lock is released
                 raise

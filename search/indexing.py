@@ -166,9 +166,11 @@ def drain(
     using: str = "default",
     procs: int | None = None,
     limit: int | None = None,
+    quick_merge: bool = False,
 ) -> int:
     """Index every queued article (or only the queued ones among `ids`), then forget the queue
     rows that were read; returns how many distinct articles were written or removed.
+    `quick_merge`: commits merge only a few small segments (the index worker: seconds per round).
 
     Each round holds the index's write lock while it reads the queue and the rows, so a concurrent
     drain can never commit an older snapshot over a newer one; a row queued while a round runs
@@ -204,7 +206,7 @@ def drain(
                 return [], []
             return _read_documents(be, index, found, using)
 
-        be.write_under_lock(produce, procs=procs if limit > 1000 else 1)
+        be.write_under_lock(produce, procs=procs if limit > 1000 else 1, quick_merge=quick_merge)
         rows = taken.get("rows", [])
         forget_queued(rows)  # only the rows read: later ones stay queued
         handled += len(taken.get("ids", []))
@@ -321,7 +323,7 @@ def work(
         close_old_connections()  # a long-lived process: drop a connection past CONN_MAX_AGE or broken
         started = time.monotonic()
         try:
-            written = drain()
+            written = drain(quick_merge=True)
         except Exception as err:  # noqa: BLE001 — the worker outlives any one failure
             log.exception("index worker: drain failed; the articles stay queued")
             status["error"] = f"{type(err).__name__}: {err}"[:300]

@@ -236,3 +236,23 @@ def test_an_unreadable_index_answers_503_with_the_reason_not_500(client, seeded,
     assert api.json()["error"].startswith("search temporarily unavailable: the search index cannot be read")
     assert client.get("/healthz").status_code == 503  # the index does not open
     assert client.get(f"/bai-viet/{seeded['000'].pk}/").status_code == 200  # the rest of the site serves
+
+
+def test_the_worker_s_commits_merge_only_a_few_small_segments(seeded, monkeypatch):
+    """A drain that merged 3,000 documents (38.6 s) left saves unsearchable for 106 s in
+    bench/editors_bench.py: the worker's commits merge at most QUICK_MERGE_TOTAL_MAX documents."""
+    monkeypatch.setattr(search_backend, "QUICK_MERGE_TOTAL_MAX", 3)
+
+    def sizes():
+        return sorted(seg.doc_count_all() for seg in indexing.backend().index.refresh()._segments())
+
+    assert sizes() == [5]  # the seeds, one segment
+    for n in range(search_backend.MERGE_MIN_SEGMENTS):
+        Article.objects.create(
+            title=f"Tin số {n}", text="Tin.", raw="Tin.", source_file=f"t{n}", content_hash=f"h{n}"
+        )
+        indexing.work(once=True)  # one new segment of one document each
+    # At eight small segments, three one-document segments (3 documents at most) were merged into
+    # that commit's own segment (3 + its 1); the seeds' segment, too big for a quick merge, stayed.
+    assert sizes() == [1, 1, 1, 1, 4, 5]
+    assert indexing.verify().in_step
