@@ -66,7 +66,7 @@ MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
 # The index worker's commits (issue #16, finding 4) merge at most this many documents: merging costs
 # about 13 ms a document (3,000 took 38.6 s), and a drain waiting on a big merge left saves unsearchable
 # for 106 s in bench/editors_bench.py. Bigger merges happen in the bulk paths (ingest, update_index).
-QUICK_MERGE_TOTAL_MAX = 300
+QUICK_MERGE_TOTAL_MAX = 100
 RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form
