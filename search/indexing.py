@@ -4,13 +4,13 @@ Every change to an article queues its id in the database, in the change's own tr
 (archive.signals, archive.services). `drain()` empties that queue: holding the index's write lock,
 it reads the queued ids, re-reads those rows, writes their documents, commits the index, and only
 then deletes the queue rows it read. A killed process leaves its rows queued; the next drain
-(the index worker, ingest, `ensure_index`) picks them up.
+(the index worker, ingest, `ensure_index`) picks them up. `verify()` compares every document's
+stored digest with the database, so `ensure_index` finds stale documents, not only missing ones.
 
 A save never waits for the index (issue #16, finding 4): it commits its queue row and answers; the
 index worker (`manage.py index_worker`, `work()` below) drains the queue continuously. Only with
 the setting INDEX_DRAIN_ON_COMMIT (the test settings) does the saving process drain its own ids
-when its transaction commits. `verify()` compares every document's
-stored digest with the database, so `ensure_index` finds stale documents, not only missing ones.
+when its transaction commits.
 
 The ingest command suspends the per-save drain and drains once at the end:
 
