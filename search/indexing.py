@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from haystack import connections
 from haystack.constants import DJANGO_ID, ID
 
@@ -320,7 +320,8 @@ def work(
     status = {"pid": os.getpid(), "drained": 0, "error": None}
     pause, beat = 0.0, 0.0
     while not stop.is_set():
-        close_old_connections()  # a long-lived process: drop a connection past CONN_MAX_AGE or broken
+        if not connection.in_atomic_block:  # (a test's transaction: keep its connection)
+            close_old_connections()  # a long-lived process: drop a connection past CONN_MAX_AGE or broken
         started = time.monotonic()
         try:
             written = drain(quick_merge=True)
