@@ -102,6 +102,8 @@ class Session:
                 return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
         except urllib.error.HTTPError as err:
             return err.code, err.read().decode("utf-8", "replace"), dict(err.headers)
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as err:
+            return 0, f"no answer: {err}", {}  # e.g. gunicorn killed a worker stuck past its timeout
 
     def csrf(self) -> str:
         return next(c.value for c in self.jar if c.name == "csrftoken")
@@ -199,6 +201,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="the design before issue #16: no index worker, each save drains its own change in the request",
+    )
     args = parser.parse_args()
 
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="danvan-editors-"))
@@ -212,7 +219,7 @@ def main() -> int:
         "WHOOSH_PATH": str(tmp / "whoosh"),
         "CACHE_URL": f"filecache://{tmp / 'cache'}?max_entries=50000",  # as make run
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "INDEX_DRAIN_ON_COMMIT": "0",
+        "INDEX_DRAIN_ON_COMMIT": "1" if args.before else "0",
         "HOST": "127.0.0.1",
         "PORT": str(args.port),
         "GUNICORN_ACCESS_LOG": str(tmp / "access.log"),
@@ -262,7 +269,7 @@ def main() -> int:
 
         worker_log = tmp / "worker.log"
         worker = subprocess.Popen(
-            [PYTHON, "manage.py", "index_worker", "-v", "2"],
+            ["sleep", "infinity"] if args.before else [PYTHON, "manage.py", "index_worker", "-v", "2"],
             cwd=ROOT,
             env=env,
             stdout=worker_log.open("w"),
@@ -348,7 +355,7 @@ def main() -> int:
 
         print(
             f"\n{args.editors} editors x {args.saves} operations over HTTP (gunicorn {workers} processes, "
-            f"1 index worker), {args.searchers} search threads, {len(ids)} articles, "
+            f"{'no index worker, saves drain in the request' if args.before else '1 index worker'}), {args.searchers} search threads, {len(ids)} articles, "
             f"{'PostgreSQL' if postgres else 'SQLite'}"
         )
         print(
