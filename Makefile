@@ -35,11 +35,15 @@ seed: migrate
 	$(PY) manage.py ingest seeds/
 	$(PY) manage.py ensure_index
 
+# Saves only queue their articles; the index worker writes them to the index within seconds (README,
+# "Search index worker"). Started in the background beside gunicorn and stopped with it (Ctrl+C too).
+WITH_INDEX_WORKER = $(PY) manage.py index_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM;
+
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Dân vận Archive: http://$(HOST):$(PORT)/  ·  tìm kiếm: http://$(HOST):$(PORT)/tim-kiem/  ·  quản trị: http://$(HOST):$(PORT)/admin/  ·  API: http://$(HOST):$(PORT)/api/articles/"
 	@echo "Stop with Ctrl+C.  Debug pages are off; DJANGO_DEBUG=1 make run shows them."
-	DJANGO_DEBUG=$(DJANGO_DEBUG) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
+	$(WITH_INDEX_WORKER) DJANGO_DEBUG=$(DJANGO_DEBUG) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 # Production settings (HTTPS, HSTS, secure cookies): needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
 # and, behind a TLS proxy, DJANGO_BEHIND_TLS_PROXY=1 (see README, "Production").
@@ -47,7 +51,7 @@ serve-prod: export DJANGO_SETTINGS_MODULE = config.settings.prod
 serve-prod: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
+	$(WITH_INDEX_WORKER) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 run: seed serve
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -9,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import services
+from archive import selectors, services
 from archive.admin_forms import ArticleActionForm, ArticleAdminForm, MergeOfficialsForm
 from archive.extract.normalize import fold_key, normalize_line
 from archive.extract.reasons import REASONS
@@ -35,6 +36,40 @@ EVIDENCE_LABELS = [
     ("meeting", "sự kiện"),
     ("officials", "cán bộ"),
 ]
+
+
+class IndexQueueNotice:
+    """After a save or delete, say when search will show it if the index is behind (issue #16).
+
+    A save only queues its articles; the index worker writes them within seconds. When the queue's
+    oldest change has waited INDEX_QUEUE_NOTICE_SECONDS or more, the editor is told so, with the
+    wait, instead of believing search already shows the change.
+    """
+
+    def _index_notice(self, request) -> None:
+        queue = selectors.index_queue_status()
+        if queue.pending and queue.oldest_seconds >= settings.INDEX_QUEUE_NOTICE_SECONDS:
+            wait = max(1, round(queue.oldest_seconds))
+            self.message_user(
+                request,
+                f"Đã lưu. Chỉ mục tìm kiếm đang chậm khoảng {wait} giây ({queue.pending} bài đang chờ): "
+                f"thay đổi này sẽ tìm thấy được sau khoảng {wait} giây. "
+                f"(Saved. The search index is about {wait} s behind, {queue.pending} articles queued: "
+                f"this change will be searchable in about {wait} s.)",
+                messages.WARNING,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._index_notice(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._index_notice(request)
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self._index_notice(request)
+        return super().response_delete(request, obj_display, obj_id)
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -91,7 +126,7 @@ class EventInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["title", "published_on", "province", "outlet", "review_state", "source_file"]
@@ -253,7 +288,7 @@ class ReviewQueueAdmin(ArticleAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(IndexQueueNotice, admin.ModelAdmin):
     list_display = ["name", "full_name", "code", "era", "successor"]
     list_filter = ["era"]
     search_fields = ["name", "full_name", "slug"]
@@ -262,7 +297,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     list_display = ["name", "code", "site", "province"]
     list_filter = [("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "code", "site"]
@@ -281,7 +316,7 @@ class OfficialAliasInline(admin.TabularInline):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     list_display = ["name", "key", "mention_count"]
     search_fields = ["name", "key", "aliases__name"]
     readonly_fields = ["key"]
@@ -324,7 +359,7 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     list_display = ["kind", "period", "held_on", "location", "chair", "article"]
     list_filter = ["kind"]
     search_fields = ["period", "location", "article__title", "chair__name"]

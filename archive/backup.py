@@ -1,8 +1,8 @@
 """A lossless copy of the archive in one file, and back (issue 6, finding 5).
 
 `manage.py backup FILE` writes JSON Lines (gzip when FILE ends in .gz): users and groups, then
-provinces, outlets, officials, articles (with their raw text), mentions, events, every history
-table, and the admin log, in an order that loads without forward references. Timestamps keep
+provinces, outlets, officials and their aliases, articles (with their raw text), mentions, events,
+every history table, and the admin log, in an order that loads without forward references. Timestamps keep
 their microseconds (Django's own JSON encoder cuts them to milliseconds). `manage.py restore FILE`
 loads it into an empty database in one transaction; the search index is then rebuilt.
 """
@@ -30,15 +30,32 @@ MODELS = (
     "archive.Province",
     "archive.Outlet",
     "archive.Official",
+    "archive.OfficialAlias",
     "archive.Article",
     "archive.ArticleOfficial",
     "archive.Event",
+    "archive.HistoricalOutlet",
     "archive.HistoricalOfficial",
     "archive.HistoricalArticle",
     "archive.HistoricalArticleOfficial",
     "archive.HistoricalEvent",
     "admin.LogEntry",
 )
+
+# Every other model of the app registry, and why it is not in the backup. A model in neither list
+# fails tests/archive/test_backup.py: a new table must be placed in one (issue #16, finding 8: the
+# outlet history was silently left out). Proxies (the review queue) share their model's table, and
+# many-to-many tables (a user's groups, a group's permissions) travel with the rows that own them.
+NOT_BACKED_UP = {
+    "contenttypes.ContentType": "written by migrate; the backup names content types by natural key",
+    "auth.Permission": "written by migrate; the backup names permissions by natural key",
+    "sessions.Session": "logins: a restore must not revive them",
+    "archive.IndexPending": "the index queue: restore rebuilds the whole index",
+    "axes.AccessAttempt": "login throttling state, expires within the cool-off",
+    "axes.AccessAttemptExpiration": "login throttling state, expires within the cool-off",
+    "axes.AccessFailureLog": "login throttling log, not archive content",
+    "axes.AccessLog": "login throttling log, not archive content",
+}
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):

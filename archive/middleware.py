@@ -1,5 +1,5 @@
-"""The pages are Vietnamese unless the reader picks English with the header's switch; a save that still
-cannot get SQLite's write lock gets a clear answer, not a bare 500."""
+"""The pages are Vietnamese unless the reader picks English with the header's switch; a save the
+database refuses (SQLite's write lock, a full disk) gets a clear answer, not a bare 500."""
 
 import logging
 
@@ -32,7 +32,23 @@ BUSY_MESSAGE = (
 )
 
 
+NOT_SAVED_MESSAGE = (
+    "Cơ sở dữ liệu không ghi được ({reason}). Thay đổi của bạn CHƯA được lưu; không có gì bị ghi dở. "
+    "Hãy báo quản trị viên và thử lại sau. "
+    "(The database could not write ({reason}). Your change was NOT saved, nothing was half-written; "
+    "tell an administrator and try again later.)"
+)
+
+
 class DatabaseBusyMiddleware:
+    """A write the database refused answers 503 saying the change was NOT saved, not a bare 500.
+
+    "database is locked" (SQLite's busy timeout) gets BUSY_MESSAGE; any other OperationalError of a
+    POST (disk full, I/O error, connection lost: issue #16, finding 5) gets NOT_SAVED_MESSAGE with
+    the database's reason. Both are true because every write path runs in one transaction (the
+    admin's change view is atomic), rolled back when the error reaches here.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -40,9 +56,17 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError) and "locked" in str(exception).lower():
+        if not isinstance(exception, OperationalError):
+            return None
+        if "locked" in str(exception).lower():
             log.error("database locked after the busy timeout: %s %s", request.method, request.path)
-            response = HttpResponse(BUSY_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
-            response["Retry-After"] = "30"
-            return response
-        return None
+            message = BUSY_MESSAGE
+        elif request.method == "POST":
+            log.error("database write failed: %s %s", request.method, request.path, exc_info=exception)
+            reason = (str(exception).strip().splitlines() or [type(exception).__name__])[0][:200]
+            message = NOT_SAVED_MESSAGE.format(reason=reason)
+        else:
+            return None
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "30"
+        return response

@@ -11,14 +11,16 @@ from __future__ import annotations
 import math
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 
-from archive.models import Article, ArticleOfficial, Event, Official, Province
+from archive.models import Article, ArticleOfficial, Event, IndexPending, Official, Province
 
 COUNTS_TIMEOUT = 24 * 3600  # the version key does the invalidating; this only bounds stale keys
 VERSION_KEY = "archive:counts:version"
@@ -685,3 +687,25 @@ def province_counts() -> list[dict]:
     """Legacy provinces that have articles, busiest first (kept for the home page's bar chart)."""
     rows = [r for r in province_table()["legacy"] if r["count"]]
     return sorted(rows, key=lambda r: (-r["count"], r["name"]))
+
+
+# --- the index queue (docs/index-integrity.md): how far search is behind the database -------------
+
+
+@dataclass(frozen=True)
+class IndexQueueStatus:
+    pending: int  # distinct articles queued
+    oldest_seconds: float  # age of the oldest queue row, 0 when the queue is empty
+
+
+def index_queue_status(*, before=None) -> IndexQueueStatus:
+    """How many articles wait for the index worker, and since when (`before`: only rows queued
+    before that moment, e.g. ahead of the save that asks)."""
+    rows = IndexPending.objects.all()
+    if before is not None:
+        rows = rows.filter(queued_at__lt=before)
+    found = rows.aggregate(oldest=Min("queued_at"), pending=Count("article_id", distinct=True))
+    if not found["oldest"]:
+        return IndexQueueStatus(0, 0.0)
+    age = (timezone.now() - found["oldest"]).total_seconds()
+    return IndexQueueStatus(found["pending"], max(0.0, age))

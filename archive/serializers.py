@@ -1,4 +1,9 @@
-"""Plain-dict shapes of the JSON API (no framework: the API is small and read-only)."""
+"""Plain-dict shapes of the JSON API (no framework: the API is small and read-only).
+
+An article's fields are an allow-list (issue #16, finding 6): ARTICLE_PUBLIC for everyone,
+ARTICLE_STAFF (server paths, review reasons) only for a logged-in staff session. A field added to
+`article_data` is published only once it is named in one of the two lists.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,11 @@ def province_data(province) -> dict | None:
     }
 
 
+ARTICLE_SUMMARY = ("id", "url", "title", "published", "province", "outlet", "needs_review")
+
+
 def article_summary(article: Article, request: HttpRequest) -> dict:
+    """One article in an API list: ARTICLE_SUMMARY's fields, all of them public."""
     return {
         "id": article.pk,
         "url": request.build_absolute_uri(article.get_absolute_url()),
@@ -32,7 +41,33 @@ def article_summary(article: Article, request: HttpRequest) -> dict:
     }
 
 
+ARTICLE_PUBLIC = (
+    *ARTICLE_SUMMARY,
+    "published_time",
+    "date_precision",
+    "district",
+    "authors",
+    "officials",
+    "events",
+    "source_url",
+    "text",
+)
+ARTICLE_STAFF = ("source_file", "review_reasons")
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 def article_data(article: Article, request: HttpRequest) -> dict:
+    """One article for the API: the public fields, and the staff fields for a staff session."""
+    fields = ARTICLE_PUBLIC + ARTICLE_STAFF if _is_staff(request) else ARTICLE_PUBLIC
+    data = _article_all_fields(article, request)
+    return {name: data[name] for name in fields}
+
+
+def _article_all_fields(article: Article, request: HttpRequest) -> dict:
     return {
         **article_summary(article, request),
         "published_time": article.published_time.strftime("%H:%M") if article.published_time else None,

@@ -1,4 +1,5 @@
-"""Production plumbing: /healthz, load shedding, Permissions-Policy, the start-up static check.
+"""Production plumbing: /healthz, load shedding, static files, Permissions-Policy, the start-up
+static check.
 
 Lives in config (not archive or search) because it looks at both the database and the index.
 """
@@ -14,15 +15,23 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 EXEMPT_PATHS = ("/healthz", "/static/")
+SEARCH_PATHS = ("/tim-kiem/", "/search/", "/api/search/")  # the pages that read the search index
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """{"status": "ok", "database": …, "index": …}: 200 when the database answers and the index opens."""
+    """{"status": "ok" | "degraded" | "error", "database": …, "index": …, "index_queue": …}.
+
+    503 ("error") when the database does not answer or the index does not open. "degraded" (200:
+    the site serves, search lags) when the oldest queued change has waited more than
+    INDEX_QUEUE_DEGRADED_SECONDS, or the index worker's last drain failed with changes queued.
+    """
     checks: dict[str, object] = {}
+    reasons: list[str] = []
     started = time.monotonic()
     try:
         with connection.cursor() as cursor:
@@ -34,14 +43,47 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         from search.indexing import backend
 
-        checks["index_documents"] = backend().searcher().doc_count()
+        be = backend()
+        checks["index_documents"] = be.searcher().doc_count()
         checks["index"] = "ok"
+        if getattr(be, "read_only", False):
+            checks["index_writable"] = False
+            reasons.append("index folder is read-only: searches use the last good index, changes stay queued")
     except Exception as err:  # noqa: BLE001
         checks["index"] = f"error: {type(err).__name__}"
     healthy = checks["database"] == "ok" and checks["index"] == "ok"
-    checks["status"] = "ok" if healthy else "error"
+    if checks["database"] == "ok":
+        reasons += _index_queue(checks)
+    checks["status"] = "error" if not healthy else "degraded" if reasons else "ok"
+    if reasons:
+        checks["reasons"] = reasons
     checks["seconds"] = round(time.monotonic() - started, 3)
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def _index_queue(checks: dict) -> list[str]:
+    """Add the index queue and the index worker to `checks`; return why search lags, if it does."""
+    from archive.selectors import index_queue_status
+    from search.indexing import worker_status
+
+    reasons = []
+    queue = index_queue_status()
+    checks["index_queue"] = {"pending": queue.pending, "oldest_seconds": round(queue.oldest_seconds, 1)}
+    limit = settings.INDEX_QUEUE_DEGRADED_SECONDS
+    if queue.oldest_seconds > limit:
+        reasons.append(f"index queue: oldest change waits {queue.oldest_seconds:.0f} s (limit {limit:.0f} s)")
+    worker = worker_status()
+    if worker is None:
+        checks["index_worker"] = "not seen"
+    else:
+        checks["index_worker"] = {
+            "pid": worker.get("pid"),
+            "seen_seconds_ago": round(max(0.0, time.time() - worker.get("beat", 0)), 1),
+            "error": worker.get("error"),
+        }
+        if worker.get("error") and queue.pending:
+            reasons.append(f"index worker: last drain failed: {worker['error']}")
+    return reasons
 
 
 class LoadShedMiddleware:
@@ -76,6 +118,65 @@ class LoadShedMiddleware:
         else:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "5"
+        return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, except for collectstatic's manifest: staticfiles.json lists every static file
+    with its hash and is for the server alone (issue #16, finding 9). It answers the site's 404."""
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        manifest = getattr(settings, "STATICFILES_MANIFEST_NAME", "staticfiles.json")
+        self.hidden = {self.static_prefix + manifest + suffix for suffix in ("", ".gz", ".br")}
+
+    def __call__(self, request):
+        if request.path_info in self.hidden:
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class IndexUnavailableMiddleware:
+    """A search index that cannot be read (folder unreadable, files missing or damaged) answers 503
+    "temporarily unavailable" with the reason, not 500 (issue #16, finding 5). The reason names the
+    error's kind, never a server path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(SEARCH_PATHS):
+            return None
+        from whoosh.filedb.filestore import StorageError
+        from whoosh.index import IndexError as WhooshIndexError
+        from whoosh.index import LockError
+
+        if not isinstance(exception, (OSError, WhooshIndexError, StorageError, LockError)):
+            return None
+        import logging
+
+        logging.getLogger(__name__).error(
+            "search index unavailable: %s %s", request.method, request.path, exc_info=exception
+        )
+        reason = f"the search index cannot be read ({type(exception).__name__})"
+        if request.path.startswith("/api/"):
+            from archive.http import json_error
+
+            response = json_error(503, f"search temporarily unavailable: {reason}; retry later")
+        else:
+            from django.http import HttpResponse
+
+            response = HttpResponse(
+                "Tìm kiếm tạm thời không dùng được: không đọc được chỉ mục tìm kiếm "
+                f"({type(exception).__name__}). Xin thử lại sau ít phút. "
+                f"(Search is temporarily unavailable: {reason}. Please try again in a few minutes.)",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        response["Retry-After"] = "30"
         return response
 
 

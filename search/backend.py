@@ -63,6 +63,10 @@ PARALLEL_MIN = 1000  # fewer documents than this are written by one process
 MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
 MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
 MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
+# The index worker's commits (issue #16, finding 4) merge at most this many documents: merging costs
+# about 13 ms a document (3,000 took 38.6 s), and a drain waiting on a big merge left saves unsearchable
+# for 106 s in bench/editors_bench.py. Bigger merges happen in the bulk paths (ingest, update_index).
+QUICK_MERGE_TOTAL_MAX = 100
 RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form ...
@@ -258,12 +262,52 @@ def merge_bounded(writer, segments):
             break
         chosen.append(seg)
         total += seg.doc_count_all()
+    return _merge_chosen(writer, segments, chosen)
+
+
+def merge_quick(writer, segments):
+    """Merge policy of the index worker's commits: the smallest segments, once there are
+    MERGE_MIN_SEGMENTS under MERGE_SEGMENT_MAX documents, only while they add up to at most
+    QUICK_MERGE_TOTAL_MAX documents (so a commit takes seconds, never minutes)."""
+    small = sorted(
+        (seg for seg in segments if seg.doc_count_all() < MERGE_SEGMENT_MAX),
+        key=lambda seg: seg.doc_count_all(),
+    )
+    if len(small) < MERGE_MIN_SEGMENTS:
+        return segments
+    chosen = []
+    total = 0
+    for seg in small:
+        if total + seg.doc_count_all() > QUICK_MERGE_TOTAL_MAX:
+            break
+        chosen.append(seg)
+        total += seg.doc_count_all()
+    if len(chosen) < 2:
+        return segments
+    return _merge_chosen(writer, segments, chosen)
+
+
+def _merge_chosen(writer, segments, chosen):
     chosen_ids = {seg.segment_id() for seg in chosen}
     for seg in chosen:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
     return [seg for seg in segments if seg.segment_id() not in chosen_ids]
+
+
+def _release_lock(writer) -> None:
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
+
+
+def _abandon(writer) -> None:
+    """Give up a writer after a failure (disk full, read-only folder): never keep its lock."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 — cancelling can fail the same way; the lock must still go
+        _release_lock(writer)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -275,7 +319,13 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", DanvanCodec())
-        super().__init__(ix, **kwargs)
+        try:
+            super().__init__(ix, **kwargs)
+        except BaseException:
+            # Whoosh takes the write lock, then creates the segment's files: with the disk full the
+            # lock stayed held and this process's next writer waited for itself (issue #16, finding 5).
+            _release_lock(self)
+            raise
         self.pool = _TermPool()
         self.extra_segments: list = []
 
@@ -482,7 +532,29 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
     def setup(self):
         self._searcher = None
         self._search_arrays = None
+        self.read_only = False
+        if os.path.isdir(self.path) and not os.access(self.path, os.W_OK):
+            self._setup_read_only()
+            return
         super().setup()
+
+    def _setup_read_only(self):
+        """A folder we may not write (issue #16, finding 5): serve the last good index instead of
+        answering every search with 500 (Haystack's setup raises). Writes fail, so changes stay
+        queued and /healthz says so; the next write tries the folder again."""
+        from haystack import connections
+        from whoosh.filedb.filestore import FileStorage
+        from whoosh.qparser import QueryParser
+
+        self.storage = FileStorage(self.path, readonly=True)
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.index = self.storage.open_index(schema=self.schema)  # no index at all: raises (503)
+        self.read_only = True
+        self.setup_complete = True
+        logger.warning("search index folder %s is not writable: serving it read-only", self.path)
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -501,8 +573,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def writer(self):
         """A writer that waits for the lock (Whoosh retries every WRITE_DELAY up to WRITE_TIMEOUT)."""
-        if not self.setup_complete:
-            self.setup()
+        if not self.setup_complete or getattr(self, "read_only", False):
+            self.setup()  # a read-only folder may have been made writable again
         self.index = self.index.refresh()
         return FastSegmentWriter(self.index, timeout=WRITE_TIMEOUT, delay=WRITE_DELAY, compound=False)
 
@@ -527,9 +599,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """
         self.write_under_lock(lambda: (docs, delete_ids), procs=procs)
 
-    def write_under_lock(self, produce, *, procs: int = 1) -> int:
+    def write_under_lock(self, produce, *, procs: int = 1, quick_merge: bool = False) -> int:
         """Take the index's write lock, then call `produce()` for (documents, ids to delete) and
-        write them in one commit; returns how many documents were written.
+        write them in one commit; returns how many documents were written. `quick_merge`: the
+        commit merges only a few small segments (`merge_quick`, the index worker's drains).
 
         `produce` reads the database while this process holds the lock, so no other writer can
         commit an older snapshot of a row after this one (docs/index-integrity.md).
@@ -546,9 +619,13 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     for doc in docs:
                         writer.update_document(**doc)
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
-            writer.commit()
+            try:
+                writer.commit(mergetype=merge_quick if quick_merge else None)
+            except BaseException:
+                _abandon(writer)  # e.g. disk full while writing the segment: the lock is released
+                raise
             return len(docs)
 
     def _add_in_workers(self, writer: FastSegmentWriter, docs: list[dict], procs: int) -> None:

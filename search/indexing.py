@@ -4,8 +4,13 @@ Every change to an article queues its id in the database, in the change's own tr
 (archive.signals, archive.services). `drain()` empties that queue: holding the index's write lock,
 it reads the queued ids, re-reads those rows, writes their documents, commits the index, and only
 then deletes the queue rows it read. A killed process leaves its rows queued; the next drain
-(ingest, `ensure_index`, any admin save) picks them up. `verify()` compares every document's
+(the index worker, ingest, `ensure_index`) picks them up. `verify()` compares every document's
 stored digest with the database, so `ensure_index` finds stale documents, not only missing ones.
+
+A save never waits for the index (issue #16, finding 4): it commits its queue row and answers; the
+index worker (`manage.py index_worker`, `work()` below) drains the queue continuously. Only with
+the setting INDEX_DRAIN_ON_COMMIT (the test settings) does the saving process drain its own ids
+when its transaction commits.
 
 The ingest command suspends the per-save drain and drains once at the end:
 
@@ -17,11 +22,16 @@ The ingest command suspends the per-save drain and drains once at the end:
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import close_old_connections, connection
 from haystack import connections
 from haystack.constants import DJANGO_ID, ID
 
@@ -156,9 +166,11 @@ def drain(
     using: str = "default",
     procs: int | None = None,
     limit: int | None = None,
+    quick_merge: bool = False,
 ) -> int:
     """Index every queued article (or only the queued ones among `ids`), then forget the queue
     rows that were read; returns how many distinct articles were written or removed.
+    `quick_merge`: commits merge only a few small segments (the index worker: seconds per round).
 
     Each round holds the index's write lock while it reads the queue and the rows, so a concurrent
     drain can never commit an older snapshot over a newer one; a row queued while a round runs
@@ -194,7 +206,7 @@ def drain(
                 return [], []
             return _read_documents(be, index, found, using)
 
-        be.write_under_lock(produce, procs=procs if limit > 1000 else 1)
+        be.write_under_lock(produce, procs=procs if limit > 1000 else 1, quick_merge=quick_merge)
         rows = taken.get("rows", [])
         forget_queued(rows)  # only the rows read: later ones stay queued
         handled += len(taken.get("ids", []))
@@ -269,7 +281,75 @@ def verify(using: str = "default") -> Difference:
     return diff
 
 
-# --- after a transaction: one drain per admin save, however many inlines it carried ---------------
+# --- the index worker: drains the queue continuously (issue #16, finding 4) -------------------------
+
+WORKER_STATUS_KEY = "search:index_worker"  # in the default cache, shared with the web processes
+BACKOFF_MAX = 30.0  # seconds between attempts while drains keep failing (disk full, read-only)
+
+
+def worker_status() -> dict | None:
+    """What the index worker last reported: {"pid", "beat" (epoch seconds), "drained", "error"}."""
+    try:
+        return cache.get(WORKER_STATUS_KEY)
+    except Exception:  # noqa: BLE001 — a status read never breaks a page or healthz
+        return None
+
+
+def _report(status: dict) -> None:
+    try:
+        cache.set(WORKER_STATUS_KEY, {**status, "beat": time.time()}, timeout=None)
+    except Exception:  # noqa: BLE001 — the queue, not this status, is what must not be lost
+        log.warning("index worker: could not record its status in the cache", exc_info=True)
+
+
+def work(
+    *,
+    poll: float | None = None,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    on_drain: Callable[[int, float], object] | None = None,
+) -> int:
+    """Drain the queue until `stop` is set (or one round with `once`); returns articles written.
+
+    Sleeps `poll` seconds (INDEX_WORKER_POLL) while the queue is empty. A failed drain (index
+    locked too long, disk full, read-only folder, database gone) leaves its rows queued: it is
+    logged, reported in the status /healthz shows, and retried with a growing pause.
+    """
+    poll = settings.INDEX_WORKER_POLL if poll is None else poll
+    stop = stop or threading.Event()
+    status = {"pid": os.getpid(), "drained": 0, "error": None}
+    pause, beat = 0.0, 0.0
+    while not stop.is_set():
+        if not connection.in_atomic_block:  # (a test's transaction: keep its connection)
+            close_old_connections()  # a long-lived process: drop a connection past CONN_MAX_AGE or broken
+        started = time.monotonic()
+        try:
+            written = drain(quick_merge=True)
+        except Exception as err:  # noqa: BLE001 — the worker outlives any one failure
+            log.exception("index worker: drain failed; the articles stay queued")
+            status["error"] = f"{type(err).__name__}: {err}"[:300]
+            _report(status)
+            if once:
+                raise
+            pause = min(BACKOFF_MAX, max(1.0, pause * 2))
+            stop.wait(pause)
+            continue
+        pause = 0.0
+        status["drained"] += written
+        if written or status["error"] or time.monotonic() - beat > 5:
+            status["error"] = None
+            _report(status)
+            beat = time.monotonic()
+        if written and on_drain:
+            on_drain(written, time.monotonic() - started)
+        if once:
+            return status["drained"]
+        if not written:
+            stop.wait(poll)
+    return status["drained"]
+
+
+# --- after a transaction (INDEX_DRAIN_ON_COMMIT only): one drain per save, with its inlines ---------
 
 
 def _queued_here() -> set[int]:
@@ -282,8 +362,8 @@ def schedule(ids: Iterable[int]) -> None:
     """Drain these (queued) articles when the current transaction commits (at once outside one)."""
     from django.db import transaction
 
-    if is_suspended():
-        return
+    if is_suspended() or not settings.INDEX_DRAIN_ON_COMMIT:
+        return  # the index worker takes it from the queue
     _queued_here().update(int(pk) for pk in ids)
     transaction.on_commit(flush)
 
@@ -297,5 +377,5 @@ def flush() -> None:
     try:
         drain(ids, procs=1)
     except Exception:
-        # The change is committed and still queued: the next save or `ensure_index` indexes it.
+        # The change is committed and still queued: the worker or `ensure_index` indexes it.
         log.exception("search index not updated now; the change stays queued for the next drain")

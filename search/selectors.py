@@ -31,6 +31,14 @@ class Reading:
 
 MAX_SUGGESTION_SEARCHES = 6  # counts run to find suggestions for an empty result, at most
 SUGGEST_MAX_SYLLABLES = 24  # a longer (pasted) query gets no suggestions: each costs a search
+# Spelling (issue #16, finding 7): Whoosh's corrector compared the syllable with every indexed term
+# of its first letter, word pairs included (Damerau-Levenshtein, letters × letters each): a
+# 300-letter "word" took 3.8 s, 1,000 letters 13.8 s, and a 6-letter typo 0.5 s at 3,000 articles.
+# Now the key's own one-edit variants are looked up (`_near_syllables`): at most about 73 × letters
+# lookups, whatever the index's size. The longest Vietnamese syllable has 7 letters (nghiêng); a
+# longer key is a name or several words run together, and is not corrected.
+SPELL_MAX_LETTERS = 12
+SPELL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"  # folded keys (đ → d, no diacritics)
 
 
 def readings(query: ParsedQuery) -> list[Reading]:
@@ -182,16 +190,16 @@ def _spelling(query: ParsedQuery) -> str | None:
             syls = []
             for syl in run.syllables:
                 key = fold(syl)
-                if len(key) < 3 or lookups <= 0 or reader.frequency("text_f", key) > 0:
+                if (
+                    not 3 <= len(key) <= SPELL_MAX_LETTERS
+                    or lookups <= 0
+                    or reader.frequency("text_f", key) > 0
+                ):
                     syls.append(key)
                     continue
                 lookups -= 1
                 try:
-                    candidates = [
-                        w
-                        for w in reader.corrector("text_f").suggest(key, limit=5, maxdist=1, prefix=1)
-                        if " " not in w
-                    ]
+                    candidates = _near_syllables(reader, key)
                 except Exception:  # a corrector failure must not break an empty result page
                     candidates = []
                 syls.append(candidates[0] if candidates else key)
@@ -199,3 +207,22 @@ def _spelling(query: ParsedQuery) -> str | None:
             runs.append(Run(tuple(syls), run.quoted))
         groups.append(tuple(runs))
     return ParsedQuery(tuple(groups), query.excluded).display() if changed else None
+
+
+def _near_syllables(reader, key: str, *, limit: int = 5) -> list[str]:
+    """Indexed syllables one edit (insert, delete, replace a letter) from `key` that keep its first
+    letter, most frequent first: what `reader.corrector("text_f").suggest(key, maxdist=1,
+    prefix=1)` returned, by looking up the key's variants instead of scanning the lexicon."""
+    head, tail = key[:1], key[1:]
+    letters = sorted(set(SPELL_ALPHABET) | set(tail))
+    variants = set()
+    for i in range(len(tail) + 1):
+        before, after = tail[:i], tail[i:]
+        variants.update(head + before + c + after for c in letters)  # insert
+        if after:
+            variants.add(head + before + after[1:])  # delete
+            variants.update(head + before + c + after[1:] for c in letters)  # replace
+    variants.discard(key)
+    found = [(f, v) for v in variants if (f := reader.frequency("text_f", v)) > 0]
+    found.sort(key=lambda item: (-item[0], item[1]))
+    return [v for _, v in found[:limit]]

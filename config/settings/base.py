@@ -30,7 +30,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # gunicorn serves static files too
+    "config.health.StaticFilesMiddleware",  # WhiteNoise (gunicorn serves static files), not the manifest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "archive.middleware.LanguageFromSwitchMiddleware",  # Vietnamese unless the header switch says English
     "django.middleware.common.CommonMiddleware",
@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "archive.middleware.DatabaseBusyMiddleware",  # "database is locked" → 503 with a clear message
+    "config.health.IndexUnavailableMiddleware",  # an unreadable search index → 503 with the reason
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,8 +124,18 @@ HAYSTACK_CONNECTIONS = {
 # One indexed model: the per-query django_ct narrowing search is pure cost (FIELD-NOTES).
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
-# Saving or deleting an article (and its inline mentions/events) updates the index on commit.
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ArticleSignalProcessor"
+# --- The index queue (docs/index-integrity.md, issue #16 finding 4) ------------------------------
+# A save commits its article to the queue and answers at once; `manage.py index_worker` (started by
+# `make run` beside gunicorn; its own service in production) drains the queue continuously.
+# INDEX_DRAIN_ON_COMMIT=1 makes the saving process drain its own change on commit instead (tests).
+INDEX_DRAIN_ON_COMMIT = env.bool("INDEX_DRAIN_ON_COMMIT", default=False)
+INDEX_WORKER_POLL = env.float("INDEX_WORKER_POLL", default=0.5)  # seconds between looks at the queue
+# /healthz says "degraded" when the oldest queued change waits longer than this (seconds).
+INDEX_QUEUE_DEGRADED_SECONDS = env.float("INDEX_QUEUE_DEGRADED_SECONDS", default=60)
+# The editor's success message says when the change will be searchable once the queue is this far
+# behind (seconds).
+INDEX_QUEUE_NOTICE_SECONDS = env.float("INDEX_QUEUE_NOTICE_SECONDS", default=5)
 
 LOGGING = {
     "version": 1,
@@ -148,7 +159,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "archive.http.ApiMethodMiddleware"
 )
 MIDDLEWARE.insert(  # after WhiteNoise: static files are never shed
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "config.health.LoadShedMiddleware"
+    MIDDLEWARE.index("config.health.StaticFilesMiddleware") + 1, "config.health.LoadShedMiddleware"
 )
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
@@ -184,6 +195,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# After a login whose `next=` is refused (another site), land on the admin, not Django's
+# /accounts/profile/ (a 404 here; issue #16, finding 9).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]

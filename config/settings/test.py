@@ -9,6 +9,9 @@ from .base import *  # noqa: F403
 from .base import CACHES, HAYSTACK_CONNECTIONS, env
 
 SECRET_KEY = "test-only-not-secret"
+# Tests see a save in search at once without an index worker: the saving process drains its own
+# change on commit. The worker's own tests (tests/search/test_index_worker.py) turn this off.
+INDEX_DRAIN_ON_COMMIT = env.bool("INDEX_DRAIN_ON_COMMIT", default=True)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests

@@ -1,5 +1,7 @@
 """`{% load search_tags %}`: highlight a search's terms in an article (issue #3: terms carry over)."""
 
+import logging
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -8,10 +10,18 @@ from search.highlight import highlight_text
 from search.indexing import backend
 
 register = template.Library()
+log = logging.getLogger(__name__)
 
 
 @register.filter(is_safe=True)
 def highlight_terms(text: str, query: str | None) -> str:
     """The text escaped, with the query's matches in <mark>; `|linebreaks` may follow."""
     # The words of the query as the search read them (boundaries come from the index).
-    return mark_safe(highlight_text(text or "", backend().segment_query(parse_query(query or ""))))
+    parsed = parse_query(query or "")
+    try:
+        words = backend().segment_query(parsed)
+    except OSError:
+        # The index cannot be read (issue #16, finding 5): the article still shows, unhighlighted.
+        log.warning("search index unreadable: article shown without highlighting", exc_info=True)
+        words = parse_query("")
+    return mark_safe(highlight_text(text or "", words))

@@ -64,7 +64,7 @@ def test_seed_table_holds_through_the_api(client, seeded, source_file):
     assert [o["name"] for o in data["officials"]][:1] == expected["officials"]
     assert all(o["position"] for o in data["officials"])
     assert data["authors"] == expected["authors"]
-    assert data["source_file"] == source_file
+    assert "source_file" not in data  # staff only (issue #16, finding 6)
     assert data["needs_review"] == expected.get("needs_review", False)
     assert data["url"].endswith(f"/bai-viet/{article.pk}/")
     assert "Gửi bình luận" not in data["text"] and "captcha" not in data["text"]
@@ -84,9 +84,7 @@ def test_article_detail_shape(client, seeded):
         "authors",
         "officials",
         "events",
-        "source_file",
         "needs_review",
-        "review_reasons",
         "text",
     }
     assert data["province"] == {
@@ -102,6 +100,26 @@ def test_article_detail_shape(client, seeded):
     assert "Kim Bôi" in event["location"]
     # The lead paragraph appears twice in the file and once in the article.
     assert data["text"].count("Ngày 11/4, tại huyện Kim Bôi") == 1
+
+
+def test_anonymous_article_fields_are_exactly_the_public_allow_list(client, seeded):
+    from archive.serializers import ARTICLE_PUBLIC, ARTICLE_SUMMARY
+
+    article = seeded["000"]  # flagged for review: it has review reasons to leak
+    assert article.review_reasons
+    data = client.get(f"/api/articles/{article.pk}/").json()
+    assert list(data) == list(ARTICLE_PUBLIC)
+    assert "source_file" not in data and "review_reasons" not in data
+    assert article.source_file not in str(data)
+    listed = client.get("/api/articles/").json()["results"]
+    assert all(list(row) == list(ARTICLE_SUMMARY) for row in listed)
+
+
+def test_a_staff_session_also_gets_the_staff_fields(editor_client, seeded):
+    article = seeded["000"]
+    data = editor_client.get(f"/api/articles/{article.pk}/").json()
+    assert data["source_file"] == article.source_file
+    assert data["review_reasons"] == list(article.review_reasons)
 
 
 def test_list_filters_by_province_and_year(client, seeded):

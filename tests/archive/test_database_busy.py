@@ -50,4 +50,36 @@ def test_a_save_that_cannot_get_the_lock_says_so():
     assert response.status_code == 503
     assert "CHƯA được lưu" in response.content.decode()
     assert response["Retry-After"] == "30"
-    assert middleware.process_exception(request, OperationalError("no such table: x")) is None
+    assert (
+        "CHƯA được lưu"
+        in middleware.process_exception(request, OperationalError("no such table: x")).content.decode()
+    )
+    assert (
+        middleware.process_exception(RequestFactory().get("/"), OperationalError("no such table: x")) is None
+    )
+
+
+def test_a_save_the_database_refuses_tells_the_editor_nothing_was_saved(editor_client, seeded, monkeypatch):
+    """Issue #16, finding 5: with the database's disk full the editor got a bare 500."""
+    from archive.models import Article, IndexPending
+    from tests.archive._admin_support import browser_form_data, set_value
+
+    article = seeded["002"]
+    url = f"/admin/archive/article/{article.pk}/change/"
+    data = browser_form_data(editor_client.get(url).content.decode(), form_id="article_form")
+    set_value(data, "title", "Tiêu đề mới không lưu được")
+    history, queued = article.history.count(), IndexPending.objects.count()
+
+    def disk_full(self, *args, **kwargs):
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Article, "save", disk_full)
+    response = editor_client.post(url, data)
+    assert response.status_code == 503
+    text = response.content.decode()
+    assert "Thay đổi của bạn CHƯA được lưu" in text and "Your change was NOT saved" in text
+    assert "database or disk is full" in text
+    monkeypatch.undo()
+    article.refresh_from_db()
+    assert article.title != "Tiêu đề mới không lưu được"
+    assert (article.history.count(), IndexPending.objects.count()) == (history, queued)

@@ -189,3 +189,29 @@ def test_overload_is_a_clear_503_not_a_queue(settings):
     assert page.status_code == 503 and "quá tải" in page.content.decode()
     assert health.status_code == 200
     assert middleware(factory.get("/tim-kiem/?q=d")).status_code == 200  # the slot is free again
+
+
+def test_the_static_manifest_is_not_served_but_static_files_are(settings, tmp_path):
+    """Issue #16, finding 9: collectstatic's staticfiles.json lists every file of the server."""
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "site.abc123.css").write_text("body{}", encoding="utf-8")
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.abc123.css"}}')
+    settings.STATIC_ROOT = str(tmp_path)
+    client = Client()  # a new handler: the static middleware reads STATIC_ROOT when it starts
+    assert client.get("/static/css/site.abc123.css").status_code == 200
+    response = client.get("/static/staticfiles.json")
+    assert response.status_code == 404
+    assert b"css/site.abc123.css" not in response.content
+
+
+def test_a_login_with_a_foreign_next_lands_on_the_admin_index(db, django_user_model):
+    django_user_model.objects.create_superuser("admin", "", "the-right-password-42")
+    client = Client()
+    for target in ("https://evil.example/", "//evil.example/admin/"):
+        response = client.post(
+            f"/admin/login/?next={target}", {"username": "admin", "password": "the-right-password-42"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+        assert client.get(response["Location"]).status_code == 200
+        client.logout()

@@ -89,3 +89,35 @@ def edit(seed: int, ops: int, ids: list[int]) -> None:
         )
     )
     sys.stdout.flush()
+
+
+def save_then_wait(pk: int, marker: str, timeout: float) -> None:
+    """Save one article as the admin does, then time how long until search finds its new title.
+
+    Run with INDEX_DRAIN_ON_COMMIT off: the save only queues, an `index_worker` process indexes.
+    """
+    be = indexing.backend()
+    started = time.monotonic()
+    with transaction.atomic():
+        article = Article.objects.get(pk=pk)
+        article.title = f"Bài đã sửa | {marker}"
+        article.save()
+    saved = time.monotonic()
+    queued_after_save = IndexPending.objects.filter(article_id=pk).exists()
+    found = []
+    while time.monotonic() - saved < timeout:
+        found = [h.pk for h in be.article_search(parse_query(f'"{marker}"'), facets=()).hits]
+        if found:
+            break
+        time.sleep(0.05)
+    print(
+        json.dumps(
+            {
+                "save_seconds": saved - started,
+                "queued_after_save": queued_after_save,
+                "found": found,
+                "searchable_after": time.monotonic() - saved,
+            }
+        )
+    )
+    sys.stdout.flush()

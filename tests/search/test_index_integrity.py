@@ -214,27 +214,78 @@ def test_ingest_killed_while_indexing_then_rerun_and_update_run_killed_then_ensu
     assert_in_step(site.report())
 
 
+def start_worker(site: Site) -> subprocess.Popen:
+    """`manage.py index_worker`, as `make run` starts it; saves from now on only queue."""
+    site.env["INDEX_DRAIN_ON_COMMIT"] = "0"
+    return site.start("index_worker", "--poll", "0.2")
+
+
+def stop_worker(worker: subprocess.Popen) -> str:
+    worker.send_signal(signal.SIGTERM)  # finishes its round, then exits
+    out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err.decode()
+    return out.decode()
+
+
+def wait_for_empty_queue(site: Site, timeout: float) -> float:
+    started = time.monotonic()
+    while queued(site):
+        assert time.monotonic() - started < timeout, f"{queued(site)} still queued after {timeout} s"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def test_the_index_worker_process_makes_a_save_searchable_within_seconds(site, tmp_path):
+    source = write_articles(tmp_path / "v1.jsonl", 120, "một")
+    site.manage("ingest", str(source), "--no-progress")
+    worker = start_worker(site)
+    try:
+        pk = site.report()["articles"][7]
+        out = site.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            f"from tests.search.integrity_probe import save_then_wait; save_then_wait({pk}, 'mốc xa lạ', 30)",
+        ).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        assert result["queued_after_save"]  # the save itself did not write the index
+        assert result["found"] == [pk]
+        assert result["searchable_after"] < 5.0  # the worker polls every 0.2 s
+        assert result["save_seconds"] < 1.0
+    finally:
+        said = stop_worker(worker)
+    assert "1 articles indexed, stopping." in said
+    assert_in_step(site.report())
+
+
 def test_four_editors_saving_and_deleting_with_searches_running(site, tmp_path):
     source = write_articles(tmp_path / "v1.jsonl", 120, "một")
     site.manage("ingest", str(source), "--no-progress")
     ids = json.dumps(site.report()["articles"])
-    editors = [
-        site.start(
-            "shell",
-            "--no-imports",
-            "-c",
-            f"from tests.search.integrity_probe import edit; edit({seed}, {EDIT_OPS}, {ids})",
-        )
-        for seed in range(4)
-    ]
-    results = []
-    for editor in editors:
-        out, err = editor.communicate(timeout=600)
-        assert editor.returncode == 0, err.decode()
-        results.append(json.loads(out.decode().strip().splitlines()[-1]))
-    assert [r["failed"] for r in results] == [[], [], [], []]  # no save failed on the lock
-    assert sum(r["saved"] for r in results) > EDIT_OPS * 2
-    assert sum(r["deleted"] for r in results) > 0
-    assert all(r["searched"] for r in results)
+    worker = start_worker(site)  # as in production: saves queue, the worker indexes
+    try:
+        editors = [
+            site.start(
+                "shell",
+                "--no-imports",
+                "-c",
+                f"from tests.search.integrity_probe import edit; edit({seed}, {EDIT_OPS}, {ids})",
+            )
+            for seed in range(4)
+        ]
+        results = []
+        for editor in editors:
+            out, err = editor.communicate(timeout=600)
+            assert editor.returncode == 0, err.decode()
+            results.append(json.loads(out.decode().strip().splitlines()[-1]))
+        assert [r["failed"] for r in results] == [[], [], [], []]  # no save failed on the lock
+        assert sum(r["saved"] for r in results) > EDIT_OPS * 2
+        assert sum(r["deleted"] for r in results) > 0
+        assert all(r["searched"] for r in results)
+        assert max(r["max_wait"] for r in results) < 10  # no save waits for the index lock
+        wait_for_empty_queue(site, timeout=30)
+    finally:
+        if worker.poll() is None:
+            stop_worker(worker)
     report = site.report()
     assert_in_step(report)  # same ids, and each article's latest title finds it
