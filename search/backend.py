@@ -1210,6 +1210,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             paste if pasted else self.text_query(parsed, widened=False), arrays
         )
         docs = allow(text_ids)
+        every_ids = None  # every syllable, when the widening check below has read them already
         short = parsed.syllable_count <= WIDEN_SYLLABLES
         if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted and (short or not len(docs)):
             # Widen when exact finds little, the syllables apart included: a line whose words
@@ -1217,9 +1218,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             # (a title) that found its article as typed is not widened: one typo in its
             # diacritics finds nothing, and is widened then.
             exact_all = self.every_syllable(parsed, widened=False)
-            enough = WIDEN_BELOW if short else 1
-            if exact_all is None or len(allow(docsets.evaluate(exact_all, arrays, scored=False)[0])) < enough:
+            if exact_all is not None:
+                every_ids = docsets.evaluate(exact_all, arrays, scored=False)[0]
+            if exact_all is None or len(allow(every_ids)) < (WIDEN_BELOW if short else 1):
                 widened = True
+                every_ids = None
                 text_ids, scores = docsets.evaluate(self.text_query(parsed, widened=True), arrays)
                 docs = allow(text_ids)
         if pasted:
@@ -1233,9 +1236,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 return self._match(searcher, split, filters, date_from, date_to)
             docs = np.asarray(verified, dtype=np.int64)
         matched = Matched(text_ids, scores, docs, widened=widened, pasted=False, query=parsed)
-        loose = self.every_syllable(parsed, widened=widened)
+        loose = self.every_syllable(parsed, widened=widened) if every_ids is None else True
         if loose is not None:
-            loose_ids, _ = docsets.evaluate(loose, arrays, scored=False)
+            loose_ids = (
+                every_ids if every_ids is not None else docsets.evaluate(loose, arrays, scored=False)[0]
+            )
             apart_ids = loose_ids[~docsets.member(loose_ids, docs)[0]] if len(docs) else loose_ids
             apart_docs = allow(apart_ids)
             literal = self._text_checks(parsed, widened, literal_only=True)
