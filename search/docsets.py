@@ -53,9 +53,18 @@ class _PostingsCache:
             found = self.items.get(key)
             if found is not None:
                 self.items.move_to_end(key)
-            return found
+        if found is None:
+            return None
+        ids, weights = found
+        return ids.astype(np.int64), weights.astype(np.float64)
 
     def put(self, key, value) -> None:
+        # Kept in half the memory: segment-local ids fit 32 bits, and weights (frequency × field
+        # boost) are exact in float32; a list that is not is kept as it came. Long lines read
+        # many common syllables (issue #15): twice as many lists stay decoded.
+        ids, weights = value
+        small = weights.astype(np.float32)
+        value = (ids.astype(np.int32), small if np.array_equal(small, weights) else weights)
         size = value[0].nbytes + value[1].nbytes
         if size > self.max_bytes // 4:
             return
