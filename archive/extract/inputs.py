@@ -238,9 +238,45 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         ) from None
 
 
+# Declared charsets that are Vietnamese code pages: one of them may read bytes that happen to be valid
+# UTF-8 (never seen, but possible in a short text) as the Vietnamese letters the writer meant.
+_VIETNAMESE_CODECS = frozenset({"cp1258"})
+_ASCII_PROBE = b'<meta charset="x-0">'
+
+
+def _declared_codec(data: bytes) -> str | None:
+    """The codec of the page's <meta charset>, when it is one a page can really be written in.
+
+    Ignored, as browsers ignore them: unknown names, codecs that are not text encodings (rot13,
+    base64, zlib, …: `data.decode` refuses them with a LookupError), and encodings in which the
+    <meta> line itself could not have been read as ASCII (UTF-16/32, UTF-7, EBCDIC).
+    """
+    declared = declared_charset(data)
+    if not declared:
+        return None
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name == "utf-7":
+        return None
+    try:
+        if _ASCII_PROBE.decode(info.name) != _ASCII_PROBE.decode("ascii"):
+            return None
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return info.name
+
+
 def decode_bytes(data: bytes, *, html: bool = False) -> str:
     """Text of a file in UTF-8, UTF-16/32 (with or without BOM), Windows-1258 or VNI; NFC.
 
+    A page's <meta charset> is a claim, checked against the bytes (issue #16): valid UTF-8 is read as
+    UTF-8 whatever the page declares (a template's stale "iso-8859-1" or "koi8-r" would turn every
+    Vietnamese letter into garbage), unless the page declares Windows-1258 and that reading, not the
+    UTF-8 one, gives Vietnamese letters. Bytes that are not UTF-8 are read with the declared charset
+    when it decodes them, except that a Vietnamese reading (Windows-1258 or VNI) beats a declared
+    non-Vietnamese code page; when the declared charset does not decode them, the bytes decide.
     Anything else is refused with the reason: binary, TCVN3 or an unknown legacy encoding.
     """
     bom = _bom(data)
@@ -252,22 +288,38 @@ def decode_bytes(data: bytes, *, html: bool = False) -> str:
         if wide:
             return unicodedata.normalize("NFC", _strict(data, wide, f"{wide.upper()} (no byte-order mark)"))
         raise ExtractError(f"binary file (NUL byte at offset {data.index(0)})")
-    declared = declared_charset(data) if html else None
-    if declared and declared.replace("_", "-") not in ("utf-8", "utf8"):
-        try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            raise ExtractError(f"unknown charset {declared!r} declared in <meta>") from None
-        text = _strict(data, codec, f"{declared} (declared in <meta>)")
-        return unicodedata.normalize("NFC", text)
+    declared = _declared_codec(data) if html else None
     try:
-        return data.decode("utf-8")
+        utf8: str | None = data.decode("utf-8")
     except UnicodeDecodeError as err:
+        utf8 = None
         not_utf8 = f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})"
-    return _legacy(data, not_utf8)
+    if declared is None or declared == "utf-8":
+        return utf8 if utf8 is not None else _legacy(data, not_utf8)
+    try:
+        text: str | None = unicodedata.normalize("NFC", data.decode(declared))
+    except UnicodeDecodeError:
+        text = None
+    if utf8 is not None:
+        if (
+            text is not None
+            and declared in _VIETNAMESE_CODECS
+            and looks_vietnamese(text)
+            and not looks_vietnamese(utf8)
+        ):
+            return text
+        return utf8
+    if text is None:
+        return _legacy(data, f"{not_utf8}, nor {declared} as its <meta> declares")
+    if declared not in _VIETNAMESE_CODECS:
+        vietnamese = _vietnamese_reading(data)
+        if vietnamese is not None:
+            return vietnamese
+    return text
 
 
-def _legacy(data: bytes, not_utf8: str) -> str:
+def _vietnamese_reading(data: bytes) -> str | None:
+    """The text of legacy bytes in Windows-1258 or VNI when that reading is Vietnamese, else None."""
     for decode in (lambda b: b.decode("cp1258"), _vni_decode):
         try:
             text = unicodedata.normalize("NFC", decode(data))
@@ -275,6 +327,13 @@ def _legacy(data: bytes, not_utf8: str) -> str:
             continue
         if looks_vietnamese(text):
             return text
+    return None
+
+
+def _legacy(data: bytes, not_utf8: str) -> str:
+    text = _vietnamese_reading(data)
+    if text is not None:
+        return text
     try:
         latin = data.decode("cp1252")
     except UnicodeDecodeError:

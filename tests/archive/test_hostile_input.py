@@ -238,6 +238,52 @@ def test_vni_is_read_and_tcvn3_is_named(tmp_path):
     assert "TCVN3" in failure.reason and failure.reason.startswith("not UTF-8")
 
 
+def _page(declared: str, title: str, body: str) -> str:
+    return (
+        f'<html><head><meta charset="{declared}"><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    )
+
+
+TITLE = "Hội nghị sơ kết công tác dân vận"
+BODY = "Sáng 3/3/2023, Ban Dân vận Tỉnh ủy Quảng Ninh họp về công tác dân vận khéo ở cơ sở."
+
+
+def test_utf8_under_a_wrong_declared_charset_is_read_as_utf8(db, tmp_path):
+    # Issue 16: a template's stale <meta charset="koi8-r"> stored the UTF-8 text as Cyrillic garbage.
+    for declared in ("koi8-r", "iso-8859-1", "windows-1251", "windows-1258"):
+        (tmp_path / f"{declared}.html").write_text(_page(declared, f"{TITLE} {declared}", BODY), "utf-8")
+    out, err, failed = ingest(tmp_path)
+    assert not failed, err
+    titles = sorted(Article.objects.values_list("title", flat=True))
+    assert titles == sorted(f"{TITLE} {d}" for d in ("koi8-r", "iso-8859-1", "windows-1251", "windows-1258"))
+    assert all(BODY in text for text in Article.objects.values_list("text", flat=True))
+
+
+@pytest.mark.parametrize(
+    "declared", ["rot13", "base64", "hex", "zlib", "uu", "bz2", "quopri", "utf-16", "utf-7", "x-no-such"]
+)
+def test_a_declared_codec_that_is_no_page_encoding_is_ignored(db, tmp_path, declared):
+    # They reached the catch-all "unexpected LookupError" (not a text encoding) or were refused.
+    page = tmp_path / "p.html"
+    page.write_text(_page(declared, TITLE, BODY), encoding="utf-8")
+    out, err, failed = ingest(page)
+    assert not failed, err
+    assert Article.objects.get().title == TITLE
+
+
+def test_legacy_bytes_under_a_wrong_declared_charset_are_read_from_the_bytes(db, tmp_path):
+    # Windows-1258 bytes declared as koi8-r: the Vietnamese reading wins over the declaration.
+    (tmp_path / "koi.html").write_bytes(to_cp1258(_page("koi8-r", TITLE, BODY)))
+    # Windows-1258 bytes declared as UTF-8 (not valid UTF-8): the bytes decide too.
+    (tmp_path / "utf.html").write_bytes(to_cp1258(_page("utf-8", TITLE + " hai", BODY + " Hai.")))
+    # Declared Windows-1258, bytes in Windows-1258: the declaration is kept.
+    (tmp_path / "vn.html").write_bytes(to_cp1258(_page("windows-1258", TITLE + " ba", BODY + " Ba.")))
+    out, err, failed = ingest(tmp_path)
+    assert not failed, err
+    assert sorted(Article.objects.values_list("title", flat=True)) == [TITLE, TITLE + " ba", TITLE + " hai"]
+
+
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
 def test_utf16_and_utf32_are_read(tmp_path, codec):
     path = tmp_path / f"seed-{codec}.txt"
