@@ -336,6 +336,17 @@ def _walk(root: pathlib.Path) -> Iterator[pathlib.Path | ExtractFailure]:
         stack.extend(reversed(subfolders))
 
 
+def source_key(path: pathlib.Path, root: pathlib.Path | None) -> str:
+    """An article's source name: its file's path under the ingested folder ("2024/bai-viet.txt"),
+    or the file's name when the file itself was named; control and bidi characters escaped.
+
+    Two files of one name in different folders of one ingest are two articles (issue #16). Flat
+    folders give the names ingest used before, so articles stored then keep their names.
+    """
+    relative = path.relative_to(root).as_posix() if root is not None else path.name
+    return show(relative)
+
+
 def iter_path(
     path: pathlib.Path, limits: Limits | None = None
 ) -> Iterator[ExtractedArticle | ExtractFailure]:
@@ -347,7 +358,7 @@ def iter_path(
             if isinstance(entry, ExtractFailure):
                 yield entry
             else:
-                yield from _iter_file(entry, limits)
+                yield from _iter_file(entry, limits, source_key(entry, path))
         return
     if not path.exists() and not path.is_symlink():
         yield _failure(path, "no such file or folder")

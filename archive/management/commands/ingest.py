@@ -71,7 +71,7 @@ class Command(BaseCommand):
                             if outcome.status == services.FAILED:
                                 self._fail(
                                     counts,
-                                    where.get(outcome.source_name, outcome.source_name),
+                                    outcome.path or where.get(outcome.source_name, outcome.source_name),
                                     outcome.reason,
                                 )
                                 continue
@@ -137,7 +137,13 @@ class Command(BaseCommand):
                 lookups.forget_unsaved()
                 reason = f"could not be stored: {type(err).__name__}: {err}"
                 outcomes.append(
-                    services.IngestOutcome(services.FAILED, None, item.source_name, reason=reason[:500])
+                    services.IngestOutcome(
+                        services.FAILED,
+                        None,
+                        item.source_name,
+                        reason=reason[:500],
+                        path=getattr(item, "path", ""),
+                    )
                 )
         return outcomes
 
