@@ -302,9 +302,15 @@ def _iter_file(
         yield _failure(path, f"unexpected {type(err).__name__}: {err}", key)
 
 
+def _inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
 def _walk(root: pathlib.Path) -> Iterator[pathlib.Path | ExtractFailure]:
-    """Files under a folder in sorted order, following symlinks once; loops and unreadable folders
-    come back as failures."""
+    """Files under a folder in sorted order. Symbolic links are followed only while they stay inside
+    the folder (a link to ".." or to /etc is named and skipped, issue #16), and a folder reached
+    twice (a link loop, a second link to it) is named and read once."""
+    root_real = os.path.realpath(root)
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -314,8 +320,14 @@ def _walk(root: pathlib.Path) -> Iterator[pathlib.Path | ExtractFailure]:
         except OSError as err:
             yield _failure(folder, f"cannot read folder: {err.strerror or err}")
             continue
+        real = os.path.realpath(folder)
+        if not _inside(real, root_real):
+            yield _failure(
+                folder, f"symbolic link to a folder outside {show(str(root))} (to {show(real)}); skipped"
+            )
+            continue
         if (st.st_dev, st.st_ino) in seen:
-            yield _failure(folder, f"symbolic link loop (back to {os.path.realpath(folder)}); skipped")
+            yield _failure(folder, f"symbolic link loop (back to {show(real)}); skipped")
             continue
         seen.add((st.st_dev, st.st_ino))
         try:
@@ -332,6 +344,14 @@ def _walk(root: pathlib.Path) -> Iterator[pathlib.Path | ExtractFailure]:
             if is_dir:
                 subfolders.append(entry)
             elif _suffix(entry):
+                if entry.is_symlink() and entry.is_file():  # a link to a device is named by _iter_file
+                    target = os.path.realpath(entry)
+                    if not _inside(target, root_real):
+                        yield _failure(
+                            entry,
+                            f"symbolic link to a file outside {show(str(root))} (to {show(target)}); skipped",
+                        )
+                        continue
                 yield entry
         stack.extend(reversed(subfolders))
 

@@ -141,3 +141,28 @@ def test_names_with_control_and_bidi_characters_are_stored_and_shown_escaped(db,
     assert stored == sorted(["tin\\x0aFAILED giả.txt", "tin\\u202etxt.exe.txt", "tin\\x1b[31m.txt"])
     assert "new       tin\\x0aFAILED giả.txt" in out.splitlines()
     assert all(line.isprintable() for line in out.splitlines())
+
+
+def test_a_link_out_of_the_folder_is_not_followed(db, tmp_path):
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    shutil.copy(SEED_FILES[0], root / "sub" / "a.txt")
+    shutil.copy(SEED_FILES[1], tmp_path / "outside.txt")  # in the parent: must not be read
+    (root / "sub" / "up").symlink_to("../..", target_is_directory=True)  # to the parent tree
+    (root / "sub" / "back").symlink_to("..", target_is_directory=True)  # to the root: a loop
+    (root / "secret.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "inside.txt").symlink_to(root / "sub" / "a.txt")  # inside: followed
+    out, err, failed = ingest(root)
+    assert failed
+    lines = sorted(err.splitlines())
+    assert lines == sorted(
+        [
+            f"FAILED {root / 'secret.txt'}: symbolic link to a file outside {root} "
+            f"(to {tmp_path / 'outside.txt'}); skipped",
+            f"FAILED {root / 'sub' / 'back'}: symbolic link loop (back to {root}); skipped",
+            f"FAILED {root / 'sub' / 'up'}: symbolic link to a folder outside {root} (to {tmp_path}); skipped",
+        ]
+    )
+    assert "1 new" in out and "1 duplicate" in out  # inside.txt is sub/a.txt again
+    assert list(titles()) == ["inside.txt"]  # read first, in sorted order
+    assert not Article.objects.filter(title=seed_title(SEED_FILES[1])).exists()
