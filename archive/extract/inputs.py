@@ -48,7 +48,7 @@ class Limits:
     max_gzip_ratio: int = 100  # decompressed / compressed bytes (real exports: 3–8)
     max_html_depth: int = 256  # nesting of HTML elements (unclosed <p>, <li>, <td> included)
     max_html_elements: int = 50_000  # start tags in a page (real ones: a few thousand; 50,000 parse in ~5 s)
-    max_text_chars: int = 1_000_000  # one article's text (the corpus's longest: 37,007)
+    max_text_chars: int = 300_000  # one article's text (the corpus's longest: 37,007)
     max_file_seconds: int = 60  # extracting one file or line: a watchdog for what no other limit foresaw
 
     @classmethod

@@ -32,7 +32,7 @@ IMPLIED_END = ["li", "p", "td", "dd", "option", "tr"]
 
 def limits(scale: float = 1.0) -> dict[str, int]:
     """The INGEST_LIMITS the corpus is built around (the defaults), scaled like its items."""
-    return {"MAX_HTML_ELEMENTS": int(50_000 * scale), "MAX_TEXT_CHARS": int(1_000_000 * scale)}
+    return {"MAX_HTML_ELEMENTS": int(50_000 * scale), "MAX_TEXT_CHARS": int(300_000 * scale)}
 
 
 class HostileGenerator(Generator):
