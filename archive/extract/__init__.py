@@ -225,8 +225,10 @@ def _iter_lines(
                         name = f"{key}#{record['id']}"
                     article = extract_record(record, source_name=name, raw=raw, limits=limits)
                 # For reports and for telling two sources of one name apart: attributes, not compared fields.
+                # A record's declared id is its identity wherever the export is read from (a new
+                # delivery of the export updates its articles); only lines named by number have an origin.
                 article.path = f"{path}{at}"
-                article.origin = origin
+                article.origin = origin if record.get("id") in (None, "") else ""
                 yield article
             except ExtractError as err:
                 reason = err.reason if err.reason.startswith("line ") else f"line {lineno}: {err.reason}"

@@ -106,6 +106,21 @@ def test_an_export_repeating_an_id_keeps_the_first_and_names_the_second(db, tmp_
     assert titles()["export.jsonl#x1"] == "Tin thứ nhất về dân vận"
 
 
+def test_an_export_delivered_again_elsewhere_updates_by_its_declared_ids(db, tmp_path):
+    # A record's declared id names it: the same export name and id from a new delivery folder is
+    # the same article with a new text (a line without an id is named by its place instead).
+    for folder, version in (("giao-1", "một"), ("giao-2", "hai")):
+        (tmp_path / folder).mkdir()
+        record = {"id": "x1", "title": "Tin dân vận", "text": f"Ban Dân vận họp, phiên bản {version}."}
+        (tmp_path / folder / "export.jsonl").write_text(
+            json.dumps(record, ensure_ascii=False) + "\n", "utf-8"
+        )
+    ingest(tmp_path / "giao-1" / "export.jsonl")
+    out, err, failed = ingest(tmp_path / "giao-2" / "export.jsonl")
+    assert not failed and "0 new, 1 updated" in out
+    assert Article.objects.get(source_file="export.jsonl#x1").text.endswith("phiên bản hai.")
+
+
 def test_articles_stored_before_origins_are_matched_not_duplicated(db, tmp_path):
     # What `make run` stored before this change: flat seeds under their names, no origin.
     ingest(SEEDS)
