@@ -132,7 +132,11 @@ class Article(models.Model):
     title = models.CharField("tiêu đề", max_length=500)
     text = models.TextField("nội dung")
     raw = models.TextField("bản gốc", editable=False)  # never modified after ingest
+    # The article's source name: its file's path under the ingested folder, "+ #id" for an export line.
     source_file = models.CharField("tệp nguồn", max_length=500, unique=True)
+    # Where that source was read, the file's real path: two files of one source name from different
+    # places are two articles, and the second is reported, never stored over the first (issue #16).
+    origin = models.TextField("nơi đọc tệp nguồn", blank=True, default="", editable=False)
     content_hash = models.CharField("mã băm nội dung", max_length=64, unique=True, editable=False)
     url = models.URLField("địa chỉ gốc", max_length=1000, blank=True)
     published_on = models.DateField("ngày đăng", null=True, blank=True, db_index=True)
@@ -171,7 +175,7 @@ class Article(models.Model):
     officials = models.ManyToManyField(
         Official, through="ArticleOfficial", related_name="articles", verbose_name="cán bộ"
     )
-    history = HistoricalRecords(excluded_fields=["raw", "evidence"])
+    history = HistoricalRecords(excluded_fields=["raw", "evidence", "origin"])
 
     objects = ArticleQuerySet.as_manager()
 

@@ -142,6 +142,7 @@ class IngestOutcome:
     changed: list[str] = field(default_factory=list)
     duplicate_of: str = ""
     reason: str = ""  # FAILED: the field at fault and why
+    path: str = ""  # FAILED: the file or line, for the report (two items may share a source name)
 
 
 # --- validation of extracted items (what the admin form would refuse is never stored) ---------
@@ -258,6 +259,21 @@ class IngestLookups:
         self.officials: dict[str, Official] = {}
         # Spellings an editor merged away (officials_merge) land on the official they kept.
         self.aliases = dict(OfficialAlias.objects.values_list("key", "official__key"))
+        # Source name → the file or line that took it in this run: a second one is a collision.
+        self.claimed: dict[str, str] = {}
+
+    def claim(self, item: ExtractedArticle) -> str | None:
+        """Take the item's source name for this run; why not, when another file or line has it."""
+        where = getattr(item, "path", "")
+        if not where:
+            return None
+        first = self.claimed.setdefault(item.source_name, where)
+        if first == where:
+            return None
+        return (
+            f"source name {show(item.source_name)!r} already taken in this run by {show(first)}: "
+            "not stored over it (give each its own name, or ingest the folder above both)"
+        )
 
     def forget_unsaved(self) -> None:
         """After a rolled-back batch (dry run), drop cached rows that were never committed."""
@@ -404,11 +420,25 @@ def articles_ingest_batch(
                     Article(source_file=item.source_name),
                     item.source_name,
                     reason="; ".join(problems),
+                    path=getattr(item, "path", ""),
                 )
             )
         else:
             valid.append(item)
-    items = valid
+    items = []
+    for item in valid:
+        if clash := lookups.claim(item):
+            failed.append(
+                IngestOutcome(
+                    FAILED,
+                    Article(source_file=item.source_name),
+                    item.source_name,
+                    reason=clash,
+                    path=getattr(item, "path", ""),
+                )
+            )
+        else:
+            items.append(item)
     lookups.officials_prefetch(items)
     by_source = Article.objects.prefetch_related(
         Prefetch("mentions", queryset=ArticleOfficial.objects.select_related("official")),
@@ -418,7 +448,7 @@ def articles_ingest_batch(
     by_hash = {
         a.content_hash: a
         for a in Article.objects.filter(content_hash__in=list(hashes)).only(
-            "id", "source_file", "content_hash"
+            "id", "source_file", "content_hash", "origin"
         )
     }
 
@@ -427,8 +457,13 @@ def articles_ingest_batch(
     seen_hashes: dict[str, str] = {}
     for item in items:
         digest = content_hash(title=item.title, text=item.text)
+        origin = getattr(item, "origin", "")
         existing = by_source.get(item.source_name)
         if existing is not None:
+            if origin and existing.origin and existing.origin != origin and existing.raw != item.raw:
+                if not overwrite:
+                    outcomes.append(_collision(item, existing))
+                    continue
             outcomes.append(
                 _article_update(
                     article=existing, item=item, digest=digest, overwrite=overwrite, lookups=lookups
@@ -436,6 +471,13 @@ def articles_ingest_batch(
             )
             continue
         twin = by_hash.get(digest)
+        if twin is not None and origin and not twin.origin and twin.source_file == legacy_source_name(item):
+            # Stored before source names were paths (a nested file under its bare name): the same
+            # text, so the same article; it takes its new name instead of being reported a duplicate.
+            twin.source_file, twin.origin = item.source_name, origin
+            Article.objects.filter(pk=twin.pk).update(source_file=twin.source_file, origin=origin)
+            outcomes.append(IngestOutcome(UNCHANGED, twin, item.source_name))
+            continue
         if twin is not None or digest in seen_hashes:
             source = twin.source_file if twin is not None else seen_hashes[digest]
             outcomes.append(
@@ -446,7 +488,11 @@ def articles_ingest_batch(
             continue
         seen_hashes[digest] = item.source_name
         article = Article(
-            raw=item.raw, source_file=item.source_name, content_hash=digest, **_article_values(item, lookups)
+            raw=item.raw,
+            source_file=item.source_name,
+            origin=origin,
+            content_hash=digest,
+            **_article_values(item, lookups),
         )
         article.full_clean(
             exclude=["province", "outlet", "content_hash", "source_file", "url"], validate_unique=False
@@ -469,6 +515,21 @@ def articles_ingest_batch(
     # bulk_create sends no signals: the cached counts of the browse pages are forgotten here.
     transaction.on_commit(selectors.counts_invalidate)
     return outcomes
+
+
+def legacy_source_name(item: ExtractedArticle) -> str:
+    """The name ingest gave this item before source names were paths: the file's bare name."""
+    file, hash_sign, line = item.source_name.partition("#")
+    return file.rsplit("/", 1)[-1] + hash_sign + line
+
+
+def _collision(item: ExtractedArticle, existing: Article) -> IngestOutcome:
+    reason = (
+        f"source name {show(item.source_name)!r} belongs to a stored article read from "
+        f"{show(existing.origin)} (#{existing.pk}), with other text: not stored over it (give each "
+        "its own name or ingest the folder above both; --overwrite if this file replaces that one)"
+    )
+    return IngestOutcome(FAILED, existing, item.source_name, reason=reason, path=getattr(item, "path", ""))
 
 
 def _article_update(
@@ -499,6 +560,12 @@ def _article_update(
     if overwrite and article.edited_fields:
         article.edited_fields = []
         changed.append("edited_fields")
+    origin = getattr(item, "origin", "")
+    moved = bool(origin) and article.origin != origin
+    if moved:  # first read since the field existed, or the same text read from a new place
+        article.origin = origin
+    if moved and not changed:  # a save below writes it with the rest
+        Article.objects.filter(pk=article.pk).update(origin=origin)
     if not changed and not related_changed:
         return IngestOutcome(UNCHANGED, article, item.source_name)
     if changed:

@@ -151,6 +151,10 @@ INGEST_LIMITS = {
     "MAX_DECOMPRESSED_BYTES": env.int("INGEST_MAX_DECOMPRESSED_BYTES", default=8_000_000_000),
     "MAX_GZIP_RATIO": env.int("INGEST_MAX_GZIP_RATIO", default=100),  # real exports compress 3–8×
     "MAX_HTML_DEPTH": env.int("INGEST_MAX_HTML_DEPTH", default=256),  # nested elements
+    # Issue 16: bounds on every shape of input, not only on its size
+    "MAX_HTML_ELEMENTS": env.int("INGEST_MAX_HTML_ELEMENTS", default=50_000),  # start tags in a page
+    "MAX_TEXT_CHARS": env.int("INGEST_MAX_TEXT_CHARS", default=300_000),  # one article's text
+    "MAX_FILE_SECONDS": env.int("INGEST_MAX_FILE_SECONDS", default=60),  # extracting one file or line
 }
 
 # --- Hardening (issue 11): read-only API methods, CSP, Permissions-Policy, login throttling -------

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,109 @@ def test_deep_html_is_refused_before_parsing(db, tmp_path):
     assert "INGEST_LIMITS['MAX_HTML_DEPTH'] = 256" in err
 
 
+def test_unclosed_list_items_are_refused_and_the_rest_of_the_batch_is_stored(db, tmp_path):
+    # Issue 16: <li>, <p>, <td> were not counted (their end tag is implied), but html.parser nests
+    # them: this 402 KB page ran over 600 s in the parser and its batch of 100 files was never stored.
+    (tmp_path / "a_list.html").write_text(
+        "<html><body>" + "<li>" * 100_000 + "x</body></html>", encoding="utf-8"
+    )
+    (tmp_path / "b_paragraphs.html").write_text(
+        "<html><body>" + "<p>Dân vận " * 5_000 + "</body></html>", encoding="utf-8"
+    )
+    export = jsonl(tmp_path / "c_batch.jsonl", [good(n) for n in range(100)])
+    started = time.monotonic()
+    out, err, failed = ingest(tmp_path)
+    assert time.monotonic() - started < 30
+    assert failed
+    for name in ("a_list.html", "b_paragraphs.html"):
+        assert (
+            f"FAILED {tmp_path / name}: HTML nested more than 256 elements deep (unclosed <p>, <li>, "
+            "<td> count too); the limit is INGEST_LIMITS['MAX_HTML_DEPTH'] = 256" in err
+        )
+    assert len(failed_lines(err)) == 2
+    assert "100 new" in out and "2 failed" in out
+    assert Article.objects.filter(source_file__startswith=f"{export.name}#").count() == 100
+
+
+def test_a_page_of_too_many_elements_is_refused_naming_the_limit(db, tmp_path, settings):
+    settings.INGEST_LIMITS = {**settings.INGEST_LIMITS, "MAX_HTML_ELEMENTS": 5_000}
+    page = tmp_path / "flood.html"
+    page.write_text("<html><body>" + "<b>Dân vận</b> " * 6_000 + "</body></html>", encoding="utf-8")
+    out, err, failed = ingest(page)
+    assert failed
+    assert (
+        f"FAILED {page}: HTML with more than 5,000 elements; "
+        "the limit is INGEST_LIMITS['MAX_HTML_ELEMENTS'] = 5,000" in err
+    )
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["<a ", '<x y=">" ', "<a b='", "<!-- >", "<![CDATA[ >", "</a ", "<![foo[ >"],
+    ids=["open-tag", "quoted-gt", "open-quote", "open-comment", "open-cdata", "open-end-tag", "bad-section"],
+)
+def test_constructs_that_never_end_are_read_as_text_in_linear_time(db, tmp_path, junk):
+    # html.parser searches to the end of the page for each of them: 20,000 took 40 s.
+    page = tmp_path / "junk.html"
+    text = "Sáng 3/3/2023, Ban Dân vận Tỉnh ủy họp về công tác dân vận khéo."
+    page.write_text(f"<html><body><h1>Tin dân vận</h1><p>{text}</p>{junk * 40_000}", encoding="utf-8")
+    started = time.monotonic()
+    out, err, failed = ingest(page)
+    assert time.monotonic() - started < 15
+    assert "unexpected" not in err
+    if not failed:
+        assert Article.objects.get().text.startswith(text)
+
+
+def test_one_long_word_is_linear(db, tmp_path):
+    # The mojibake check backtracked through a long word from each of its letters: 51 s for this file.
+    (tmp_path / "word.txt").write_text("Tiêu đề\n\n" + "a" * 100_000, encoding="utf-8")
+    (tmp_path / "moji.txt").write_text("Tiêu đề khác\n\n" + "Quaûng" * 40_000, encoding="utf-8")
+    started = time.monotonic()
+    out, err, failed = ingest(tmp_path)
+    assert time.monotonic() - started < 20
+    assert "unexpected" not in err
+    assert Article.objects.filter(source_file="word.txt").exists()
+
+
+def test_a_text_over_the_limit_is_refused_unread_and_named(db, tmp_path):
+    big = tmp_path / "one_line.txt"
+    big.write_bytes(b"Ti\xc3\xaau \xc4\x91\xe1\xbb\x81\n\n" + b"dan van " * 2_400_000)  # 19 MB, one line
+    line = tmp_path / "long.txt"
+    line.write_text("Tiêu đề\n\n" + "dân vận " * 50_000, encoding="utf-8")  # 400,009 characters
+    export = jsonl(tmp_path / "e.jsonl", [good(1, text="dân vận " * 50_000), good(2)])
+    tracemalloc.start()
+    try:
+        out, err, failed = ingest(tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert failed
+    limit = "the limit is INGEST_LIMITS['MAX_TEXT_CHARS'] = 300,000"
+    assert f"FAILED {big}: text too long (19,200,013 bytes); {limit}" in err
+    assert f"FAILED {line}: text too long (400,009 characters); {limit}" in err
+    assert f"FAILED {export}#1: line 1: field 'text' too long (400,000 characters); {limit}" in err
+    assert peak < 60_000_000, f"peak {peak:,} bytes"  # the 19 MB file peaked at 937 MB
+    assert "1 new" in out and "3 failed" in out
+
+
+def test_an_extraction_past_its_time_is_stopped_and_named(db, tmp_path, settings):
+    # The watchdog under every other limit: a page of 40,000 elements takes a few seconds.
+    settings.INGEST_LIMITS = {**settings.INGEST_LIMITS, "MAX_FILE_SECONDS": 1}
+    page = tmp_path / "slow.html"
+    page.write_text("<html><body>" + "<p>Dân vận</p>" * 40_000 + "</body></html>", encoding="utf-8")
+    export = jsonl(tmp_path / "after.jsonl", [good(1)])
+    started = time.monotonic()
+    out, err, failed = ingest(tmp_path)
+    assert time.monotonic() - started < 10
+    assert failed
+    assert (
+        f"FAILED {page}: extraction took longer than 1 s; the limit is "
+        "INGEST_LIMITS['MAX_FILE_SECONDS'] = 1" in err
+    )
+    assert Article.objects.filter(source_file=f"{export.name}#ok1").exists()
+
+
 def test_line_and_file_size_limits_come_from_settings(db, tmp_path, settings):
     settings.INGEST_LIMITS = {**settings.INGEST_LIMITS, "MAX_LINE_BYTES": 2000, "MAX_FILE_BYTES": 1000}
     export = jsonl(tmp_path / "long.jsonl", [good(1, text="dân vận " * 1000), good(2)])
@@ -236,6 +340,52 @@ def test_vni_is_read_and_tcvn3_is_named(tmp_path):
     (tmp_path / "tcvn3.txt").write_bytes(f"Ti\xaau \xae\xd2\n\n{tcvn3}\n".encode("latin-1"))
     (failure,) = iter_path(tmp_path / "tcvn3.txt")
     assert "TCVN3" in failure.reason and failure.reason.startswith("not UTF-8")
+
+
+def _page(declared: str, title: str, body: str) -> str:
+    return (
+        f'<html><head><meta charset="{declared}"><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    )
+
+
+TITLE = "Hội nghị sơ kết công tác dân vận"
+BODY = "Sáng 3/3/2023, Ban Dân vận Tỉnh ủy Quảng Ninh họp về công tác dân vận khéo ở cơ sở."
+
+
+def test_utf8_under_a_wrong_declared_charset_is_read_as_utf8(db, tmp_path):
+    # Issue 16: a template's stale <meta charset="koi8-r"> stored the UTF-8 text as Cyrillic garbage.
+    for declared in ("koi8-r", "iso-8859-1", "windows-1251", "windows-1258"):
+        (tmp_path / f"{declared}.html").write_text(_page(declared, f"{TITLE} {declared}", BODY), "utf-8")
+    out, err, failed = ingest(tmp_path)
+    assert not failed, err
+    titles = sorted(Article.objects.values_list("title", flat=True))
+    assert titles == sorted(f"{TITLE} {d}" for d in ("koi8-r", "iso-8859-1", "windows-1251", "windows-1258"))
+    assert all(BODY in text for text in Article.objects.values_list("text", flat=True))
+
+
+@pytest.mark.parametrize(
+    "declared", ["rot13", "base64", "hex", "zlib", "uu", "bz2", "quopri", "utf-16", "utf-7", "x-no-such"]
+)
+def test_a_declared_codec_that_is_no_page_encoding_is_ignored(db, tmp_path, declared):
+    # They reached the catch-all "unexpected LookupError" (not a text encoding) or were refused.
+    page = tmp_path / "p.html"
+    page.write_text(_page(declared, TITLE, BODY), encoding="utf-8")
+    out, err, failed = ingest(page)
+    assert not failed, err
+    assert Article.objects.get().title == TITLE
+
+
+def test_legacy_bytes_under_a_wrong_declared_charset_are_read_from_the_bytes(db, tmp_path):
+    # Windows-1258 bytes declared as koi8-r: the Vietnamese reading wins over the declaration.
+    (tmp_path / "koi.html").write_bytes(to_cp1258(_page("koi8-r", TITLE, BODY)))
+    # Windows-1258 bytes declared as UTF-8 (not valid UTF-8): the bytes decide too.
+    (tmp_path / "utf.html").write_bytes(to_cp1258(_page("utf-8", TITLE + " hai", BODY + " Hai.")))
+    # Declared Windows-1258, bytes in Windows-1258: the declaration is kept.
+    (tmp_path / "vn.html").write_bytes(to_cp1258(_page("windows-1258", TITLE + " ba", BODY + " Ba.")))
+    out, err, failed = ingest(tmp_path)
+    assert not failed, err
+    assert sorted(Article.objects.values_list("title", flat=True)) == [TITLE, TITLE + " ba", TITLE + " hai"]
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])

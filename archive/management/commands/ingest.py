@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from tqdm import tqdm
 
 from archive import services
@@ -18,10 +17,21 @@ from archive.extract import Limits, iter_path
 from archive.extract.inputs import show
 from archive.extract.types import ExtractedArticle, ExtractFailure
 
+# Characters of input (raw and text) a batch may hold before it is stored: 500 corpus articles hold a
+# few million; 500 hostile ones of up to a megabyte each held 1 GB (issue #16, bench/hostile_ingest.py).
+BATCH_CHARS = 10_000_000
 
-def _batched(iterable, size):
-    iterator = iter(iterable)
-    while batch := list(islice(iterator, size)):
+
+def _batched(iterable, size, max_chars=BATCH_CHARS):
+    """Lists of at most `size` items, cut earlier once they hold `max_chars` characters."""
+    batch, chars = [], 0
+    for item in iterable:
+        batch.append(item)
+        chars += len(getattr(item, "raw", "")) + len(getattr(item, "text", ""))
+        if len(batch) >= size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
         yield batch
 
 
@@ -71,7 +81,7 @@ class Command(BaseCommand):
                             if outcome.status == services.FAILED:
                                 self._fail(
                                     counts,
-                                    where.get(outcome.source_name, outcome.source_name),
+                                    outcome.path or where.get(outcome.source_name, outcome.source_name),
                                     outcome.reason,
                                 )
                                 continue
@@ -84,6 +94,11 @@ class Command(BaseCommand):
                             self._report(outcome, dry_run=dry_run, verbosity=verbosity)
                         progress.update(len(batch))
                         reset_queries()  # with DEBUG on, Django keeps every query: bound the memory
+                        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+                            # Python's sqlite3 keeps each cached statement's bound values until it
+                            # runs again: every bulk insert of another size kept its batch's texts
+                            # (issue #16: 650 MB after 335 large articles). A new connection frees them.
+                            connection.close()
         finally:
             # Whatever stopped the run (even Ctrl-C), what was stored gets indexed and the summary prints.
             # Everything queued: this run's articles and any a killed earlier run left behind.
@@ -137,7 +152,13 @@ class Command(BaseCommand):
                 lookups.forget_unsaved()
                 reason = f"could not be stored: {type(err).__name__}: {err}"
                 outcomes.append(
-                    services.IngestOutcome(services.FAILED, None, item.source_name, reason=reason[:500])
+                    services.IngestOutcome(
+                        services.FAILED,
+                        None,
+                        item.source_name,
+                        reason=reason[:500],
+                        path=getattr(item, "path", ""),
+                    )
                 )
         return outcomes
 
