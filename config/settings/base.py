@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "search",  # before haystack: its rebuild_index/update_index replace Haystack's (bulk path)
     "haystack",
     "simple_history",
