@@ -421,6 +421,12 @@ class SearchOutcome:
         """Every article the results list: the word-level matches, then the syllables apart."""
         return self.total + self.apart
 
+    @property
+    def counted(self) -> int:
+        """What the facets and the trend count (`Matched.counted`): the word-level matches, or
+        the syllables apart when no article holds the words."""
+        return self.total or self.apart
+
 
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -785,7 +791,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     def _reading_counts(self, word: tuple[str, ...], searcher) -> list[tuple[str, int, int]]:
         """(reading, articles whose text uses it, articles whose title uses it) for every accented
-        spelling of an unaccented word of one or two syllables that the index holds."""
+        spelling of an unaccented word of one or two syllables that the index holds ([] for any
+        other word)."""
+        if not word or len(word) > 2 or any(fold(s) != s for s in word):
+            return []
         cache = self._count_cache(searcher)
         key = ("readings", word)
         found = cache.get(key)
@@ -815,15 +824,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """The accented spellings of an unaccented word of one or two syllables that the index
         holds, the most used as a word first (in titles, then in the text), with the number of
         articles using each: `chay` → [("cháy", 812), ("chạy", 640), ("chảy", 95)]."""
-        if not word or len(word) > 2 or any(fold(s) != s for s in word):
-            return []
         return [(r, n) for r, n, _ in self._reading_counts(word, self._current_searcher())[:limit]]
 
     def reading_weights(self, word: tuple[str, ...]) -> list[tuple[str, float]]:
         """The readings an unaccented word ranks by, each with its share of the articles using
         them as a word (titles, or the text when no title uses any): `da nang` → đà nẵng ≈ 0.99."""
-        if not word or len(word) > 2 or any(fold(s) != s for s in word):
-            return []
         found = self._reading_counts(word, self._current_searcher())
         if len(found) < 2:
             return []
@@ -870,9 +875,6 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
         typed without, the folded form, ranked by its accented readings, each weighted by its share
         of the articles that use it as a word (issue #15)."""
-        return self._spelling_query(word, widened=widened, readings=readings)
-
-    def _spelling_query(self, word: tuple[str, ...], *, widened: bool, readings: bool = True) -> wq.Query:
         has_diacritics = any(fold(s) != s for s in word)
 
         def terms_for(folded: bool) -> list[str]:
@@ -924,9 +926,17 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 q = wq.AndMaybe(q, self._content_terms(near, folded=folded, boost=ADJACENT_BOOST))
         return q
 
-    def _syllable_terms(self, syllable: str, *, widened: bool) -> wq.Query:
-        exact = fold(syllable) != syllable and not widened
-        return self._fields_query(lambda f: [syllable if not f else fold(syllable)], folded=not exact)
+    def _full_text_term(self, syllables: tuple[str, ...], *, widened: bool) -> tuple[str, str]:
+        """(field, term) of the full text for one syllable or a pair typed side by side: exact where
+        typed with diacritics (unless the search was widened), folded otherwise."""
+        if any(fold(s) != s for s in syllables) and not widened:
+            return self.content_field_name, " ".join(syllables)
+        return self.content_field_name + FOLDED_SUFFIX, " ".join(fold(s) for s in syllables)
+
+    def _excluding(self, q: wq.Query, parsed: ParsedQuery) -> wq.Query:
+        if not parsed.excluded:
+            return q
+        return Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
 
     def every_syllable(self, parsed: ParsedQuery, *, widened: bool) -> wq.Query | None:
         """Every syllable typed, each anywhere in the record (one term of the full text, which
@@ -945,27 +955,23 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     alternatives.append(self.run_query(run, widened=widened))
                     continue
                 loosened = True
-                terms = []
-                for syl in dict.fromkeys(run.syllables):
-                    exact = fold(syl) != syl and not widened
-                    name = self.content_field_name + ("" if exact else FOLDED_SUFFIX)
-                    terms.append(wq.Term(name, syl if exact else fold(syl)))
+                terms = [
+                    wq.Term(*self._full_text_term((syl,), widened=widened))
+                    for syl in dict.fromkeys(run.syllables)
+                ]
                 alternatives.append(terms[0] if len(terms) == 1 else wq.And(terms))
             groups.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
         if not loosened:
             return None
-        q = groups[0] if len(groups) == 1 else wq.And(groups)
-        if parsed.excluded:
-            q = Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
-        return q
+        return self._excluding(groups[0] if len(groups) == 1 else wq.And(groups), parsed)
 
     def apart_scores(self, arrays, parsed: ParsedQuery, widened: bool, docs: np.ndarray) -> np.ndarray:
         """BM25F of each syllable typed, title over text, for the given documents only (the
         articles listed for holding the syllables apart, when a page reaches them)."""
         scores = np.zeros(len(docs))
         for syl in dict.fromkeys(s for run in parsed.runs if not run.quoted for s in run.syllables):
-            exact = fold(syl) != syl and not widened
-            suffix, term = ("", syl) if exact else (FOLDED_SUFFIX, fold(syl))
+            content, term = self._full_text_term((syl,), widened=widened)
+            suffix = content[len(self.content_field_name) :]
             for name, boost in self.text_fields.items():
                 found, weights = arrays.holding(name + suffix, term, docs)
                 if found.any():
@@ -989,9 +995,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             differs = differs or bool(run.cuts)
             differs = differs or any(others for _, others in self.word_groups(run))
             for word in run.words:
-                weights = (
-                    self.reading_weights(word) if readings and not any(fold(s) != s for s in word) else []
-                )
+                weights = self.reading_weights(word) if readings else []
                 if weights:  # typed without diacritics: its most used reading is what was meant
                     differs = True
                     reading = tuple(weights[0][0].split(" "))
@@ -1024,9 +1028,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             q = groups[0] if len(groups) == 1 else wq.And(groups)
         else:
             q = wq.Every()
-        if parsed.excluded:
-            q = Exclusion(q, wq.Or([self.run_query(r, widened=False) for r in parsed.excluded]))
-        return q
+        return self._excluding(q, parsed)
 
     def is_paste(self, parsed: ParsedQuery) -> bool:
         return parsed.syllable_count > PASTE_SYLLABLES
@@ -1210,19 +1212,24 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             paste if pasted else self.text_query(parsed, widened=False), arrays
         )
         docs = allow(text_ids)
-        every_ids = None  # every syllable, when the widening check below has read them already
+        everies: dict[bool, np.ndarray | None] = {}
+
+        def every(widened: bool) -> np.ndarray | None:
+            """Documents holding every syllable (None: that is the word-level query), read once."""
+            if widened not in everies:
+                q = self.every_syllable(parsed, widened=widened)
+                everies[widened] = None if q is None else docsets.evaluate(q, arrays, scored=False)[0]
+            return everies[widened]
+
         short = parsed.syllable_count <= WIDEN_SYLLABLES
         if len(docs) < WIDEN_BELOW and parsed.has_diacritics and not pasted and (short or not len(docs)):
             # Widen when exact finds little, the syllables apart included: a line whose words
             # stand nowhere with these diacritics is still worth its folded words. A longer line
             # (a title) that found its article as typed is not widened: one typo in its
             # diacritics finds nothing, and is widened then.
-            exact_all = self.every_syllable(parsed, widened=False)
-            if exact_all is not None:
-                every_ids = docsets.evaluate(exact_all, arrays, scored=False)[0]
-            if exact_all is None or len(allow(every_ids)) < (WIDEN_BELOW if short else 1):
+            exact_all = every(False)
+            if exact_all is None or len(allow(exact_all)) < (WIDEN_BELOW if short else 1):
                 widened = True
-                every_ids = None
                 text_ids, scores = docsets.evaluate(self.text_query(parsed, widened=True), arrays)
                 docs = allow(text_ids)
         if pasted:
@@ -1236,11 +1243,8 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                 return self._match(searcher, split, filters, date_from, date_to)
             docs = np.asarray(verified, dtype=np.int64)
         matched = Matched(text_ids, scores, docs, widened=widened, pasted=False, query=parsed)
-        loose = self.every_syllable(parsed, widened=widened) if every_ids is None else True
-        if loose is not None:
-            loose_ids = (
-                every_ids if every_ids is not None else docsets.evaluate(loose, arrays, scored=False)[0]
-            )
+        loose_ids = every(widened)
+        if loose_ids is not None:
             apart_ids = loose_ids[~docsets.member(loose_ids, docs)[0]] if len(docs) else loose_ids
             apart_docs = allow(apart_ids)
             literal = self._text_checks(parsed, widened, literal_only=True)
@@ -1260,19 +1264,17 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         for run in parsed.runs:
             if run.quoted or len(run.syllables) < 2:
                 continue
-            for a, b in zip(run.syllables, run.syllables[1:], strict=False):
-                exact = (fold(a) != a or fold(b) != b) and not widened
-                name = self.content_field_name + ("" if exact else FOLDED_SUFFIX)
-                out[(name, f"{a} {b}" if exact else f"{fold(a)} {fold(b)}")] = None
+            for pair in zip(run.syllables, run.syllables[1:], strict=False):
+                out[self._full_text_term(pair, widened=widened)] = None
         return list(out) if len(out) > 1 else []
 
     @staticmethod
     def _order(
-        arrays, found: Matched, docs, ids, scores, sort, by_date, limit
+        arrays, docs, ids, scores, sort, by_date, limit, *, pairs, line_ids=None
     ) -> tuple[np.ndarray, np.ndarray]:
         """The first `limit` of `docs` in the order asked: by date (undated last, issue #9), or by
-        score (`ids`/`scores`: what the query scored), the word-level matches holding the whole
-        line as typed first."""
+        score (`ids`/`scores`: what the query scored), those holding the whole line as typed
+        (`line_ids`) first, then by how many of the typed `pairs` they hold."""
         if not len(docs):
             return _NONE, np.zeros(0)
         if by_date:
@@ -1284,10 +1286,10 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         # how many of the pairs typed side by side a document holds (proximity without
         # positions), then the score.
         held = np.zeros(len(docs), dtype=np.float64)
-        for fieldname, term in found.pairs:
+        for fieldname, term in pairs:
             held += arrays.holding(fieldname, term, docs)[0]
-        if found.line_ids is not None and ids is found.text_ids:
-            held += docsets.member(docs, found.line_ids)[0] * (len(found.pairs) + 1)
+        if line_ids is not None:
+            held += docsets.member(docs, line_ids)[0] * (len(pairs) + 1)
         if held.any():
             these = these + held * (float(these.max()) + 1.0)
         return docsets.ranked(docs, these, limit)
@@ -1370,7 +1372,15 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             limit = page * per_page
             start = (page - 1) * per_page
             top, top_scores = self._order(
-                arrays, found, docs, found.text_ids, found.scores, sort, by_date, limit
+                arrays,
+                docs,
+                found.text_ids,
+                found.scores,
+                sort,
+                by_date,
+                limit,
+                pairs=found.pairs,
+                line_ids=found.line_ids,
             )
             apart_from = len(top)
             if len(top) < limit and apart:
@@ -1379,7 +1389,14 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     self.apart_scores(arrays, found.query, found.widened, apart_docs) if not by_date else None
                 )
                 more, more_scores = self._order(
-                    arrays, found, apart_docs, apart_docs, loose_scores, sort, by_date, limit - len(top)
+                    arrays,
+                    apart_docs,
+                    apart_docs,
+                    loose_scores,
+                    sort,
+                    by_date,
+                    limit - len(top),
+                    pairs=found.pairs,
                 )
                 top = np.concatenate([top, more])
                 top_scores = np.concatenate([top_scores, more_scores])

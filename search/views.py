@@ -287,9 +287,7 @@ def _trend_chart(request, params, outcome) -> dict | None:
     """Bars per year (per month when the matches span at most three years) for the page's SVG.
     Years come from the year facet the search already counted; months from `backend().trend`."""
     counts = Counter({year: n for year, n in outcome.facets.get("year", []) if year.isdigit()})
-    # The facets count the word-level matches, or the syllables apart when there are none (#15).
-    counted = outcome.total or outcome.apart
-    series, undated = fill_periods(counts, "year"), max(0, counted - sum(counts.values()))
+    series, undated = fill_periods(counts, "year"), max(0, outcome.counted - sum(counts.values()))
     by = "year"
     if 0 < len(series) <= 3:
         by = "month"
