@@ -16,7 +16,7 @@ bind = os.environ.get(
     "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
-worker_class = "gthread"
+worker_class = "config.workers.StampedThreadWorker"  # gthread, each request stamped on arrival
 # more threads than DJANGO_MAX_ACTIVE_REQUESTS: the rest wait their turn, or get 503
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))  # a worker stuck this long is restarted
