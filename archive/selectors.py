@@ -16,8 +16,9 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from archive.models import Article, ArticleOfficial, Event, IndexPending, Official, Province
@@ -164,6 +165,12 @@ def region_of(code: str) -> str:
     return REGIONS[5][0]
 
 
+def warm_up() -> None:
+    """What the first browse page of a process would read once (gunicorn calls it per worker):
+    the gazetteer's coordinates, 0.3-1.5 s at 100,000 articles on a busy machine."""
+    _coordinates()
+
+
 @lru_cache(maxsize=1)
 def _coordinates() -> dict[tuple[str, str], tuple[float, float]]:
     """(era, code) → (lat, lon) of the province's seat, from the gazetteer the provinces come from."""
@@ -288,10 +295,19 @@ def province_member_names(province: Province) -> list[str]:
     return [province.name]
 
 
+def _year_of_published():
+    """The year of `published_on` as the database computes it fastest: SQLite stores a date as
+    text and extracts a year through a Python function called once per article (230 ms of the home
+    page at 100,000 articles, issue #21); the text's first four characters are read natively."""
+    if connection.vendor == "sqlite":
+        return Cast(Substr("published_on", 1, 4), IntegerField())
+    return ExtractYear("published_on")
+
+
 def _year_rows(queryset: QuerySet[Article]) -> list[dict]:
     rows = list(
         queryset.exclude(published_on=None)
-        .annotate(year=ExtractYear("published_on"))
+        .annotate(year=_year_of_published())
         .values("year")
         .annotate(count=Count("id"))
         .order_by("year")
