@@ -14,14 +14,17 @@ from urllib.parse import urlsplit
 from . import chrome, reasons
 from .dates import (
     EARLIEST_NEWS_YEAR,
+    SPAN_WORD_BEFORE,
     YEAR,
     DateLine,
     full_date_of,
     lead_candidates,
     make_date,
+    mask_not_now,
     mask_years,
-    nearest_year,
+    nearest_year_at,
     parse_date_line,
+    year_not_now,
 )
 from .errors import ExtractError
 from .events import find_event_with_evidence
@@ -250,6 +253,61 @@ def _title_follows(paras: list[str], start: int) -> bool:
     return False
 
 
+_SENTENCE_STOP = re.compile(r"[.!?;](?=\s)|\n")
+# A full date or a month with its year: "5-7-2019", "28/6/2017", "tháng 11/2018", "tháng 11 năm 2018".
+_MONTH_YEAR = re.compile(
+    r"(?<![\d/.-])(?:\d{1,2}\s*[/.-]\s*)?(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?![\d/])"
+    r"|tháng (\d{1,2}) năm ((?:19|20)\d\d)(?!\d)"
+)
+
+
+# A year the lead gives as the period its meeting reviews or plans: "6 tháng cuối năm 2020", "quý II/2024",
+# "tổng kết công tác dân vận năm 2018". Other years elsewhere in the lead are not the report's (issue 20).
+_PERIOD_YEAR = re.compile(
+    r"(?<!vào )(?<!đến )(?<!từ )(?<!trước )(?<!sau )"
+    r"(?:(?:quý|Quý)\s*(?:I|II|III|IV)\s*/\s*|\d tháng (?:đầu |cuối )?năm\s+"
+    r"|(?:tổng kết|sơ kết|Tổng kết|Sơ kết|nhiệm vụ|Nhiệm vụ|công tác|phương hướng|giao ban)[^.;:\n\d]{0,40}? năm\s+)"
+    r"((?:19|20)\d\d)(?!\d)"
+)
+
+
+def _period_year(masked: str) -> tuple[int, int] | None:
+    """(year, where) of the first period year in the (masked) lead."""
+    m = _PERIOD_YEAR.search(masked)
+    if not m or int(m.group(1)) > date.today().year:
+        return None
+    return int(m.group(1)), m.start(1)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for stop in _SENTENCE_STOP.finditer(text, 0, pos):
+        start = stop.end()
+    end = _SENTENCE_STOP.search(text, pos)
+    return start, end.start() if end else len(text)
+
+
+def _agreeing_year(text: str, month: int) -> tuple[int, int] | None:
+    """(year, where) of the first date printed with its year in the same month as `month` or the one
+    before or after ("Sáng 25/7" … "Ngày 5-7-2019, UBND …"), not a cited document's or a term's."""
+    for m in _MONTH_YEAR.finditer(text):
+        other, year = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+        start = m.start(2) if m.group(2) else m.start(4)
+        if not 1 <= other <= 12 or abs(other - month) > 1 or year < EARLIEST_NEWS_YEAR:
+            continue
+        if year > date.today().year or year_not_now(text, start, start + 4):
+            continue
+        if SPAN_WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+            continue
+        return year, start
+    return None
+
+
+def _around(text: str, pos: int) -> str:
+    """The words around a year printed at `pos`, for the evidence an editor reads."""
+    return " ".join(text[max(0, pos - 50) : pos + 12].split())
+
+
 def _lead_paragraphs(body: list[str]) -> list[str]:
     """The lead: the first two paragraphs of running text (short header lines do not count)."""
     return [p for p in body[:6] if len(p) >= 60][:2] or body[:2]
@@ -273,16 +331,44 @@ def _lead_date(
                 continue
             day, month = int(m.group(1)), int(m.group(3))
             masked = masked_para = masked_para or mask_years(para)
-            year = nearest_year(masked, m.start()) or nearest_year(mask_years(title), 0)
-            source = "year printed near the date"
+            year, source, year_words = None, "", ""
+            # Only a year that speaks of now counts (issue 20): one printed in the date's own sentence
+            # or the title, none that is a birth year, target, term or cited document's; else a date
+            # elsewhere in the article within a month of this one. Never the nearest year anywhere.
+            a, b = _sentence_bounds(para, m.start())
+            found = nearest_year_at(mask_not_now(para[a:b]), m.start() - a)
+            if found:
+                year, source, year_words = (
+                    found[0],
+                    "year printed in the date's sentence",
+                    _around(para[a:b], found[1]),
+                )
+            else:
+                found = _period_year(mask_not_now(para))
+                if found:
+                    year, source, year_words = (
+                        found[0],
+                        "period reported in the lead",
+                        _around(para, found[1]),
+                    )
+            if year is None:
+                found = nearest_year_at(mask_not_now(title), 0)
+                if found:
+                    year, source, year_words = found[0], "year printed in the title", _around(title, found[1])
             if year is not None and str(year + 1) in masked and month <= 6:
                 # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
                 # in the first half of Y+1 (the plan year is printed too).
                 year += 1
                 source = "review of the year before"
             if year is None:
-                year = nearest_year(mask_years("\n".join(body)), m.start())
-                source = "year printed in the article"
+                joined = "\n".join(body)
+                found = _agreeing_year(joined, month)
+                if found:
+                    year, source, year_words = (
+                        found[0],
+                        "a date of the same month printed in the article",
+                        _around(joined, found[1]),
+                    )
             if year is None and pre_dates:
                 year, source = pre_dates[0].day.year, "year of the page's own date line"
             if year is None and default_year:
@@ -291,7 +377,10 @@ def _lead_date(
                 return None
             d = make_date(year, month, day)
             if d:
-                return d, PRECISION_YEAR_INFERRED, _ev(f"dated lead, {source}", m.group(0).strip(), para)
+                evidence = _ev(f"dated lead, {source}", m.group(0).strip(), para)
+                if year_words:
+                    evidence["year_words"] = year_words
+                return d, PRECISION_YEAR_INFERRED, evidence
     return None
 
 
