@@ -36,7 +36,8 @@ from .types import PRECISION_DAY, PRECISION_YEAR_INFERRED, ExtractedArticle
 MAX_TITLE = 250
 # "LSO-Chiều nay", "(BTV) Sáng 09/7", "LA34 - Sáng nay": an outlet code at the start of the lead.
 _CODE = rf"[{UPPER}\d]{{2,8}}"
-_SOURCE_CODE = re.compile(rf"^(?:\(({_CODE})\)\s*[-–]?\s*|({_CODE})\s*[-–]\s*)(?={UP}|\d)")
+# "(QNO)—Chiều", "(QNO): Sáng" too (issue 20: the code was ignored after an em dash).
+_SOURCE_CODE = re.compile(rf"^(?:\(({_CODE})\)\s*[-–—:]?\s*|({_CODE})\s*[-–—]\s*)(?={UP}|\d)")
 # A line continues the previous one when it starts in lower case after an unfinished line (a caption
 # wrapped by the page: "…Phó Bí thư Thường trực Tỉnh ủy\nphát biểu tại hội nghị").
 _STARTS_LOWER = re.compile(rf"^{LO}")
@@ -72,16 +73,22 @@ def check_text(raw: str) -> None:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines of normalised text, wrapped captions re-joined."""
-    out: list[str] = []
+    return [" ".join(lines) for lines in paragraph_lines(text)]
+
+
+def paragraph_lines(text: str) -> list[list[str]]:
+    """The lines of each paragraph: a line that starts in lower case after an unfinished line is
+    joined to it (a wrapped caption), so the title can be told apart from what it swallowed."""
+    out: list[list[str]] = []
     prev_blank = True
     for line in text.split("\n"):
         if not line:
             prev_blank = True
             continue
-        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1:] not in '.!?:;…"”)':
-            out[-1] = f"{out[-1]} {line}"
+        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1][-1:] not in '.!?:;…"”)':
+            out[-1].append(line)
         else:
-            out.append(line)
+            out.append([line])
         prev_blank = False
     return out
 
@@ -98,7 +105,8 @@ def _ev(rule: str, words: str = "", line: str = "") -> dict:
 
 
 def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) -> ExtractedArticle:
-    paras = paragraphs(normalized)
+    grouped = paragraph_lines(normalized)
+    paras = [" ".join(lines) for lines in grouped]
     pre_dates: list[DateLine] = []
     header: list[str] = []  # page chrome above the title: banners, menus, the site's clock
     i = 0
@@ -117,6 +125,10 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
             i += 1
         if i == len(paras):
             raise ExtractError("no title found (only dates or page widgets)")
+        if len(grouped[i]) > 1:
+            # The title is one line: a lower-case line under it ("image banner", "date 2025-09-26", a
+            # teaser) is not its continuation but the next paragraph (issue 20: 6 of 47 real pages).
+            paras[i : i + 1] = [grouped[i][0], " ".join(grouped[i][1:])]
         title = paras[i]
         if len(title) > MAX_TITLE:
             raise ExtractError(f"no title found (first line is {len(title)} characters of running text)")
@@ -186,6 +198,7 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         if len(p) >= 200
         or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
     ]
+    _drop_teasers_after_byline(body, dropped_chrome)
     for _ in range(2):  # the byline, and an outlet credit under it ("Thanh Hà" / "Theo Báo Tuyên Quang")
         found = parse_byline_with_code(body[-1]) if len(body) > 1 else None
         if not found:
@@ -241,6 +254,27 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         art.events.append(event)
         art.evidence["meeting"] = evidence
     return art
+
+
+def _is_teaser(para: str) -> bool:
+    """A cut-off opening of another article under the byline: short, ending mid-sentence ("…", "...")
+    or a headline without a full stop."""
+    text = para.rstrip()
+    return len(text) < 300 and (text.endswith(("…", "...")) or not text.endswith((".", "!", "?", '"', "”")))
+
+
+def _drop_teasers_after_byline(body: list[str], dropped: list[str]) -> None:
+    """ "Phương Nam" then "Đồng chí …, Phó Chủ tịch UBND tỉnh kiểm tra … tại huyện…": the teaser of the
+    next article is page chrome, and its official is not this article's (issue 20)."""
+    if len(body) < 3 or parse_byline_with_code(body[-1]):
+        return
+    for k in (2, 3):
+        if len(body) <= k:
+            return
+        if parse_byline_with_code(body[-k]) and all(_is_teaser(p) for p in body[-k + 1 :]):
+            dropped.extend(body[-k + 1 :])
+            del body[-k + 1 :]
+            return
 
 
 def _title_follows(paras: list[str], start: int) -> bool:
@@ -441,6 +475,9 @@ def _dates(
         art.published_on, art.date_precision = day, precision
         art.evidence["date"] = evidence
         return
+    # A weekday date with no time and no label under the title is the site's clock ("thứ tư,
+    # 26/11/2025"), the day the page was read: never the publication date (issue 20).
+    near = [(dl, line) for dl, line in near if not (dl.weekday and dl.at is None and not dl.posted)]
     if near:  # an undated lead under a plain date line
         dl, line = near[0]
         art.published_on, art.published_time, art.date_precision = dl.day, dl.at, PRECISION_DAY

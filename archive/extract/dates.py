@@ -33,15 +33,23 @@ WEEKDAY = re.compile(r"^\s*" + _WEEKDAY + r"\b", re.IGNORECASE)
 # Explicit "posted on" labels: the strongest evidence of the publication date.
 POSTED_LABEL = re.compile(
     r"^(?:đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: lúc| ngày)?"
-    r"|ngày cập nhật|published)\b",
+    r"|ngày cập nhật|published|date)\b",
     re.IGNORECASE,
 )
+# An ISO date after a label, as a page's metadata line copies: "date 2025-09-26" (issue 20).
+ISO_DATE = re.compile(r"(?<![\d-])(" + _YEAR + r")-(\d{2})-(\d{2})(?![\d-])")
 # A site's clock line with a two-digit year: "Thứ bảy, 14-3-26 11:20:01".
 SHORT_YEAR_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")
+# A time the page glued to its view counter: "28/10/2025 22:584120" is 22:58 and 4,120 views (issue 20).
+_TIME_AND_COUNTER = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)()\d{1,7}\s*$")
+# A span of days: "Ngày 12-13/10/2023" is held from the 12th (issue 20: the range was not read).
+DAY_RANGE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})\s*[-–]\s*\d{1,2}\s*([/.])\s*(\d{1,2})\s*\2\s*(" + _YEAR + r")(?![\d/])"
+)
 # What may surround a date on a line that holds nothing but a date.
 _DATE_LINE_NOISE = re.compile(
     _WEEKDAY + r"|gmt\s*[+-]\s*\d+|đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản"
-    r"|ngày cập nhật|cập nhật|lúc|ngày|published|(?<![^\W\d_])a(?![^\W\d_])|[|,:\-–—\[\]()/. ]",
+    r"|ngày cập nhật|cập nhật|lúc|ngày|published|date|(?<![^\W\d_])a(?![^\W\d_])|[|,:\-–—\[\]()/. ]",
     re.IGNORECASE,
 )
 
@@ -64,6 +72,8 @@ def make_date(year: int, month: int, day: int) -> date | None:
 
 
 def _full(match: re.Match[str]) -> date | None:
+    if match.re is DAY_RANGE:
+        return make_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
     if match.group(1):
         return make_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
     return make_date(int(match.group(7)), int(match.group(6)), int(match.group(5)))
@@ -76,6 +86,9 @@ def parse_date_line(line: str) -> DateLine | None:
     m = FULL_DATE.search(line)
     if m:
         day = _full(m)
+    elif (iso := ISO_DATE.search(line)) and POSTED_LABEL.match(line):
+        m = iso
+        day = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     else:
         m = SHORT_YEAR_DATE.search(line) if WEEKDAY.match(line) else None
         if not m:
@@ -84,7 +97,7 @@ def parse_date_line(line: str) -> DateLine | None:
     if day is None:
         return None
     rest = line[: m.start()] + " " + line[m.end() :]
-    t = TIME.search(rest)
+    t = TIME.search(rest) or _TIME_AND_COUNTER.search(rest)
     at = None
     if t:
         at = time(int(t.group(1)), int(t.group(2)), int(t.group(3) or 0))
@@ -282,5 +295,6 @@ def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
     if not _DIGIT.search(head):
         return []
     out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
+    out += [LeadCandidate(m, True, why_not_published(head, m)) for m in DAY_RANGE.finditer(head)]
     out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
     return sorted(out, key=lambda c: c.match.start())

@@ -5,6 +5,11 @@ Each fixture reproduces one or more causes (its gold entry lists them under "cau
 per-fixture test fails on the rules before issue 10 and passes after. The floors are the scores the
 reworked rules reach (before: title 88.7%, date 82.3%, province 45.2%, meeting 46.8%, bylines 83.9%,
 officials F1 0.875, positions 77.6%).
+
+Issue 20 added 24 pages (t11–t16, o10–o17, m08–m11, d17–d19, p17–p19) for the causes two held-out
+sets of real pages showed; on the rules before it they scored title 87.5%, date 79.2%, province 83.3%,
+meeting 70.8%, bylines 79.2%, officials F1 0.862, positions 76.0% (the 86 pages together: 96.5, 94.2,
+95.3, 91.9, 94.2, 0.956, 93.1%). The floors stay at 100% on all 86.
 """
 
 from __future__ import annotations
@@ -64,6 +69,29 @@ CAUSES = {
     "byline:tags",
     "byline:outlet_credit",
     "title:footer_word_paragraph",
+    # Issue 20: the causes the held-out real pages showed (each fixture fails on the rules before it).
+    "title:lowercase_next_line",
+    "position:institution_lowercase",
+    "position:dash",
+    "position:place_in_brackets",
+    "official:lowercase_title",
+    "official:abbreviation",
+    "name:one_syllable",
+    "official:caption_no_comma",
+    "official:teaser_next_article",
+    "meeting:online_bracket",
+    "meeting:direct_and_online",
+    "meeting:anniversary_and_review",
+    "meeting:feature_none",
+    "date:clock_line_under_title",
+    "date:day_range",
+    "date:time_glued_counter",
+    "province:host_not_guest",
+    "province:code_in_brackets",
+    "province:city_committee_bare",
+    "byline:caps_pipe",
+    "byline:back_link",
+    "byline:teaser_after",
 }
 
 # Floors the reworked rules reach on the development set (a drop fails CI).
@@ -87,7 +115,7 @@ def devset_items():
 
 def test_devset_is_big_enough_and_covers_every_cause():
     files = [p for p in DEVSET.iterdir() if p.suffix in (".txt", ".html")]
-    assert len(files) >= 60
+    assert len(files) >= 86
     assert sorted(p.name for p in files) == sorted(GOLD)
     assert {p.suffix for p in files} == {".txt", ".html"}
     covered = {cause for entry in GOLD.values() for cause in entry["causes"]}
