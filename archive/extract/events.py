@@ -97,6 +97,8 @@ _OTHER_WORDS = (
     "đoàn đại biểu",
     "đoàn khảo sát",
     "đoàn kiểm tra",
+    "trưởng đoàn",
+    "đối thoại",
     "đoàn giám sát",
     "tuyên dương",
     "làm việc với",

@@ -147,6 +147,8 @@ _SENTENCE_END = re.compile(r"[;:!?\"“”(\n]|\.(?=\s|$)|\s[-–]\s")
 # What a position may hold across those stops (issue 20): a dash before another post ("Phó Chủ tịch –
 # Tổng Thư ký Hội Nhà báo Việt Nam"), a place in brackets ("Phó Trưởng Ban Dân vận Tỉnh ủy (Kiên Giang)").
 _PLACE_IN_BRACKETS = re.compile(rf"\({CAP_WORD}(?: {CAP_WORD}){{0,3}}\)")
+# Institutions whose name holds a dash: "Bộ Lao động - Thương binh và Xã hội", "Đài Phát thanh - Truyền hình".
+_NAME_AFTER_DASH = re.compile(r"(?:Thương binh|Xã hội|Truyền hình|Công nghệ|Thể thao|Du lịch|Hải đảo)\b")
 # An organ that names where the post before it sits: "…, Ban Dân vận Trung ương".
 _ORGAN = re.compile(r"(?:Ban|Bộ|Tổng cục|Cục|Vụ|Văn phòng) [^\W\d_]")
 
@@ -159,7 +161,9 @@ def _position_stop(rest: str) -> int:
         stop = _SENTENCE_END.search(rest, pos)
         if stop is None:
             return len(rest)
-        if stop.group(0).strip() in "-–" and POSITION_HEAD.match(rest, stop.end()):
+        if stop.group(0).strip() in ("-", "–") and (
+            POSITION_HEAD.match(rest, stop.end()) or _NAME_AFTER_DASH.match(rest, stop.end())
+        ):
             pos = stop.end()
             continue
         if stop.group(0) == "(" and (place := _PLACE_IN_BRACKETS.match(rest, stop.start())):
@@ -442,6 +446,11 @@ _TOP_BYLINE_PIPE = re.compile(r"^(.{3,60}?)\s*\|\s*$")
 _CREDIT_FILLER = {"điện", "tử", "online", "theo", "và"}
 
 
+def _capitalize(word: str) -> str:
+    """ "NHIÊN" → "Nhiên", "H'LIM" → "H'Lim" (an Ê Đê name keeps its capital after the apostrophe)."""
+    return "'".join(part.capitalize() for part in word.split("'"))
+
+
 def parse_byline(line: str) -> list[str] | None:
     """["Thu Hằng", "Phạm Tiến"] for "Thu Hằng – Phạm Tiến"; None when the line is not a byline."""
     found = parse_byline_with_code(line)
@@ -459,7 +468,7 @@ def _byline_names(line: str) -> list[str] | None:
     for part in parts:
         if not _NAME_PART.fullmatch(part) or _CREDIT.match(part):
             return None
-        names.append(" ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in part.split()))
+        names.append(" ".join(_capitalize(w) if w.isupper() and len(w) > 1 else w for w in part.split()))
     return names
 
 
