@@ -94,12 +94,18 @@ def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.select_related("province__successor", "outlet").defer("raw", "text")
 
 
+def dated_to_the_day(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Articles whose page prints day, month and year. A year inferred from the text is never shown
+    as a date (issue #20): not in "Mới nhất", not on a month's calendar or a day's page."""
+    return queryset.filter(date_precision=Article.Precision.DAY).exclude(published_on=None)
+
+
 def latest_dated(*, limit: int = 10) -> list[Article]:
-    """The newest articles that carry a date (undated ones never come first)."""
+    """The newest articles dated to the day (undated and year-inferred ones never come first)."""
     return _cached(
         f"latest:{limit}",
         lambda: list(
-            article_cards(Article.objects.exclude(published_on=None)).order_by("-published_on", "-id")[:limit]
+            article_cards(dated_to_the_day(Article.objects.all())).order_by("-published_on", "-id")[:limit]
         ),
     )
 
@@ -445,8 +451,9 @@ def year_counts() -> list[dict]:
     return _cached("years", lambda: _year_rows(Article.objects.all()))
 
 
-def year_months(year: int) -> list[dict]:
-    """Twelve months of a year with their counts (dated to the day and year-inferred apart)."""
+def _year_calendar(year: int) -> dict:
+    """One query for a year's page: articles per month dated to the day, and how many have an
+    inferred year (issue #20: counted in their year, never in a month)."""
 
     def compute():
         rows = (
@@ -455,20 +462,33 @@ def year_months(year: int) -> list[dict]:
             .values("month", "date_precision")
             .annotate(n=Count("id"))
         )
-        months = {m: {"month": m, "count": 0, "inferred": 0} for m in range(1, 13)}
+        months = {m: {"month": m, "count": 0} for m in range(1, 13)}
+        inferred = 0
         for r in rows:
-            months[r["month"]]["count"] += r["n"]
-            if r["date_precision"] == Article.Precision.YEAR_INFERRED:
-                months[r["month"]]["inferred"] += r["n"]
+            if r["date_precision"] == Article.Precision.DAY:
+                months[r["month"]]["count"] += r["n"]
+            else:
+                inferred += r["n"]
         top = max((m["count"] for m in months.values()), default=0) or 1
         for m in months.values():
             m["percent"] = round(100 * m["count"] / top)
-        return list(months.values())
+        return {"months": list(months.values()), "inferred": inferred}
 
     return _cached(f"year:{year}", compute)
 
 
-def month_days(year: int, month: int) -> dict[int, dict]:
+def year_months(year: int) -> list[dict]:
+    """Twelve months of a year with their counts of articles dated to the day."""
+    return _year_calendar(year)["months"]
+
+
+def year_inferred_count(year: int) -> int:
+    """Articles filed under `year` whose year was inferred from the text (listed on the year's page,
+    marked, never on a month or a day)."""
+    return _year_calendar(year)["inferred"]
+
+
+def _month_calendar(year: int, month: int) -> dict:
     def compute():
         rows = (
             Article.objects.filter(published_on__year=year, published_on__month=month)
@@ -477,18 +497,31 @@ def month_days(year: int, month: int) -> dict[int, dict]:
             .annotate(n=Count("id"))
         )
         days: dict[int, dict] = {}
+        inferred = 0
         for r in rows:
-            d = days.setdefault(r["day"], {"count": 0, "inferred": 0})
-            d["count"] += r["n"]
-            if r["date_precision"] == Article.Precision.YEAR_INFERRED:
-                d["inferred"] += r["n"]
-        return days
+            if r["date_precision"] == Article.Precision.DAY:
+                days.setdefault(r["day"], {"count": 0})["count"] += r["n"]
+            else:
+                inferred += r["n"]
+        return {"days": days, "inferred": inferred}
 
     return _cached(f"month:{year}:{month}", compute)
 
 
+def month_days(year: int, month: int) -> dict[int, dict]:
+    """Articles per day of a month, dated to the day only."""
+    return _month_calendar(year, month)["days"]
+
+
+def month_inferred_count(year: int, month: int) -> int:
+    """Articles whose day and month fall in this month but whose year was inferred: not on the calendar."""
+    return _month_calendar(year, month)["inferred"]
+
+
 def day_articles(day: date) -> QuerySet[Article]:
-    return article_cards(Article.objects.filter(published_on=day)).order_by("province__name", "-id")
+    return article_cards(dated_to_the_day(Article.objects.filter(published_on=day))).order_by(
+        "province__name", "-id"
+    )
 
 
 def year_provinces(year: int, *, limit: int = 12) -> list[dict]:
