@@ -1,14 +1,18 @@
 """Load benchmark: N clients for S seconds against gunicorn on loopback, a realistic mix of requests.
 
     python bench/load.py prepare --db /tmp/danvan-load [--articles 20000]   # seeds + a corpus slice
-    python bench/load.py run --db /tmp/danvan-load [--clients 50 --seconds 60 --port 8110]
+    python bench/load.py run --db /tmp/danvan-load [--clients 50 --seconds 60 --port 8110] [--no-redis]
+    python bench/load.py run --db /tmp/k100 --no-redis     # a search_bench.py --keep folder (100,000)
 
 `run` starts gunicorn with gunicorn.conf.py on 127.0.0.1:PORT (the load never leaves the machine),
 waits for /healthz, sends the mix from CLIENTS threads (each one request at a time, no pause, with
-keep-alive), stops the server and prints requests/s, latency percentiles, errors and 503s (load shed)
-per kind of request. Uses REDIS_URL (default redis://127.0.0.1:6379/0) for the shared result cache
-when Redis answers. The mix: 45% search page (a third of them with a facet filter: province, year,
+keep-alive), stops the server and prints requests/s, latency percentiles, errors and 503s (load shed,
+with how long the client waited for them) per kind of request, the worker count and each worker's
+memory after the load. The shared result cache is Redis (REDIS_URL, default redis://127.0.0.1:6379/0)
+when it answers; with --no-redis the embedded default (a disk cache every worker shares, in a fresh
+folder per run). The mix: 45% search page (a third of them with a facet filter: province, year,
 kind or outlet), 35% article pages, 20% API (search and article list).
+--db also takes a folder kept by `bench/search_bench.py N --keep DIR` (its bench.sqlite3 and whoosh/).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import http.client
 import itertools
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -44,14 +50,21 @@ QUERIES = [
 FACETS = {"year": [str(y) for y in range(2015, 2025)], "kind": ["hoi_nghi", "so_ket", "tong_ket", "giao_ban"]}
 
 
+def database(db: Path) -> Path:
+    """The folder's SQLite file: prepare's db.sqlite3, or search_bench.py --keep's bench.sqlite3."""
+    own = db / "db.sqlite3"
+    return db / "bench.sqlite3" if not own.exists() and (db / "bench.sqlite3").exists() else own
+
+
 def env_for(db: Path) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "0",
-        "DATABASE_URL": f"sqlite:///{db / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database(db)}",
         "WHOOSH_PATH": str(db / "whoosh"),
         "DJANGO_STATIC_ROOT": str(db / "static"),
+        "CACHE_URL": f"filecache://{db / 'cache'}?max_entries=50000",  # as make run, in the folder
     }
 
 
@@ -72,7 +85,7 @@ def prepare(args) -> None:
 
 
 def targets(db: Path) -> dict[str, list]:
-    con = sqlite3.connect(db / "db.sqlite3")
+    con = sqlite3.connect(database(db))
     ids = [r[0] for r in con.execute("SELECT id FROM archive_article")]
     provinces = [r[0] for r in con.execute(
         "SELECT DISTINCT p.name FROM archive_province p JOIN archive_article a ON a.province_id = p.id")]  # fmt: skip
@@ -125,6 +138,16 @@ def client(port: int, stop: float, seed: int, t: dict, results: list, lock: thre
         results.extend(mine)
 
 
+def worker_memory(master: int) -> list[float]:
+    """RSS in MiB of each gunicorn worker (the master's children), from /proc."""
+    out = []
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(int(line.split()[1]) / 1024)
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -136,18 +159,23 @@ def run(args) -> None:
     db = Path(args.db)
     env = env_for(db)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    results_dir = Path(tempfile.mkdtemp(prefix="results-cache-", dir=db))  # each run starts cold
+    env["RESULTS_CACHE_DIR"] = str(results_dir)
+    embedded = f"embedded disk cache shared by the workers ({results_dir})"
     try:
+        if args.no_redis:
+            raise RuntimeError("--no-redis")
         import redis
 
         redis.Redis.from_url(redis_url, socket_connect_timeout=0.5).ping()
         env["REDIS_URL"] = redis_url
         env["RESULTS_CACHE_PREFIX"] = f"load-{os.getpid()}"
         cache = f"Redis ({redis_url})"
-    except Exception:  # noqa: BLE001
-        cache = "per-process memory (Redis not answering)"
-    if args.no_redis:
+    except Exception as why:  # noqa: BLE001
         env.pop("REDIS_URL", None)
-        cache = "per-process memory (--no-redis)"
+        cache = f"{embedded}: {why if args.no_redis else 'Redis not answering'}"
+    if not (db / "static" / "staticfiles.json").exists():
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     env.update({"HOST": "127.0.0.1", "PORT": str(args.port), "GUNICORN_ACCESS_LOG": str(db / "access.log")})
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
@@ -171,6 +199,7 @@ def run(args) -> None:
                 sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
             time.sleep(0.5)
         t = targets(db)
+        articles = len(t["ids"])
         if args.warmup:  # a server that has run a while: caches filled, facet columns loaded
             warm: list = []
             stop = time.monotonic() + args.warmup
@@ -196,9 +225,11 @@ def run(args) -> None:
             th.join()
         elapsed = time.monotonic() - began
         load_after = os.getloadavg()
+        memory = worker_memory(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(results_dir, ignore_errors=True)
 
     ok = [r for r in results if 200 <= r[1] < 400 or r[1] == 404]
     shed = [r for r in results if r[1] == 503]
@@ -206,9 +237,12 @@ def run(args) -> None:
     times = [r[2] for r in ok]
     print(
         f"load: {args.clients} clients, {args.seconds} s after {args.warmup} s warm-up, 127.0.0.1:{args.port}, "
-        f"workers {env.get('GUNICORN_WORKERS', 'default')}, threads {env.get('GUNICORN_THREADS', 'default')}, "
-        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, result cache: {cache}"
+        f"{articles} articles ({database(db)}), workers {len(memory)} "
+        f"(GUNICORN_WORKERS {env.get('GUNICORN_WORKERS', 'unset')}), threads {env.get('GUNICORN_THREADS', 'default')}, "
+        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, queue timeout "
+        f"{env.get('DJANGO_QUEUE_TIMEOUT', 'default')}, result cache: {cache}"
     )
+    print("worker RSS after the load: " + ", ".join(f"{m:.0f} MiB" for m in memory))
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
           f"({os.cpu_count()} cores)")  # fmt: skip
     print(f"requests: {len(results)}  answered: {len(ok)}  shed (503): {len(shed)}  errors: {len(errors)}")
@@ -226,7 +260,9 @@ def run(args) -> None:
     if errors:
         print("errors by status:", dict(Counter(r[1] for r in errors)))
     if shed:
-        print(f"503s: p95 answered in {pct([r[2] for r in shed], 95) * 1000:.0f} ms")
+        waits = [r[2] for r in shed]
+        print(f"503s at the client: p50 {pct(waits, 50) * 1000:.0f} ms  p95 {pct(waits, 95) * 1000:.0f} ms  "
+              f"max {max(waits) * 1000:.0f} ms; by kind: {dict(Counter(r[0] for r in shed))}")  # fmt: skip
 
 
 def main() -> None:
@@ -243,7 +279,7 @@ def main() -> None:
     r.add_argument("--seconds", type=int, default=60)
     r.add_argument("--port", type=int, default=8110)
     r.add_argument("--workers", type=int, default=0)
-    r.add_argument("--no-redis", action="store_true")
+    r.add_argument("--no-redis", action="store_true", help="the embedded shared cache, even if Redis answers")
     r.add_argument("--warmup", type=int, default=15, help="seconds of the same load before measuring")
     args = parser.parse_args()
     if args.command == "run" and not 1 <= args.seconds <= 600:
