@@ -18,6 +18,7 @@ kind or outlet), 35% article pages, 20% API (search and article list).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import itertools
@@ -140,12 +141,28 @@ def client(port: int, stop: float, seed: int, t: dict, results: list, lock: thre
 
 def worker_memory(master: int) -> list[float]:
     """RSS in MiB of each gunicorn worker (the master's children), from /proc."""
+    return [m["Rss"] for m in worker_memory_detail(master)]
+
+
+def worker_memory_detail(master: int) -> list[dict[str, float]]:
+    """Each worker's Rss, Pss (shared pages divided among the processes that map them: the index
+    files are memory-mapped, and their pages in the page cache are shared) and private memory, MiB."""
     out = []
     for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
-        for line in Path(f"/proc/{child}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                out.append(int(line.split()[1]) / 1024)
+        fields = {}
+        for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0]) / 1024
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        out.append({"Rss": fields.get("Rss", 0), "Pss": fields.get("Pss", 0), "Private": private})
     return out
+
+
+def memory_line(master: int) -> str:
+    return ", ".join(
+        f"RSS {m['Rss']:.0f} (PSS {m['Pss']:.0f}, private {m['Private']:.0f})"
+        for m in worker_memory_detail(master)
+    )
 
 
 def pct(values: list[float], p: float) -> float:
@@ -155,13 +172,16 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))]
 
 
-def run(args) -> None:
+@contextlib.contextmanager
+def serve(args):
+    """gunicorn (gunicorn.conf.py) on 127.0.0.1:PORT over the folder's archive, until the block ends:
+    yields (server process, result cache label, environment)."""
     db = Path(args.db)
     env = env_for(db)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     results_dir = Path(tempfile.mkdtemp(prefix="results-cache-", dir=db))  # each run starts cold
     env["RESULTS_CACHE_DIR"] = str(results_dir)
-    embedded = f"embedded disk cache shared by the workers ({results_dir})"
+    embedded = "embedded disk cache shared by the workers"
     try:
         if args.no_redis:
             raise RuntimeError("--no-redis")
@@ -173,7 +193,7 @@ def run(args) -> None:
         cache = f"Redis ({redis_url})"
     except Exception as why:  # noqa: BLE001
         env.pop("REDIS_URL", None)
-        cache = f"{embedded}: {why if args.no_redis else 'Redis not answering'}"
+        cache = f"{embedded} ({why if args.no_redis else 'Redis not answering'})"
     if not (db / "static" / "staticfiles.json").exists():
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     env.update({"HOST": "127.0.0.1", "PORT": str(args.port), "GUNICORN_ACCESS_LOG": str(db / "access.log")})
@@ -184,9 +204,8 @@ def run(args) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(db / "gunicorn.err", "w"),
         start_new_session=True,
     )  # fmt: skip
-    lock = threading.Lock()
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
@@ -198,6 +217,21 @@ def run(args) -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
             time.sleep(0.5)
+        workers = len(worker_memory(server.pid))
+        while time.monotonic() < deadline and workers < int(env.get("GUNICORN_WORKERS", 0) or 1):
+            time.sleep(0.5)  # every worker warmed up (post_worker_init) before the load starts
+            workers = len(worker_memory(server.pid))
+        yield server, cache, env
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(results_dir, ignore_errors=True)
+
+
+def run(args) -> None:
+    db = Path(args.db)
+    lock = threading.Lock()
+    with serve(args) as (server, cache, env):
         t = targets(db)
         articles = len(t["ids"])
         if args.warmup:  # a server that has run a while: caches filled, facet columns loaded
@@ -226,10 +260,7 @@ def run(args) -> None:
         elapsed = time.monotonic() - began
         load_after = os.getloadavg()
         memory = worker_memory(server.pid)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(results_dir, ignore_errors=True)
+        memory_text = memory_line(server.pid)
 
     ok = [r for r in results if 200 <= r[1] < 400 or r[1] == 404]
     shed = [r for r in results if r[1] == 503]
@@ -242,7 +273,7 @@ def run(args) -> None:
         f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, queue timeout "
         f"{env.get('DJANGO_QUEUE_TIMEOUT', 'default')}, result cache: {cache}"
     )
-    print("worker RSS after the load: " + ", ".join(f"{m:.0f} MiB" for m in memory))
+    print(f"worker memory after the load, MiB: {memory_text}")
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
           f"({os.cpu_count()} cores)")  # fmt: skip
     print(f"requests: {len(results)}  answered: {len(ok)}  shed (503): {len(shed)}  errors: {len(errors)}")
@@ -265,6 +296,72 @@ def run(args) -> None:
               f"max {max(waits) * 1000:.0f} ms; by kind: {dict(Counter(r[0] for r in shed))}")  # fmt: skip
 
 
+COMMON = ["bị", "dân", "người", "tỉnh", "bi", "dan", "nguoi", "tinh"]  # issue #21: tens of thousands of hits
+RARE = ["biên phòng", "Kim Bôi", "sầu riêng", "giao ban", "hiến máu", "cao tốc", "lũ quét", "ngập úng"]
+
+
+def fetch(port: int, path: str) -> tuple[int, float]:
+    """One request on a new connection (so that any worker may take it): (status, seconds)."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+def probe(args) -> None:
+    """One request at a time over HTTP on an idle server, each on a new connection (any worker):
+    the issue's single-request rows. Cold = the first request of that URL since the server started
+    (its result cache empty); for home and year the browse counts' cache is emptied first."""
+    db = Path(args.db)
+    rnd = random.Random(21)
+
+    def ms(values: list[float]) -> str:
+        return f"p50 {pct(values, 50) * 1000:.1f} / p95 {pct(values, 95) * 1000:.1f} / max {max(values) * 1000:.1f} ms"
+
+    with serve(args) as (server, cache, env):
+        con = sqlite3.connect(database(db))
+        with_province = [
+            r[0] for r in con.execute("SELECT id FROM archive_article WHERE province_id IS NOT NULL")
+        ]
+        articles = con.execute("SELECT COUNT(*) FROM archive_article").fetchone()[0]
+        print(f"probe: {articles} articles ({database(db)}), workers {len(worker_memory(server.pid))}, "
+              f"result cache: {cache}; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+        for label, words in (("common syllables", COMMON), ("rare words", RARE)):
+            cold, filtered = [], []
+            for q in words:
+                cold.append(fetch(args.port, f"/tim-kiem/?{urlencode({'q': q})}")[1])
+                filtered.append(fetch(args.port, f"/tim-kiem/?{urlencode({'q': q, 'year': '2020'})}")[1])
+            print(
+                f"search page cold, {label} ({', '.join(words)}): {ms(cold)}; with a year filter {ms(filtered)}"
+            )
+            print("   each: " + ", ".join(f"{q} {t * 1000:.0f}" for q, t in zip(words, cold, strict=True)))
+        repeated = []
+        for q in QUERIES[:20]:
+            url = f"/tim-kiem/?{urlencode({'q': q, 'kind': 'hoi_nghi'})}"
+            fetch(args.port, url)
+            repeated += [fetch(args.port, url)[1] for _ in range(6)]
+        print(f"search page repeated (20 queries × 6, new connection each: any worker): {ms(repeated)}")
+        first, again = [], []
+        for pk in rnd.sample(with_province, min(40, len(with_province))):
+            first.append(fetch(args.port, f"/bai-viet/{pk}/")[1])
+            again += [fetch(args.port, f"/bai-viet/{pk}/")[1] for _ in range(3)]
+        print(f"article page with a province, first: {ms(first)}; repeated (× 3): {ms(again)}")
+        for url in ("/", "/nam/2024/", "/nam/"):
+            cold = []
+            for _ in range(5):
+                for f in (db / "cache").glob("*.djcache"):
+                    f.unlink()
+                cold.append(fetch(args.port, url)[1])
+            warm = [fetch(args.port, url)[1] for _ in range(10)]
+            print(f"{url} cold (counts cache emptied, × 5): {ms(cold)}; repeated {ms(warm)}")
+        print(f"worker memory, MiB: {memory_line(server.pid)}; load average {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -281,10 +378,15 @@ def main() -> None:
     r.add_argument("--workers", type=int, default=0)
     r.add_argument("--no-redis", action="store_true", help="the embedded shared cache, even if Redis answers")
     r.add_argument("--warmup", type=int, default=15, help="seconds of the same load before measuring")
+    q = sub.add_parser("probe", help="single requests on an idle server: the issue's per-page rows")
+    q.add_argument("--db", required=True)
+    q.add_argument("--port", type=int, default=8111)
+    q.add_argument("--workers", type=int, default=0)
+    q.add_argument("--no-redis", action="store_true", help="the embedded shared cache, even if Redis answers")
     args = parser.parse_args()
     if args.command == "run" and not 1 <= args.seconds <= 600:
         parser.error("--seconds: 1 to 600")
-    (prepare if args.command == "prepare" else run)(args)
+    {"prepare": prepare, "run": run, "probe": probe}[args.command](args)
 
 
 if __name__ == "__main__":
