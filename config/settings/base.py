@@ -225,7 +225,7 @@ REDIS_URL = env("REDIS_URL", default="")
 RESULTS_CACHE_DIR = env.path("RESULTS_CACHE_DIR", default=str(VAR_DIR / "results-cache"))
 # "default" (set above) stays the file cache the browse pages' counts share across processes.
 RESULTS_CACHE_EMBEDDED = {
-    "BACKEND": "diskcache.DjangoCache",
+    "BACKEND": "search.disk_cache.SharedDiskCache",
     "LOCATION": str(RESULTS_CACHE_DIR),
     "TIMEOUT": env.int("RESULTS_CACHE_SECONDS", default=3600),
     # 4 SQLite files in WAL mode: reads never wait for writes; writes to one file take turns
