@@ -217,10 +217,17 @@ def serve(args):
             if time.monotonic() > deadline or server.poll() is not None:
                 sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
             time.sleep(0.5)
-        workers = len(worker_memory(server.pid))
-        while time.monotonic() < deadline and workers < int(env.get("GUNICORN_WORKERS", 0) or 1):
-            time.sleep(0.5)  # every worker warmed up (post_worker_init) before the load starts
-            workers = len(worker_memory(server.pid))
+        # Every worker warmed up (post_worker_init logs it) before the load starts: a worker still
+        # opening the index accepts no connection, and the first one ready would take every
+        # kept-alive client.
+        log = db / "gunicorn.err"
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            if text.count("search index opened") + text.count("warm-up failed") >= len(
+                worker_memory(server.pid)
+            ):
+                break
+            time.sleep(0.5)
         yield server, cache, env
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -232,8 +232,10 @@ RESULTS_CACHE_EMBEDDED = {
     # (a read that waits more than DATABASE_TIMEOUT seconds for a lock is a miss).
     "SHARDS": 4,
     "DATABASE_TIMEOUT": 0.05,
-    # Least recently stored entries go first past this size (a page is 40-80 KB).
-    "OPTIONS": {"size_limit": env.int("RESULTS_CACHE_BYTES", default=512 * 2**20)},
+    # Least recently stored entries go first past this size (a page is 40-80 KB). Each thread of
+    # each worker holds one connection per shard: 1 MiB of SQLite page cache each, not diskcache's
+    # 32 MiB (the files are read through the shared page cache and mmap anyway).
+    "OPTIONS": {"size_limit": env.int("RESULTS_CACHE_BYTES", default=512 * 2**20), "sqlite_cache_size": 256},
 }
 CACHES |= {
     "results": (
