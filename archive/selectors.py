@@ -85,6 +85,38 @@ def article_list(
     )
 
 
+class ArticlePages:
+    """Articles for a paginator, a page read in two steps: the page's ids from the index the order
+    uses (no row is read for the articles skipped), then those articles with their relations. One
+    query over whole rows read every skipped article: 36 ms of SQL for page 50 of /api/articles/ at
+    100,000 articles, plus an uncached COUNT(*) per request (issue #21)."""
+
+    def __init__(self, queryset: QuerySet[Article], *, count: int):
+        self.queryset = queryset
+        self.ordered = True
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        found = {a.pk: a for a in self.queryset.filter(pk__in=ids)}
+        return [found[i] for i in ids if i in found]
+
+
+def article_pages(*, province: Province | None = None, year: int | None = None) -> ArticlePages:
+    """`article_list` for a paginator, its count cached with the other counts."""
+    articles = article_list(province=province, year=year)
+    name = f"article-count:{province.pk if province else ''}:{year or ''}"
+    return ArticlePages(articles, count=_cached(name, articles.count))
+
+
 def article_get(*, pk: int) -> Article | None:
     return article_list().filter(pk=pk).first()
 

@@ -505,7 +505,7 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
-    page, error = _api_page(request, selectors.article_list(province=province, year=year))
+    page, error = _api_page(request, selectors.article_pages(province=province, year=year))
     if error:
         return error
     return json_response(

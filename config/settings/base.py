@@ -225,15 +225,17 @@ REDIS_URL = env("REDIS_URL", default="")
 RESULTS_CACHE_DIR = env.path("RESULTS_CACHE_DIR", default=str(VAR_DIR / "results-cache"))
 # "default" (set above) stays the file cache the browse pages' counts share across processes.
 RESULTS_CACHE_EMBEDDED = {
-    "BACKEND": "diskcache.DjangoCache",
+    "BACKEND": "search.disk_cache.SharedDiskCache",
     "LOCATION": str(RESULTS_CACHE_DIR),
     "TIMEOUT": env.int("RESULTS_CACHE_SECONDS", default=3600),
     # 4 SQLite files in WAL mode: reads never wait for writes; writes to one file take turns
     # (a read that waits more than DATABASE_TIMEOUT seconds for a lock is a miss).
     "SHARDS": 4,
     "DATABASE_TIMEOUT": 0.05,
-    # Least recently stored entries go first past this size (a page is 40-80 KB).
-    "OPTIONS": {"size_limit": env.int("RESULTS_CACHE_BYTES", default=512 * 2**20)},
+    # Least recently stored entries go first past this size (a page is 40-80 KB). Each thread of
+    # each worker holds one connection per shard: 1 MiB of SQLite page cache each, not diskcache's
+    # 32 MiB (the files are read through the shared page cache and mmap anyway).
+    "OPTIONS": {"size_limit": env.int("RESULTS_CACHE_BYTES", default=512 * 2**20), "sqlite_cache_size": 256},
 }
 CACHES |= {
     "results": (

@@ -325,7 +325,7 @@ PAGES = {
     "/hoi-nghi/": (3, 0),
     "/api/provinces/": (2, 0),
     "/api/officials/": (2, 1),
-    "/api/articles/?province=tay-ninh-2025": (6, 6),
+    "/api/articles/?province=tay-ninh-2025": (7, 6),  # the count cached; the page: ids, then rows
 }
 
 
