@@ -172,6 +172,10 @@ def _position_stop(rest: str) -> int:
         return stop.start()
 
 
+_VERB_BEFORE_NAME = re.compile(
+    _POSITION_END.pattern.replace(r"\s+(?:", r"\s+(?:dẫn lời|bức xúc|vì|theo|khi|nói về|", 1),
+    re.DOTALL,
+)
 _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
@@ -294,13 +298,18 @@ def _position_before(text: str, start: int) -> str:
     for sep in (" và ", "đồng chí ", "Đồng chí "):
         if sep in last:
             last = last[last.rindex(sep) + len(sep) :]
-    m = POSITION_HEAD.search(last)
+    # The first position word from which the words run into the name without a verb: "Hiệu trưởng …
+    # dẫn lời Chủ tịch X" is a sentence, the position is "Chủ tịch" (issue 20, seen on the corpus).
+    m = next(
+        (h for h in POSITION_HEAD.finditer(last) if not _VERB_BEFORE_NAME.search(" " + last[h.start() :])),
+        None,
+    )
     if not m:
         return ""
     kept = [last[m.start() :].strip()]
     for chunk in reversed(chunks[:-1]):
         chunk = chunk.strip()
-        if not POSITION_HEAD.match(chunk):
+        if not POSITION_HEAD.match(chunk) or _VERB_BEFORE_NAME.search(" " + chunk):
             break
         kept.insert(0, chunk)
     position = ", ".join(kept)
