@@ -15,6 +15,7 @@ from .dates import DateLine, parse_date_line
 from .letters import CAP_WORD, LO, UP, UPPER
 from .normalize import fold_key
 from .places import gazetteer
+from .positions import canonical_position
 from .types import OfficialMention
 
 # ~100 common Vietnamese surnames, tone placement as normalize_text writes it ("Thủy" style).
@@ -401,6 +402,8 @@ def find_officials_with_evidence(text: str) -> tuple[list[OfficialMention], list
                 evidence[key].update(position=position, rule=f"{rule} ({how})", words=words)
             prev.chaired = prev.chaired or chaired
     mentions = sorted((found[k] for k in order), key=lambda o: not o.chaired)
+    for mention in mentions:
+        mention.position_canonical = canonical_position(mention.position)
     return mentions, [evidence[_key(o.name)] for o in mentions]
 
 
