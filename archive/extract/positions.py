@@ -159,6 +159,7 @@ def _words_cased(words: list[str]) -> list[str]:
     return out
 
 
+@cache
 def canonical_position(position: str) -> str:
     """The canonical form of a position as printed ("" for ""); idempotent."""
     text = _SPACES.sub(" ", normalize_line(position).replace("’", "'")).strip(" ,.;")
