@@ -316,7 +316,8 @@ def _period_year(masked: str) -> tuple[int, int] | None:
     return None
 
 
-_SPAN_NEXT = re.compile(r"\s*(?:-|–|đến|tới)\s*\d")  # "Tháng 3/2006 đến 5/2008": a span's start
+# "Tháng 3/2006 đến 5/2008": a span's start; "(ngày 30-6-2018 hết nhiệm kỳ)": an end.
+_SPAN_NEXT = re.compile(r"\s*(?:(?:-|–|đến|tới)\s*(?:tháng\s*|ngày\s*)?\d|\)?\s*(?:hết|kết thúc))")
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:

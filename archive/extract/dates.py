@@ -233,10 +233,18 @@ _MONTH_OR_QUARTER = re.compile(r"(?:tháng|quý|Quý|Tháng)\s*(?:\d{1,2}|I|II|I
 _DOC_AFTER = re.compile(r"\s*/\s*[A-ZĐ]")  # "2018/QH14", "2017/NĐ-CP"
 
 
+_COUNT_OF_YEARS = re.compile(r"\s*năm\b")  # "đồ trang sức Óc Eo 2000 năm tuổi": no year at all
+_NUMBER_BEFORE = re.compile(r"(?<![^\W\d_])số\s*\Z")  # "phiếu số 2019-06-15/V": a document's number
+
+
 def year_not_now(text: str, start: int, end: int) -> str:
     """Why the year printed at text[start:end] is not the year the article was written ("" when it
     may be): a birth year, a target, a term, a cited document."""
     before = text[max(0, start - 70) : start]
+    if _COUNT_OF_YEARS.match(text, end):
+        return "a count of years"
+    if _NUMBER_BEFORE.search(before):
+        return "a cited document's number"
     if _DOC_AFTER.match(text, end):
         return "a cited document's number"
     if _DOC_NUMBER.search(before) and not _MONTH_OR_QUARTER.search(before):
@@ -254,16 +262,16 @@ def year_not_now(text: str, start: int, end: int) -> str:
 _SHORT_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
 # A date that opens or closes a span: "từ tháng 5/2015", "(đến ngày 30/6/2018)", "kể từ tháng 11/2008".
 SPAN_WORD_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:từ|kể từ|đến|tới|trước|sau|cho đến|hết|hạn|hồi|vào|hẹn|dự kiến|là)\s*"
+    r"(?:(?<![^\W\d_])(?:từ|kể từ|đến|tới|trước|sau|cho đến|hết|hạn|hồi|vào|hẹn|dự kiến|là)|[-–](?=\s*tháng))\s*"
     r"(?:(?:đầu|giữa|cuối|trưa|sáng|chiều|tối|đêm|dịp)\s+)?(?:ngày|tháng|quý)?\s*\Z",
     re.IGNORECASE,
 )
 # A date that is a cited document's: "văn bản số 3110/UBND-KGVX ngày 27/6/2017", "công văn 5028 ký ngày
 # 6-12-2013", "quyết định ghi ngày 21-3-2019", "… phê duyệt ngày 30/05/2017" (seen on the corpus).
 DOC_DATE_BEFORE = re.compile(
-    r"(?:văn bản|công văn|quyết định|nghị quyết|chỉ thị|thông tư|nghị định|thông báo|tờ trình|biên bản|"
-    r"hợp đồng|giấy phép|(?<![^\W\d_])số\s*\S+|\d+/[A-ZĐ]\S*)[^.;\n]{0,40}?"
-    r"(?:ký|ban hành|phê duyệt|ghi|đề)?\s*ngày\s*\Z",
+    r"(?:(?:văn bản|công văn|quyết định|nghị quyết|chỉ thị|thông tư|nghị định|thông báo|tờ trình|biên bản|"
+    r"hợp đồng|giấy phép|luật|(?<![^\W\d_])số\s*\S+|\d+/[A-ZĐ]\S*)[^.;\n]{0,40}?"
+    r"(?:ký|ban hành|phê duyệt|ghi|đề)?|(?<![^\W\d_])(?:ký|ban hành|phê duyệt))\s*ngày\s*\Z",
     re.IGNORECASE,
 )
 # A date or a month printed with its year: "5-7-2019", "28/6/2017", "tháng 11/2018", "tháng 11 năm 2018".
@@ -293,7 +301,7 @@ def month_years(text: str):
 
 # Words of a plan in the clause before a year: "Mỹ sẽ dời Đại sứ quán về Jerusalem năm 2019".
 _FUTURE_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:sẽ|dự kiến|phấn đấu|kế hoạch|mục tiêu)(?![^\W\d_])[^.;!?\n]{0,60}\Z"
+    r"(?<![^\W\d_])(?:sẽ|dự kiến|phấn đấu|kế hoạch|mục tiêu|hoàn thành|hoàn tất)(?![^\W\d_])[^.;!?\n]{0,60}\Z"
 )
 _TERM_BEFORE = re.compile(
     r"(?:[Nn]hiệm kỳ|[Gg]iai đoạn|[Kk]hóa|[Kk]hoá|[Nn]iên khóa|[Tt]hời kỳ|[Nn]ăm học|[Mm]ùa giải)\s*\Z"
