@@ -301,7 +301,7 @@ def month_years(text: str):
 
 # Words of a plan in the clause before a year: "Mỹ sẽ dời Đại sứ quán về Jerusalem năm 2019".
 _FUTURE_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:sẽ|dự kiến|phấn đấu|kế hoạch|mục tiêu|hoàn thành|hoàn tất)(?![^\W\d_])[^.;!?\n]{0,60}\Z"
+    r"(?<![^\W\d_])(?:sẽ|dự kiến|phấn đấu|kế hoạch|mục tiêu|hoàn thành|hoàn tất|sẵn sàng|đưa vào)(?![^\W\d_])[^.;!?\n]{0,60}\Z"
 )
 _TERM_BEFORE = re.compile(
     r"(?:[Nn]hiệm kỳ|[Gg]iai đoạn|[Kk]hóa|[Kk]hoá|[Nn]iên khóa|[Tt]hời kỳ|[Nn]ăm học|[Mm]ùa giải)\s*\Z"
