@@ -3,7 +3,6 @@
 from django.db import models
 from django.urls import reverse
 
-from archive.extract.reasons import reason_label
 from archive.history import HistoricalRecords
 
 
@@ -193,8 +192,10 @@ class Article(models.Model):
 
     @property
     def review_reasons_display(self) -> list[str]:
-        """The review reasons in Vietnamese, with their details."""
-        return [reason_label(reason) for reason in self.review_reasons]
+        """The review reasons in the page's language (Vietnamese in the admin), with their details."""
+        from archive.labels import review_reason_label
+
+        return [review_reason_label(reason) for reason in self.review_reasons]
 
 
 class ArticleOfficial(models.Model):

@@ -13,12 +13,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.timezone import make_aware
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive.http import json_error, json_response
 from search import shared_cache
 from search.backend import fill_periods
-from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
+from search.forms import (
+    CONTENT_FACETS,
+    FACET_LABELS,
+    FACETS,
+    SORT_LABELS,
+    SearchParamsError,
+    facet_label,
+    parse_params,
+)
 from search.indexing import backend
 from search.selectors import readings, search_articles, suggestions
 
@@ -147,6 +156,7 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
                 "name": name,
                 "label": FACET_LABELS[name],
                 "chart": name == "year",
+                "content": name in CONTENT_FACETS,
                 "values": [
                     {
                         "value": v,
@@ -172,10 +182,18 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     ]
     if params.date_from:
         chips.append(
-            {"label": f"Từ {params.date_from:%d/%m/%Y}", "url": _url(request, _without(data, "from"))}
+            {
+                "label": _("Từ %(date)s") % {"date": f"{params.date_from:%d/%m/%Y}"},
+                "url": _url(request, _without(data, "from")),
+            }
         )
     if params.date_to:
-        chips.append({"label": f"Đến {params.date_to:%d/%m/%Y}", "url": _url(request, _without(data, "to"))})
+        chips.append(
+            {
+                "label": _("Đến %(date)s") % {"date": f"{params.date_to:%d/%m/%Y}"},
+                "url": _url(request, _without(data, "to")),
+            }
+        )
 
     def page_url(n: int) -> str:
         d = data.copy()
@@ -263,7 +281,14 @@ def _suggestion_links(request, params, data: QueryDict) -> list[dict]:
         d.pop("format", None)
         d["q"] = s.q
         links.append(
-            {"label": s.label, "q": s.q, "count": s.count, "url": _url(request, d, reverse("search:search"))}
+            {
+                "label": f"{s.label} ({s.note})" if s.note else s.label,
+                "query": s.label,
+                "note": s.note,
+                "q": s.q,
+                "count": s.count,
+                "url": _url(request, d, reverse("search:search")),
+            }
         )
     return links
 
