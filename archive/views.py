@@ -7,14 +7,17 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from archive import selectors
+from archive.citation import cite
+from archive.export import ExportError, ExportHead, export_format, export_response
 from archive.http import json_error, json_response
-from archive.models import Event, Province
+from archive.models import Article, Event, Province
 from archive.serializers import article_data, article_summary, official_data, official_summary
 
 API_PAGE_SIZE = 20
@@ -112,6 +115,28 @@ def _page_links(request: HttpRequest, page) -> dict:
     }
 
 
+def _export(request: HttpRequest, articles, *, title: str, filters: dict) -> HttpResponse | None:
+    """`?format=csv|jsonl|ris|bibtex` on a browse list: the whole list as a file (archive/export.py);
+    None when the page itself is asked for."""
+    try:
+        fmt = export_format(request)
+    except ExportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt is None:
+        return None
+    data = request.GET.copy()
+    for name in ("format", "page"):
+        data.pop(name, None)
+    source = f"{request.path}?{data.urlencode()}" if data else request.path
+    head = ExportHead(
+        source=request.build_absolute_uri(source),
+        title=title,
+        filters={k: [str(v)] for k, v in filters.items() if v},
+        total=articles.count(),
+    )
+    return export_response(request, fmt, articles, head)
+
+
 def _crumbs(*pairs) -> list[dict]:
     return [{"label": label, "url": url} for label, url in pairs]
 
@@ -154,6 +179,9 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404(_("Không có tỉnh/thành này."))
     head = selectors.province_head(province)
     articles = selectors.province_articles(province, member_ids=head["member_ids"])
+    exported = _export(request, articles, title=str(province), filters={"province": province.ref})
+    if exported:
+        return exported
     page = _page(request, articles, count=head["total"])
     search_data = QueryDict(mutable=True)
     search_data["province"] = province.ref
@@ -166,6 +194,7 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "page": page,
         "pages": _page_links(request, page),
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "feed_url": f"{reverse('search:feed')}?{search_data.urlencode()}",
         "meetings_url": f"{reverse('archive:meeting_list')}?tinh={province.ref}",
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
@@ -202,6 +231,9 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     for m in months:
         m["label"] = _(MONTHS[m["month"]])
         m["url"] = reverse("archive:month_detail", args=[year, m["month"]])
+    exported = _export(request, selectors.year_articles(year), title=str(year), filters={"year": year})
+    if exported:
+        return exported
     years = [r["year"] for r in selectors.year_counts()]
     page = _page(request, selectors.year_articles(year), count=total)
     context = {
@@ -276,6 +308,11 @@ def day_detail(request: HttpRequest, year: int, month: int, day: int) -> HttpRes
         when = date(year, month, day)
     except ValueError as error:
         raise Http404(_("Không có ngày này.")) from error
+    exported = _export(
+        request, selectors.day_articles(when), title=when.isoformat(), filters={"date": when.isoformat()}
+    )
+    if exported:
+        return exported
     page = _page(request, selectors.day_articles(when), per_page=50)
     month_label = _(MONTHS[month])
     context = {
@@ -298,6 +335,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_get(pk=pk)
     if article is None:
         raise Http404(_("Không có bài viết này."))
+    exported = _export(request, Article.objects.filter(pk=pk), title=article.title, filters={})
+    if exported:
+        return exported
     # The search terms carry into the article page: highlighted there, and kept in the search box.
     query = request.GET.get("q", "")[:500]
     crumbs = [(_("Trang chủ"), reverse("archive:home"))]
@@ -315,6 +355,13 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result_nav": _result_neighbours(request, article),
         "crumbs": _crumbs(*crumbs),
         "show_source_file": request.user.is_staff,
+        "citation": cite(
+            article,
+            permalink=request.build_absolute_uri(article.get_absolute_url()),
+            accessed=timezone.localdate(),
+        ),
+        "export_ris": f"{article.get_absolute_url()}?format=ris",
+        "export_bibtex": f"{article.get_absolute_url()}?format=bibtex",
     }
     return render(request, "archive/article_detail.html", context)
 
@@ -385,6 +432,14 @@ def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         raise Http404(_("Không có cán bộ này."))
     if slug != official.slug:
         return redirect(official.get_absolute_url(), permanent=True)
+    exported = _export(
+        request,
+        selectors.newest_first(Article.objects.filter(mentions__official=official).distinct()),
+        title=official.name,
+        filters={"official": official.name},
+    )
+    if exported:
+        return exported
     data = selectors.official_timeline(official)
     search_data = QueryDict(mutable=True)
     search_data["official"] = official.name
@@ -392,6 +447,7 @@ def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         "official": official,
         "data": data,
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "feed_url": f"{reverse('search:feed')}?{search_data.urlencode()}",
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
             (_("Trang chủ"), reverse("archive:home")),
@@ -425,6 +481,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Hội nghị, sự kiện"), "")),
     }
     if kind and period:
+        events = selectors.meeting_events(kind=kind, period=period, province=province)
+        exported = _export(
+            request,
+            selectors.newest_first(Article.objects.filter(pk__in=events.values("article_id"))),
+            title=f"{kinds[kind]} {period}",
+            filters={"kind": kind, "period": period, "province": province.ref if province else ""},
+        )
+        if exported:
+            return exported
         page = _page(
             request, selectors.meeting_events(kind=kind, period=period, province=province), per_page=50
         )

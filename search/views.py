@@ -16,6 +16,7 @@ from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive.export import ExportError, ExportHead, export_format, export_response
 from archive.http import json_error, json_response
 from search import shared_cache
 from search.backend import fill_periods
@@ -85,6 +86,12 @@ def _page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]
 def search_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "atom":
         return search_feed(request)
+    try:
+        fmt = export_format(request)
+    except ExportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt:
+        return search_export(request, fmt)
     if request.user.is_authenticated:  # staff pages differ (admin links): never cached
         return _search_response(request)
     # A repeated search is served whole from the shared cache, whichever worker answers.
@@ -109,6 +116,45 @@ def warm_up_page() -> None:
     request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
     request.user = AnonymousUser()
     _search_response(request)
+
+
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The whole result list (to the export cap) as CSV, JSON Lines, RIS or BibTeX, in the
+    page's order; the file states the query, the filters and when it was made."""
+    try:
+        params = parse_params(request.GET)
+    except SearchParamsError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if not params.active:
+        return HttpResponse(
+            _("q: nhập từ cần tìm hoặc chọn một bộ lọc trước khi xuất."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    head = ExportHead(source="", title=_("Tìm kiếm"))
+    outcome = backend().article_search(
+        params.query,
+        filters=params.filters,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=params.sort,
+        page=1,
+        per_page=head.cap,
+        facets=(),
+    )
+    data = request.GET.copy()
+    for name in ("format", "page"):
+        data.pop(name, None)
+    head.source = request.build_absolute_uri(_url(request, data))
+    head.query = params.query.display()
+    head.filters = dict(params.filters)
+    if params.date_from:
+        head.filters["from"] = [params.date_from.isoformat()]
+    if params.date_to:
+        head.filters["to"] = [params.date_to.isoformat()]
+    head.filters["sort"] = [params.sort]
+    head.total = outcome.listed
+    return export_response(request, fmt, [h.pk for h in outcome.hits], head)
 
 
 def _search_response(request: HttpRequest) -> HttpResponse:
