@@ -16,11 +16,10 @@ from django.views.decorators.http import require_safe
 from archive import selectors
 from archive.citation import cite
 from archive.export import ExportError, ExportHead, export_format, export_response
-from archive.http import json_error, json_response
+from archive.http import api_page_size, json_error, json_response
 from archive.models import Article, Event, Province
 from archive.serializers import article_data, article_summary, official_data, official_summary
 
-API_PAGE_SIZE = 20
 PAGE_SIZE = 20
 MONTHS = [
     "",
@@ -520,7 +519,10 @@ def _api_page(request: HttpRequest, items, *, count: int | None = None):
     # len() first: int() of more than 4,300 digits raises
     if not (page_text.isascii() and page_text.isdigit() and len(page_text) <= 9 and int(page_text) >= 1):
         return None, json_error(400, f"page: expected a positive whole number, got {page_text!r}")
-    paginator = Paginator(items, API_PAGE_SIZE)
+    size, error = api_page_size(request)
+    if error:
+        return None, error
+    paginator = Paginator(items, size)
     if count is not None:
         paginator.__dict__["count"] = count
     try:
@@ -558,7 +560,7 @@ def _api_province(request: HttpRequest):
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    unknown = sorted(set(params) - {"province", "year", "page"})
+    unknown = sorted(set(params) - {"province", "year", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)
@@ -623,7 +625,7 @@ def api_province_list(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def api_official_list(request: HttpRequest) -> JsonResponse:
-    unknown = sorted(set(request.GET) - {"province", "page"})
+    unknown = sorted(set(request.GET) - {"province", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)

@@ -30,7 +30,7 @@ SORT_LABELS = {
     "oldest": gettext_lazy("Cũ nhất"),
 }
 KIND_LABELS = dict(Event.Kind.choices)
-PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "format", "by"}
+PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "page_size", "format", "by"}
 MAX_VALUES = 20  # values of one facet in one search
 _YEAR = re.compile(r"^\d{4}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive.export import ExportError, ExportHead, export_format, export_response
-from archive.http import json_error, json_response
+from archive.http import api_page_size, json_error, json_response
 from search import shared_cache
 from search.backend import fill_periods
 from search.forms import (
@@ -33,7 +33,6 @@ from search.indexing import backend
 from search.selectors import readings, search_articles, suggestions
 
 PER_PAGE = 20
-API_PER_PAGE = 20
 FEED_ITEMS = 30
 FACET_SHOWN = 12  # values per facet in the sidebar (the selected ones always show)
 
@@ -424,8 +423,11 @@ def api_search(request: HttpRequest) -> JsonResponse:
         return json_error(
             400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
         )
-    outcome, rows = search_articles(params, per_page=API_PER_PAGE)
-    num_pages = max(1, math.ceil(outcome.listed / API_PER_PAGE))
+    per_page, error = api_page_size(request)
+    if error:
+        return error
+    outcome, rows = search_articles(params, per_page=per_page)
+    num_pages = max(1, math.ceil(outcome.listed / per_page))
     if params.page > num_pages:
         return json_error(404, f"page {params.page} is out of range (1–{num_pages})")
     results = []
