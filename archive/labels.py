@@ -93,4 +93,5 @@ _REASON_LABELS = [
     gettext_noop("Tỉnh khác tỉnh của cơ quan báo"),
     gettext_noop("Có đoàn khách từ tỉnh khác"),
     gettext_noop("Không đọc được chức vụ của cán bộ"),
+    gettext_noop("Bạn đọc báo lỗi"),
 ]

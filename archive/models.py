@@ -278,3 +278,36 @@ class IndexPending(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id}"
+
+
+class ReaderReport(models.Model):
+    """A reader's "Báo lỗi" on an article (issue #19): what is wrong and where, for the editors.
+
+    No account and no address are kept (the rate limit counts hashed addresses in the cache); the
+    report puts its article in the review queue, and an editor marks it resolved."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", "tiêu đề"
+        DATE = "date", "ngày đăng"
+        PROVINCE = "province", "tỉnh/thành"
+        OUTLET = "outlet", "nguồn, tác giả"
+        OFFICIALS = "officials", "cán bộ, chức vụ"
+        EVENTS = "events", "hội nghị"
+        TEXT = "text", "nội dung bài"
+        OTHER = "other", "khác"
+
+    article = models.ForeignKey(
+        Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="reader_reports"
+    )
+    field = models.CharField("phần bị sai", max_length=16, choices=Field.choices)
+    note = models.TextField("ghi chú của bạn đọc", max_length=2000)
+    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+    resolved = models.BooleanField("đã xử lý", default=False)
+
+    class Meta:
+        verbose_name = "báo lỗi của bạn đọc"
+        verbose_name_plural = "báo lỗi của bạn đọc"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.note[:60]}"

@@ -28,6 +28,7 @@ from archive.models import (
     OfficialAlias,
     Outlet,
     Province,
+    ReaderReport,
 )
 from archive.signals import articles_queued
 
@@ -741,3 +742,23 @@ def officials_merge(*, keep: Official, others: Iterable[Official]) -> int:
         keep._change_reason = f"gộp {merged}"
         keep.save()
     return len(others)
+
+
+# --- readers' reports ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reader_report_create(*, article: Article, field: str, note: str) -> ReaderReport:
+    """A reader's "Báo lỗi" (issue #19): stored for the editors, and the article goes to the review
+    queue with the reason naming the field. The queue's flag and reasons count as edited, so a
+    re-ingest does not take the article out of the queue before an editor has looked."""
+    report = ReaderReport(article=article, field=field, note=note.replace("\r\n", "\n").strip())
+    report.full_clean()
+    report.save()
+    reason = f"{review.READER_REPORT}: {report.get_field_display()}"
+    if not article.needs_review or reason not in article.review_reasons:
+        article.needs_review = True
+        article.review_reasons = [*[r for r in article.review_reasons if r != reason], reason]
+        article.save(update_fields=["needs_review", "review_reasons", "updated_at"])
+        article_mark_edited(article=article, fields=["needs_review", "review_reasons"])
+    return report

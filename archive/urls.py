@@ -12,6 +12,7 @@ urlpatterns = [
     path("nam/<int:year>/<int:month>/", views.month_detail, name="month_detail"),
     path("nam/<int:year>/<int:month>/<int:day>/", views.day_detail, name="day_detail"),
     path("bai-viet/<int:pk>/", views.article_detail, name="article_detail"),
+    path("bai-viet/<int:pk>/bao-loi/", views.article_report, name="article_report"),
     path("can-bo/", views.official_list, name="official_list"),
     path("can-bo/<int:pk>/", views.official_detail, name="official_redirect"),
     path("can-bo/<int:pk>-<slug:slug>/", views.official_detail, name="official_detail"),

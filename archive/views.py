@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from archive import selectors
 from archive.citation import cite
 from archive.export import ExportError, ExportHead, export_format, export_response
+from archive.forms import ReaderReportForm
 from archive.http import api_page_size, json_error, json_response
 from archive.models import Article, Event, Province
 from archive.serializers import article_data, article_summary, official_data, official_summary
@@ -359,10 +360,63 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             permalink=request.build_absolute_uri(article.get_absolute_url()),
             accessed=timezone.localdate(),
         ),
+        "report_form": ReaderReportForm(),
         "export_ris": f"{article.get_absolute_url()}?format=ris",
         "export_bibtex": f"{article.get_absolute_url()}?format=bibtex",
     }
     return render(request, "archive/article_detail.html", context)
+
+
+REPORTS_PER_HOUR = 5  # "Báo lỗi" reports from one address in an hour; more answer 429
+
+
+def _report_allowed(request: HttpRequest) -> bool:
+    """Count this address's reports in the shared cache (hashed: no address is stored anywhere)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from config.health import client_ip
+
+    key = "reader-report:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= REPORTS_PER_HOUR
+
+
+@require_POST
+def article_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reader's "Báo lỗi" (no account; CSRF, a honeypot and a rate limit per address): the report
+    goes to the editors' review queue, never onto a public page."""
+    from archive import services
+
+    article = selectors.article_get(pk=pk)
+    if article is None:
+        raise Http404(_("Không có bài viết này."))
+    form = ReaderReportForm(request.POST)
+    context = {
+        "article": article,
+        "form": form,
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (article.title, article.get_absolute_url()),
+            (_("Báo lỗi"), ""),
+        ),
+    }
+    if not _report_allowed(request):
+        return render(request, "archive/article_report.html", {**context, "limited": True}, status=429)
+    if form.is_bot():  # told it worked, stored nowhere
+        return render(request, "archive/article_report.html", {**context, "done": True})
+    if not form.is_valid():
+        return render(request, "archive/article_report.html", context, status=400)
+    services.reader_report_create(
+        article=article, field=form.cleaned_data["field"], note=form.cleaned_data["note"]
+    )
+    return render(request, "archive/article_report.html", {**context, "done": True})
 
 
 def _result_neighbours(request: HttpRequest, article) -> dict | None:
