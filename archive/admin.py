@@ -259,6 +259,11 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
         if change:
             # What the editor changed is protected; what they untick in "Bảo vệ khỏi nhập lại" is not.
             changed = services.article_changed_fields(before=before, after=obj)
+            if "published_on" in changed:
+                services.article_date_corrected(
+                    article=obj, reasons_edited="review_reasons" in changed or "needs_review" in changed
+                )
+                changed = services.article_changed_fields(before=before, after=obj)
             ticked = form.cleaned_data.get("protected_fields", obj.edited_fields)
             services.article_set_protected(article=obj, fields=[*ticked, *changed])
 
@@ -366,7 +371,7 @@ class OfficialAdmin(IndexQueueNotice, SimpleHistoryAdmin):
             "title": "Gộp cán bộ",
             "opts": self.model._meta,
             "form": form,
-            "officials": queryset.order_by("-mention_count", "name"),
+            "officials": selectors.officials_for_merge(queryset.order_by("-mention_count", "name")),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/archive/official/merge_officials.html", context)

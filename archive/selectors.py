@@ -709,3 +709,25 @@ def index_queue_status(*, before=None) -> IndexQueueStatus:
         return IndexQueueStatus(0, 0.0)
     age = (timezone.now() - found["oldest"]).total_seconds()
     return IndexQueueStatus(found["pending"], max(0.0, age))
+
+
+def officials_for_merge(officials) -> list:
+    """The officials an editor is about to merge, each with the positions and provinces the
+    articles give them (most frequent first): what tells two namesakes apart (issue #19, item 6)."""
+    from collections import Counter
+
+    officials = list(officials)
+    rows = ArticleOfficial.objects.filter(official__in=officials).values_list(
+        "official_id", "position", "article__province__name"
+    )
+    positions: dict[int, Counter] = {o.pk: Counter() for o in officials}
+    provinces: dict[int, Counter] = {o.pk: Counter() for o in officials}
+    for pk, position, province in rows:
+        if position:
+            positions[pk][position] += 1
+        if province:
+            provinces[pk][province] += 1
+    for o in officials:
+        o.merge_positions = [p for p, _ in positions[o.pk].most_common(5)]
+        o.merge_provinces = [p for p, _ in provinces[o.pk].most_common()]
+    return officials

@@ -762,3 +762,31 @@ def reader_report_create(*, article: Article, field: str, note: str) -> ReaderRe
         article.save(update_fields=["needs_review", "review_reasons", "updated_at"])
         article_mark_edited(article=article, fields=["needs_review", "review_reasons"])
     return report
+
+
+# Reasons about the date that an editor's date settles (issue #19, item 6).
+DATE_REASONS = (review.NO_DATE, review.YEAR_INFERRED, review.DATE_FAR, review.DATES_CLOSE)
+
+
+def article_date_corrected(*, article: Article, reasons_edited: bool) -> None:
+    """An editor set the publication date: it is now the date as read by a person, so its precision
+    is the day and ingest's doubts about the date are settled (the public banner no longer says
+    the year was inferred). Reasons the editor edited in the same save are left as they wrote them;
+    an article left with no reason leaves the review queue."""
+    if article.published_on is None:
+        return
+    fields = []
+    if article.date_precision != Article.Precision.DAY:
+        article.date_precision = Article.Precision.DAY
+        fields.append("date_precision")
+    if not reasons_edited:
+        kept = [r for r in article.review_reasons if review.reason_code(r) not in DATE_REASONS]
+        if kept != article.review_reasons:
+            article.review_reasons = kept
+            fields.append("review_reasons")
+            if not kept and article.needs_review:
+                article.needs_review = False
+                fields.append("needs_review")
+    if fields:
+        article.save(update_fields=[*fields, "updated_at"])
+        article_mark_edited(article=article, fields=fields)

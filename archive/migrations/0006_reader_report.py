@@ -26,6 +26,9 @@ def editors_see_reader_reports(apps, schema_editor):
     assert permissions.count() == 2, "missing permissions for reader reports"
     group, _ = Group.objects.get_or_create(name=EDITORS)
     group.permissions.add(*permissions)
+    # Editors view and change articles (README); deleting one is an administrator's decision:
+    # articles come from ingest, and a deleted one comes back at the next ingest anyway.
+    group.permissions.remove(*Permission.objects.filter(content_type__app_label="archive", codename="delete_article"))
 
 
 class Migration(migrations.Migration):
