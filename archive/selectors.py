@@ -293,6 +293,9 @@ def _year_rows(queryset: QuerySet[Article]) -> list[dict]:
     return rows
 
 
+LABEL_UNITS = 30  # the room a year label or a count takes on the chart, in SVG units
+
+
 def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict:
     """Bars of a per-year chart, laid out for an SVG drawn by the template (no JavaScript)."""
     if not rows:
@@ -303,6 +306,9 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
     top = max(counts.values()) or 1
     slot = width / len(years)
     plot = height - 34
+    # A label is about 30 units wide ("2024", a count of 4 digits): with narrower bars, label every
+    # `step`-th year (and the last) and leave the counts to the bar's tooltip (issue #19, item 4).
+    step = max(1, math.ceil(LABEL_UNITS / slot))
     bars = []
     for i, year in enumerate(years):
         n = counts.get(year, 0)
@@ -318,6 +324,8 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
                 "cx": round(i * slot + slot / 2, 1),
                 "label_y": height - 4,
                 "count_y": round(plot - h + 10, 1),
+                "show_label": (len(years) - 1 - i) % step == 0,
+                "show_count": step == 1,
             }
         )
     return {"bars": bars, "width": width, "height": height}
@@ -460,6 +468,21 @@ def month_days(year: int, month: int) -> dict[int, dict]:
         return days
 
     return _cached(f"month:{year}:{month}", compute)
+
+
+def unknown_province_count() -> int:
+    """How many articles have no province (cached with the other counts)."""
+    return _cached("unknown-province", lambda: Article.objects.filter(province=None).count())
+
+
+def unknown_province_articles() -> QuerySet[Article]:
+    """Articles no province could be given to (issue #19, item 5): "không rõ tỉnh"."""
+    return newest_first(article_cards(Article.objects.filter(province=None)))
+
+
+def undated_articles() -> QuerySet[Article]:
+    """Articles without a publication date, newest ingested first."""
+    return article_cards(Article.objects.filter(published_on=None)).order_by("-created_at", "-id")
 
 
 def day_articles(day: date) -> QuerySet[Article]:
@@ -669,15 +692,22 @@ def meeting_events(*, kind: str, period: str, province: Province | None = None) 
 
 def site_totals() -> dict:
     def compute():
-        dates = Article.objects.aggregate(first=Min("published_on"), last=Max("published_on"))
+        dates = Article.objects.aggregate(
+            first=Min("published_on"),
+            last=Max("published_on"),
+            articles=Count("id"),
+            undated=Count("id", filter=Q(published_on=None)),
+            unknown_province=Count("id", filter=Q(province=None)),
+        )
         return {
-            "articles": Article.objects.count(),
+            "articles": dates["articles"],
             "provinces": Article.objects.exclude(province=None).values("province_id").distinct().count(),
             "officials": Official.objects.count(),
             "meetings": Event.objects.count(),
             "first_year": dates["first"].year if dates["first"] else None,
             "last_year": dates["last"].year if dates["last"] else None,
-            "undated": Article.objects.filter(published_on=None).count(),
+            "undated": dates["undated"],
+            "unknown_province": dates["unknown_province"],
         }
 
     return _cached("totals", compute)

@@ -166,6 +166,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
     context = {
         "regions": selectors.provinces_by_region(table["legacy"]),
         "current": table["2025"],
+        "unknown_province": selectors.unknown_province_count(),
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Tỉnh/thành"), "")),
     }
@@ -204,6 +205,48 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         ),
     }
     return render(request, "archive/province_detail.html", context)
+
+
+def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb: tuple, count: int):
+    """A list of articles with its exports: the province-less and the undated (issue #19, item 5)."""
+    exported = _export(request, articles, title=title, filters={})
+    if exported:
+        return exported
+    page = _page(request, articles, count=count)
+    context = {
+        "title": title,
+        "lead": lead,
+        "page": page,
+        "pages": _page_links(request, page),
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), crumb, (title, "")),
+    }
+    return render(request, "archive/article_list.html", context)
+
+
+@require_safe
+def province_unknown(request: HttpRequest) -> HttpResponse:
+    count = selectors.unknown_province_count()
+    return _plain_list(
+        request,
+        selectors.unknown_province_articles(),
+        title=_("Không rõ tỉnh"),
+        lead=_("Các bài chưa xác định được tỉnh: chờ biên tập viên xem lại."),
+        crumb=(_("Tỉnh/thành"), reverse("archive:province_list")),
+        count=count,
+    )
+
+
+@require_safe
+def undated_list(request: HttpRequest) -> HttpResponse:
+    count = selectors.site_totals()["undated"]
+    return _plain_list(
+        request,
+        selectors.undated_articles(),
+        title=_("Không rõ ngày đăng"),
+        lead=_("Các bài không ghi ngày đăng, bài nhập sau cùng trước."),
+        crumb=(_("Năm"), reverse("archive:year_list")),
+        count=count,
+    )
 
 
 @require_safe

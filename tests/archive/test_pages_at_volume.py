@@ -238,3 +238,9 @@ def test_no_page_shows_the_other_languages_interface(crawled, lang):
             found[url] = sorted(set(bad))
     assert pages > 150
     assert not found, "\n".join(f"{u}: {b}" for u, b in found.items())[:3000]
+
+
+def test_the_home_tiles_add_up_to_the_archive_at_volume(client, volume):
+    from tests.archive.test_unknown_and_charts import tiles_add_up
+
+    tiles_add_up(client)
