@@ -175,6 +175,56 @@ def _coordinates() -> dict[tuple[str, str], tuple[float, float]]:
 MAP_WEST, MAP_NORTH, MAP_SCALE = 101.8, 23.6, 40
 
 
+@lru_cache(maxsize=1)
+def country_outline() -> str:
+    """The mainland's outline as an SVG path in the map's frame: the concave hull of the
+    gazetteer's ~10,000 legacy ward seats (shapely, which the gazetteer package brings), simplified
+    to ~50 points. Computed once per process (≈ 0.3 s); islands far offshore are left out."""
+    import shapely
+    from shapely.geometry import MultiPoint
+    from vietnamadminunits.database import get_data
+
+    points = [
+        (row["wardLon"], row["wardLat"])
+        for row in get_data(["wardLon", "wardLat"], "admin_units_legacy")
+        if row["wardLon"] and row["wardLat"] and row["wardLon"] < 109.5  # not the Spratlys/Paracels
+    ]
+    if len(points) < 3:
+        return ""
+    hull = shapely.concave_hull(MultiPoint(points), ratio=0.08).simplify(0.04)
+    polygons = getattr(hull, "geoms", [hull])
+    parts = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon":
+            continue
+        xy = [
+            ((lon - MAP_WEST) * MAP_SCALE, (MAP_NORTH - lat) * MAP_SCALE)
+            for lon, lat in polygon.exterior.coords
+        ]
+        parts.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + " Z")
+    return " ".join(parts)
+
+
+MAP_LABELS = 12  # provinces named on the map, busiest first, when their label has room
+
+
+def map_labels(rows: list[dict]) -> list[dict]:
+    """Names for the busiest provinces' dots, placed right of the dot, skipped where they would
+    overlap a dot's name already placed (the north is crowded)."""
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    for r in sorted((r for r in rows if r["count"] and r["x"] is not None), key=lambda r: -r["count"]):
+        if len(labels) == MAP_LABELS:
+            break
+        x, y = r["x"] + r["radius"] + 2, r["y"] + 3.5
+        box = (x - 1, y - 10, x + 5.6 * len(r["name"]) + 1, y + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        labels.append({"x": round(x, 1), "y": round(y, 1), "name": r["name"], "url": r["url"]})
+    return labels
+
+
 def _province_row(province: Province, count: int) -> dict:
     lat, lon = _coordinates().get((province.era, province.code), (None, None))
     return {
@@ -235,7 +285,8 @@ def province_table() -> dict[str, list[dict]]:
         for rows, top in ((legacy, busiest), (current.values(), busiest_2025)):
             for r in rows:
                 r["percent"] = round(100 * r["count"] / top)
-                r["radius"] = round(4 + 9 * math.sqrt(r["count"] / top), 1) if r["count"] else 3
+                # Smaller than before (4–13): the northern provinces' dots overlapped (issue #19).
+                r["radius"] = round(3 + 6 * math.sqrt(r["count"] / top), 1) if r["count"] else 2.5
         # In the order of the alphabet without diacritics (Bà Rịa before Bạc Liêu before Bắc Giang).
         legacy.sort(key=lambda r: r["slug"])
         return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["slug"])}

@@ -152,6 +152,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "totals": selectors.site_totals(),
         "provinces": selectors.province_counts(),
         "map_rows": table[era],
+        "map_dots": sorted(table[era], key=lambda r: -r["radius"]),  # small dots drawn on top
+        "map_outline": selectors.country_outline(),
+        "map_labels": selectors.map_labels(table[era]),
         "era": era,
         "years": selectors.year_counts(),
         "latest": selectors.latest_dated(limit=10),

@@ -68,3 +68,23 @@ def test_the_year_charts_labels_never_collide(years):
     assert len(labelled) >= min(years, chart["width"] // (2 * selectors.LABEL_UNITS))
     counted = [b for b in chart["bars"] if b["show_count"]]
     assert counted == chart["bars"] if chart["width"] / years >= selectors.LABEL_UNITS else not counted
+
+
+def test_the_home_map_has_the_outline_clickable_dots_and_names_that_do_not_overlap(client, seeded, tmp_path):
+    ingest_corpus_like(tmp_path, 21)
+    html = client.get("/").content.decode()
+    svg = re.search(r'<svg class="province-map".*?</svg>', html, re.S).group(0)
+    outline = re.search(r'<path class="country" d="([^"]+)"', svg).group(1)
+    assert outline.count("L") >= 20 and outline.startswith("M") and "," in outline  # decimal points
+    dots = re.findall(r'<a href="(/tinh/[a-z-]+/)" tabindex="-1" aria-hidden="true"><circle', svg)
+    assert len(dots) == 63 and "/tinh/long-an/" in dots
+    radii = [float(r) for r in re.findall(r' r="([\d.]+)"', svg)]
+    assert max(radii) <= 9
+    table = selectors.province_table()["legacy"]
+    labels = selectors.map_labels(table)
+    names = re.findall(r'class="map-label">([^<]+)</text>', svg)
+    assert names == [label["name"] for label in labels] and "Long An" in names
+    boxes = [(lb["x"], lb["y"] - 10, lb["x"] + 5.6 * len(lb["name"]), lb["y"] + 2) for lb in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
