@@ -68,9 +68,10 @@ lint: install-dev
 bench: install-dev
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
 
-# Screenshots of the main pages for the README (the axe test takes them).
+# Screenshots of the main pages at 1366 and 360 px, at real volume, for the README (the real-volume
+# browser test takes them: seeds + 2,000 corpus articles, ../shared/corpus).
 screenshots: install-dev browser
-	SCREENSHOT_DIR=docs/screenshots DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q tests/browser/test_browse_pages.py -k axe
+	SCREENSHOT_DIR=docs/screenshots DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q tests/browser/test_real_volume.py
 
 clean:
 	rm -rf var

@@ -23,6 +23,7 @@ from archive.models import (
     OfficialAlias,
     Outlet,
     Province,
+    ReaderReport,
     ReviewQueueArticle,
 )
 
@@ -118,6 +119,19 @@ class ArticleOfficialInline(admin.TabularInline):
     verbose_name_plural = "cán bộ được nêu"
 
 
+class ReaderReportInline(admin.TabularInline):
+    """Readers' "Báo lỗi" on this article (issue #19): read here, marked resolved here."""
+
+    model = ReaderReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "field", "note", "resolved"]
+    readonly_fields = ["created_at", "field", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class EventInline(admin.StackedInline):
     model = Event
     extra = 0
@@ -169,7 +183,7 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
             },
         ),
     ]
-    inlines = [ArticleOfficialInline, EventInline]
+    inlines = [ReaderReportInline, ArticleOfficialInline, EventInline]
     actions = ["mark_reviewed", "set_province", "reextract"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -245,6 +259,11 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
         if change:
             # What the editor changed is protected; what they untick in "Bảo vệ khỏi nhập lại" is not.
             changed = services.article_changed_fields(before=before, after=obj)
+            if "published_on" in changed:
+                services.article_date_corrected(
+                    article=obj, reasons_edited="review_reasons" in changed or "needs_review" in changed
+                )
+                changed = services.article_changed_fields(before=before, after=obj)
             ticked = form.cleaned_data.get("protected_fields", obj.edited_fields)
             services.article_set_protected(article=obj, fields=[*ticked, *changed])
 
@@ -352,7 +371,7 @@ class OfficialAdmin(IndexQueueNotice, SimpleHistoryAdmin):
             "title": "Gộp cán bộ",
             "opts": self.model._meta,
             "form": form,
-            "officials": queryset.order_by("-mention_count", "name"),
+            "officials": selectors.officials_for_merge(queryset.order_by("-mention_count", "name")),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/archive/official/merge_officials.html", context)
@@ -365,3 +384,27 @@ class EventAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     search_fields = ["period", "location", "article__title", "chair__name"]
     autocomplete_fields = ["chair"]
     raw_id_fields = ["article"]
+
+
+@admin.register(ReaderReport)
+class ReaderReportAdmin(admin.ModelAdmin):
+    """Every reader's report, open ones first; each links to its article in the review queue."""
+
+    list_display = ["created_at", "article_link", "field", "note", "resolved"]
+    list_filter = ["resolved", "field"]
+    list_editable = ["resolved"]
+    search_fields = ["note", "article__title"]
+    ordering = ["resolved", "-created_at"]
+    readonly_fields = ["article", "field", "note", "created_at"]
+    list_select_related = ["article"]
+
+    @admin.display(description="bài viết")
+    def article_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:archive_reviewqueuearticle_change", args=[obj.article_id]),
+            obj.article.title,
+        )
+
+    def has_add_permission(self, request):
+        return False

@@ -34,6 +34,7 @@ MODELS = (
     "archive.Article",
     "archive.ArticleOfficial",
     "archive.Event",
+    "archive.ReaderReport",  # readers' "Báo lỗi" (issue #19): editors' work in progress
     "archive.HistoricalOutlet",
     "archive.HistoricalOfficial",
     "archive.HistoricalArticle",

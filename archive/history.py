@@ -9,6 +9,7 @@ concrete model's history table, and gives the proxy's admin the same history pag
 from __future__ import annotations
 
 from django.db.models import signals
+from simple_history.models import DeletedObject
 from simple_history.models import HistoricalRecords as BaseHistoricalRecords
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -34,6 +35,8 @@ class VietnameseChangeHelper(HistoricalRecordContextHelper):
         field = self.model._meta.get_field(change.field)
         if isinstance(value, bool):
             return "có" if value else "không"
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"  # an empty foreign key, not a deleted one (simple-history says "pk=None")
         if value is None or value == "" or value == []:
             return "—"
         if field.choices:

@@ -29,3 +29,19 @@ class ApiMethodMiddleware:
             response["Allow"] = ", ".join(API_METHODS)
             return response
         return self.get_response(request)
+
+
+API_PAGE_SIZE = 20  # results per page of every API list unless page_size says otherwise
+API_MAX_PAGE_SIZE = 100  # page_size's cap (README, "JSON API"): a bigger list is an export's job
+
+
+def api_page_size(request) -> tuple[int, JsonResponse | None]:
+    """`page_size=` of an API list: (size, None), or (0, a 400 naming the parameter)."""
+    text = request.GET.get("page_size", "").strip()
+    if not text:
+        return API_PAGE_SIZE, None
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= API_MAX_PAGE_SIZE):
+        return 0, json_error(
+            400, f"page_size: expected a whole number from 1 to {API_MAX_PAGE_SIZE}, got {text!r}"
+        )
+    return int(text), None

@@ -3,7 +3,6 @@
 from django.db import models
 from django.urls import reverse
 
-from archive.extract.reasons import reason_label
 from archive.history import HistoricalRecords
 
 
@@ -193,8 +192,10 @@ class Article(models.Model):
 
     @property
     def review_reasons_display(self) -> list[str]:
-        """The review reasons in Vietnamese, with their details."""
-        return [reason_label(reason) for reason in self.review_reasons]
+        """The review reasons in the page's language (Vietnamese in the admin), with their details."""
+        from archive.labels import review_reason_label
+
+        return [review_reason_label(reason) for reason in self.review_reasons]
 
 
 class ArticleOfficial(models.Model):
@@ -280,3 +281,36 @@ class IndexPending(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id}"
+
+
+class ReaderReport(models.Model):
+    """A reader's "Báo lỗi" on an article (issue #19): what is wrong and where, for the editors.
+
+    No account and no address are kept (the rate limit counts hashed addresses in the cache); the
+    report puts its article in the review queue, and an editor marks it resolved."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", "tiêu đề"
+        DATE = "date", "ngày đăng"
+        PROVINCE = "province", "tỉnh/thành"
+        OUTLET = "outlet", "nguồn, tác giả"
+        OFFICIALS = "officials", "cán bộ, chức vụ"
+        EVENTS = "events", "hội nghị"
+        TEXT = "text", "nội dung bài"
+        OTHER = "other", "khác"
+
+    article = models.ForeignKey(
+        Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="reader_reports"
+    )
+    field = models.CharField("phần bị sai", max_length=16, choices=Field.choices)
+    note = models.TextField("ghi chú của bạn đọc", max_length=2000)
+    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+    resolved = models.BooleanField("đã xử lý", default=False)
+
+    class Meta:
+        verbose_name = "báo lỗi của bạn đọc"
+        verbose_name_plural = "báo lỗi của bạn đọc"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.note[:60]}"

@@ -230,6 +230,56 @@ def _coordinates() -> dict[tuple[str, str], tuple[float, float]]:
 MAP_WEST, MAP_NORTH, MAP_SCALE = 101.8, 23.6, 40
 
 
+@lru_cache(maxsize=1)
+def country_outline() -> str:
+    """The mainland's outline as an SVG path in the map's frame: the concave hull of the
+    gazetteer's ~10,000 legacy ward seats (shapely, which the gazetteer package brings), simplified
+    to ~50 points. Computed once per process (≈ 0.3 s); islands far offshore are left out."""
+    import shapely
+    from shapely.geometry import MultiPoint
+    from vietnamadminunits.database import get_data
+
+    points = [
+        (row["wardLon"], row["wardLat"])
+        for row in get_data(["wardLon", "wardLat"], "admin_units_legacy")
+        if row["wardLon"] and row["wardLat"] and row["wardLon"] < 109.5  # not the Spratlys/Paracels
+    ]
+    if len(points) < 3:
+        return ""
+    hull = shapely.concave_hull(MultiPoint(points), ratio=0.08).simplify(0.04)
+    polygons = getattr(hull, "geoms", [hull])
+    parts = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon":
+            continue
+        xy = [
+            ((lon - MAP_WEST) * MAP_SCALE, (MAP_NORTH - lat) * MAP_SCALE)
+            for lon, lat in polygon.exterior.coords
+        ]
+        parts.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + " Z")
+    return " ".join(parts)
+
+
+MAP_LABELS = 12  # provinces named on the map, busiest first, when their label has room
+
+
+def map_labels(rows: list[dict]) -> list[dict]:
+    """Names for the busiest provinces' dots, placed right of the dot, skipped where they would
+    overlap a dot's name already placed (the north is crowded)."""
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    for r in sorted((r for r in rows if r["count"] and r["x"] is not None), key=lambda r: -r["count"]):
+        if len(labels) == MAP_LABELS:
+            break
+        x, y = r["x"] + r["radius"] + 2, r["y"] + 3.5
+        box = (x - 1, y - 10, x + 5.6 * len(r["name"]) + 1, y + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        labels.append({"x": round(x, 1), "y": round(y, 1), "name": r["name"], "url": r["url"]})
+    return labels
+
+
 def _province_row(province: Province, count: int) -> dict:
     lat, lon = _coordinates().get((province.era, province.code), (None, None))
     return {
@@ -290,7 +340,8 @@ def province_table() -> dict[str, list[dict]]:
         for rows, top in ((legacy, busiest), (current.values(), busiest_2025)):
             for r in rows:
                 r["percent"] = round(100 * r["count"] / top)
-                r["radius"] = round(4 + 9 * math.sqrt(r["count"] / top), 1) if r["count"] else 3
+                # Smaller than before (4–13): the northern provinces' dots overlapped (issue #19).
+                r["radius"] = round(3 + 6 * math.sqrt(r["count"] / top), 1) if r["count"] else 2.5
         # In the order of the alphabet without diacritics (Bà Rịa before Bạc Liêu before Bắc Giang).
         legacy.sort(key=lambda r: r["slug"])
         return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["slug"])}
@@ -357,6 +408,9 @@ def _year_rows(queryset: QuerySet[Article]) -> list[dict]:
     return rows
 
 
+LABEL_UNITS = 30  # the room a year label or a count takes on the chart, in SVG units
+
+
 def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict:
     """Bars of a per-year chart, laid out for an SVG drawn by the template (no JavaScript)."""
     if not rows:
@@ -367,6 +421,9 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
     top = max(counts.values()) or 1
     slot = width / len(years)
     plot = height - 34
+    # A label is about 30 units wide ("2024", a count of 4 digits): with narrower bars, label every
+    # `step`-th year (and the last) and leave the counts to the bar's tooltip (issue #19, item 4).
+    step = max(1, math.ceil(LABEL_UNITS / slot))
     bars = []
     for i, year in enumerate(years):
         n = counts.get(year, 0)
@@ -382,6 +439,8 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
                 "cx": round(i * slot + slot / 2, 1),
                 "label_y": height - 4,
                 "count_y": round(plot - h + 10, 1),
+                "show_label": (len(years) - 1 - i) % step == 0,
+                "show_count": step == 1,
             }
         )
     return {"bars": bars, "width": width, "height": height}
@@ -549,6 +608,21 @@ def month_days(year: int, month: int) -> dict[int, dict]:
 def month_inferred_count(year: int, month: int) -> int:
     """Articles whose day and month fall in this month but whose year was inferred: not on the calendar."""
     return _month_calendar(year, month)["inferred"]
+
+
+def unknown_province_count() -> int:
+    """How many articles have no province (cached with the other counts)."""
+    return _cached("unknown-province", lambda: Article.objects.filter(province=None).count())
+
+
+def unknown_province_articles() -> QuerySet[Article]:
+    """Articles no province could be given to (issue #19, item 5): "không rõ tỉnh"."""
+    return newest_first(article_cards(Article.objects.filter(province=None)))
+
+
+def undated_articles() -> QuerySet[Article]:
+    """Articles without a publication date, newest ingested first."""
+    return article_cards(Article.objects.filter(published_on=None)).order_by("-created_at", "-id")
 
 
 def day_articles(day: date) -> QuerySet[Article]:
@@ -800,15 +874,22 @@ def meeting_events(*, kind: str, period: str, province: Province | None = None) 
 
 def site_totals() -> dict:
     def compute():
-        dates = Article.objects.aggregate(first=Min("published_on"), last=Max("published_on"))
+        dates = Article.objects.aggregate(
+            first=Min("published_on"),
+            last=Max("published_on"),
+            articles=Count("id"),
+            undated=Count("id", filter=Q(published_on=None)),
+            unknown_province=Count("id", filter=Q(province=None)),
+        )
         return {
-            "articles": Article.objects.count(),
+            "articles": dates["articles"],
             "provinces": Article.objects.exclude(province=None).values("province_id").distinct().count(),
             "officials": Official.objects.count(),
             "meetings": Event.objects.count(),
             "first_year": dates["first"].year if dates["first"] else None,
             "last_year": dates["last"].year if dates["last"] else None,
-            "undated": Article.objects.filter(published_on=None).count(),
+            "undated": dates["undated"],
+            "unknown_province": dates["unknown_province"],
         }
 
     return _cached("totals", compute)
@@ -840,3 +921,25 @@ def index_queue_status(*, before=None) -> IndexQueueStatus:
         return IndexQueueStatus(0, 0.0)
     age = (timezone.now() - found["oldest"]).total_seconds()
     return IndexQueueStatus(found["pending"], max(0.0, age))
+
+
+def officials_for_merge(officials) -> list:
+    """The officials an editor is about to merge, each with the positions and provinces the
+    articles give them (most frequent first): what tells two namesakes apart (issue #19, item 6)."""
+    from collections import Counter
+
+    officials = list(officials)
+    rows = ArticleOfficial.objects.filter(official__in=officials).values_list(
+        "official_id", "position", "article__province__name"
+    )
+    positions: dict[int, Counter] = {o.pk: Counter() for o in officials}
+    provinces: dict[int, Counter] = {o.pk: Counter() for o in officials}
+    for pk, position, province in rows:
+        if position:
+            positions[pk][position] += 1
+        if province:
+            provinces[pk][province] += 1
+    for o in officials:
+        o.merge_positions = [p for p, _ in positions[o.pk].most_common(5)]
+        o.merge_provinces = [p for p, _ in provinces[o.pk].most_common()]
+    return officials

@@ -30,6 +30,7 @@ from archive.models import (
     OfficialAlias,
     Outlet,
     Province,
+    ReaderReport,
 )
 from archive.signals import articles_queued
 
@@ -754,3 +755,51 @@ def officials_merge(*, keep: Official, others: Iterable[Official]) -> int:
         keep._change_reason = f"gộp {merged}"
         keep.save()
     return len(others)
+
+
+# --- readers' reports ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reader_report_create(*, article: Article, field: str, note: str) -> ReaderReport:
+    """A reader's "Báo lỗi" (issue #19): stored for the editors, and the article goes to the review
+    queue with the reason naming the field. The queue's flag and reasons count as edited, so a
+    re-ingest does not take the article out of the queue before an editor has looked."""
+    report = ReaderReport(article=article, field=field, note=note.replace("\r\n", "\n").strip())
+    report.full_clean()
+    report.save()
+    reason = f"{review.READER_REPORT}: {report.get_field_display()}"
+    if not article.needs_review or reason not in article.review_reasons:
+        article.needs_review = True
+        article.review_reasons = [*[r for r in article.review_reasons if r != reason], reason]
+        article.save(update_fields=["needs_review", "review_reasons", "updated_at"])
+        article_mark_edited(article=article, fields=["needs_review", "review_reasons"])
+    return report
+
+
+# Reasons about the date that an editor's date settles (issue #19, item 6).
+DATE_REASONS = (review.NO_DATE, review.YEAR_INFERRED, review.DATE_FAR, review.DATES_CLOSE)
+
+
+def article_date_corrected(*, article: Article, reasons_edited: bool) -> None:
+    """An editor set the publication date: it is now the date as read by a person, so its precision
+    is the day and ingest's doubts about the date are settled (the public banner no longer says
+    the year was inferred). Reasons the editor edited in the same save are left as they wrote them;
+    an article left with no reason leaves the review queue."""
+    if article.published_on is None:
+        return
+    fields = []
+    if article.date_precision != Article.Precision.DAY:
+        article.date_precision = Article.Precision.DAY
+        fields.append("date_precision")
+    if not reasons_edited:
+        kept = [r for r in article.review_reasons if review.reason_code(r) not in DATE_REASONS]
+        if kept != article.review_reasons:
+            article.review_reasons = kept
+            fields.append("review_reasons")
+            if not kept and article.needs_review:
+                article.needs_review = False
+                fields.append("needs_review")
+    if fields:
+        article.save(update_fields=[*fields, "updated_at"])
+        article_mark_edited(article=article, fields=fields)

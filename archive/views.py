@@ -7,17 +7,20 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from archive import selectors
-from archive.http import json_error, json_response
-from archive.models import Event, Province
+from archive.citation import cite
+from archive.export import ExportError, ExportHead, export_format, export_response
+from archive.forms import ReaderReportForm
+from archive.http import api_page_size, json_error, json_response
+from archive.models import Article, Event, Province
 from archive.serializers import article_data, article_summary, official_data, official_summary
 
-API_PAGE_SIZE = 20
 PAGE_SIZE = 20
 MONTHS = [
     "",
@@ -112,6 +115,28 @@ def _page_links(request: HttpRequest, page) -> dict:
     }
 
 
+def _export(request: HttpRequest, articles, *, title: str, filters: dict) -> HttpResponse | None:
+    """`?format=csv|jsonl|ris|bibtex` on a browse list: the whole list as a file (archive/export.py);
+    None when the page itself is asked for."""
+    try:
+        fmt = export_format(request)
+    except ExportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt is None:
+        return None
+    data = request.GET.copy()
+    for name in ("format", "page"):
+        data.pop(name, None)
+    source = f"{request.path}?{data.urlencode()}" if data else request.path
+    head = ExportHead(
+        source=request.build_absolute_uri(source),
+        title=title,
+        filters={k: [str(v)] for k, v in filters.items() if v},
+        total=articles.count(),
+    )
+    return export_response(request, fmt, articles, head)
+
+
 def _crumbs(*pairs) -> list[dict]:
     return [{"label": label, "url": url} for label, url in pairs]
 
@@ -127,6 +152,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "totals": selectors.site_totals(),
         "provinces": selectors.province_counts(),
         "map_rows": table[era],
+        "map_dots": sorted(table[era], key=lambda r: -r["radius"]),  # small dots drawn on top
+        "map_outline": selectors.country_outline(),
+        "map_labels": selectors.map_labels(table[era]),
         "era": era,
         "years": selectors.year_counts(),
         "latest": selectors.latest_dated(limit=10),
@@ -141,6 +169,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
     context = {
         "regions": selectors.provinces_by_region(table["legacy"]),
         "current": table["2025"],
+        "unknown_province": selectors.unknown_province_count(),
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Tỉnh/thành"), "")),
     }
@@ -154,6 +183,9 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404(_("Không có tỉnh/thành này."))
     head = selectors.province_head(province)
     articles = selectors.province_articles(province, member_ids=head["member_ids"])
+    exported = _export(request, articles, title=str(province), filters={"province": province.ref})
+    if exported:
+        return exported
     page = _page(request, articles, count=head["total"])
     search_data = QueryDict(mutable=True)
     search_data["province"] = province.ref
@@ -166,6 +198,7 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "page": page,
         "pages": _page_links(request, page),
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "feed_url": f"{reverse('search:feed')}?{search_data.urlencode()}",
         "meetings_url": f"{reverse('archive:meeting_list')}?tinh={province.ref}",
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
@@ -175,6 +208,48 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         ),
     }
     return render(request, "archive/province_detail.html", context)
+
+
+def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb: tuple, count: int):
+    """A list of articles with its exports: the province-less and the undated (issue #19, item 5)."""
+    exported = _export(request, articles, title=title, filters={})
+    if exported:
+        return exported
+    page = _page(request, articles, count=count)
+    context = {
+        "title": title,
+        "lead": lead,
+        "page": page,
+        "pages": _page_links(request, page),
+        "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), crumb, (title, "")),
+    }
+    return render(request, "archive/article_list.html", context)
+
+
+@require_safe
+def province_unknown(request: HttpRequest) -> HttpResponse:
+    count = selectors.unknown_province_count()
+    return _plain_list(
+        request,
+        selectors.unknown_province_articles(),
+        title=_("Không rõ tỉnh"),
+        lead=_("Các bài chưa xác định được tỉnh: chờ biên tập viên xem lại."),
+        crumb=(_("Tỉnh/thành"), reverse("archive:province_list")),
+        count=count,
+    )
+
+
+@require_safe
+def undated_list(request: HttpRequest) -> HttpResponse:
+    count = selectors.site_totals()["undated"]
+    return _plain_list(
+        request,
+        selectors.undated_articles(),
+        title=_("Không rõ ngày đăng"),
+        lead=_("Các bài không ghi ngày đăng, bài nhập sau cùng trước."),
+        crumb=(_("Năm"), reverse("archive:year_list")),
+        count=count,
+    )
 
 
 @require_safe
@@ -203,6 +278,9 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     for m in months:
         m["label"] = _(MONTHS[m["month"]])
         m["url"] = reverse("archive:month_detail", args=[year, m["month"]])
+    exported = _export(request, selectors.year_articles(year), title=str(year), filters={"year": year})
+    if exported:
+        return exported
     years = [r["year"] for r in selectors.year_counts()]
     page = _page(request, selectors.year_articles(year), count=total)
     context = {
@@ -276,6 +354,11 @@ def day_detail(request: HttpRequest, year: int, month: int, day: int) -> HttpRes
         when = date(year, month, day)
     except ValueError as error:
         raise Http404(_("Không có ngày này.")) from error
+    exported = _export(
+        request, selectors.day_articles(when), title=when.isoformat(), filters={"date": when.isoformat()}
+    )
+    if exported:
+        return exported
     page = _page(request, selectors.day_articles(when), per_page=50)
     month_label = _(MONTHS[month])
     context = {
@@ -298,6 +381,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_get(pk=pk)
     if article is None:
         raise Http404(_("Không có bài viết này."))
+    exported = _export(request, Article.objects.filter(pk=pk), title=article.title, filters={})
+    if exported:
+        return exported
     # The search terms carry into the article page: highlighted there, and kept in the search box.
     query = request.GET.get("q", "")[:500]
     crumbs = [(_("Trang chủ"), reverse("archive:home"))]
@@ -315,8 +401,68 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result_nav": _result_neighbours(request, article),
         "crumbs": _crumbs(*crumbs),
         "show_source_file": request.user.is_staff,
+        "citation": cite(
+            article,
+            permalink=request.build_absolute_uri(article.get_absolute_url()),
+            accessed=timezone.localdate(),
+        ),
+        "report_form": ReaderReportForm(),
+        "export_ris": f"{article.get_absolute_url()}?format=ris",
+        "export_bibtex": f"{article.get_absolute_url()}?format=bibtex",
     }
     return render(request, "archive/article_detail.html", context)
+
+
+REPORTS_PER_HOUR = 5  # "Báo lỗi" reports from one address in an hour; more answer 429
+
+
+def _report_allowed(request: HttpRequest) -> bool:
+    """Count this address's reports in the shared cache (hashed: no address is stored anywhere)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from config.health import client_ip
+
+    key = "reader-report:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= REPORTS_PER_HOUR
+
+
+@require_POST
+def article_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reader's "Báo lỗi" (no account; CSRF, a honeypot and a rate limit per address): the report
+    goes to the editors' review queue, never onto a public page."""
+    from archive import services
+
+    article = selectors.article_get(pk=pk)
+    if article is None:
+        raise Http404(_("Không có bài viết này."))
+    form = ReaderReportForm(request.POST)
+    context = {
+        "article": article,
+        "form": form,
+        "crumbs": _crumbs(
+            (_("Trang chủ"), reverse("archive:home")),
+            (article.title, article.get_absolute_url()),
+            (_("Báo lỗi"), ""),
+        ),
+    }
+    if not _report_allowed(request):
+        return render(request, "archive/article_report.html", {**context, "limited": True}, status=429)
+    if form.is_bot():  # told it worked, stored nowhere
+        return render(request, "archive/article_report.html", {**context, "done": True})
+    if not form.is_valid():
+        return render(request, "archive/article_report.html", context, status=400)
+    services.reader_report_create(
+        article=article, field=form.cleaned_data["field"], note=form.cleaned_data["note"]
+    )
+    return render(request, "archive/article_report.html", {**context, "done": True})
 
 
 def _result_neighbours(request: HttpRequest, article) -> dict | None:
@@ -385,6 +531,14 @@ def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         raise Http404(_("Không có cán bộ này."))
     if slug != official.slug:
         return redirect(official.get_absolute_url(), permanent=True)
+    exported = _export(
+        request,
+        selectors.newest_first(Article.objects.filter(mentions__official=official).distinct()),
+        title=official.name,
+        filters={"official": official.name},
+    )
+    if exported:
+        return exported
     data = selectors.official_timeline(official)
     search_data = QueryDict(mutable=True)
     search_data["official"] = official.name
@@ -392,6 +546,7 @@ def official_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         "official": official,
         "data": data,
         "search_url": f"{reverse('search:search')}?{search_data.urlencode()}",
+        "feed_url": f"{reverse('search:feed')}?{search_data.urlencode()}",
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs(
             (_("Trang chủ"), reverse("archive:home")),
@@ -425,6 +580,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Hội nghị, sự kiện"), "")),
     }
     if kind and period:
+        events = selectors.meeting_events(kind=kind, period=period, province=province)
+        exported = _export(
+            request,
+            selectors.newest_first(Article.objects.filter(pk__in=events.values("article_id"))),
+            title=f"{kinds[kind]} {period}",
+            filters={"kind": kind, "period": period, "province": province.ref if province else ""},
+        )
+        if exported:
+            return exported
         page = _page(
             request, selectors.meeting_events(kind=kind, period=period, province=province), per_page=50
         )
@@ -455,7 +619,10 @@ def _api_page(request: HttpRequest, items, *, count: int | None = None):
     # len() first: int() of more than 4,300 digits raises
     if not (page_text.isascii() and page_text.isdigit() and len(page_text) <= 9 and int(page_text) >= 1):
         return None, json_error(400, f"page: expected a positive whole number, got {page_text!r}")
-    paginator = Paginator(items, API_PAGE_SIZE)
+    size, error = api_page_size(request)
+    if error:
+        return None, error
+    paginator = Paginator(items, size)
     if count is not None:
         paginator.__dict__["count"] = count
     try:
@@ -493,7 +660,7 @@ def _api_province(request: HttpRequest):
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    unknown = sorted(set(params) - {"province", "year", "page"})
+    unknown = sorted(set(params) - {"province", "year", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)
@@ -558,7 +725,7 @@ def api_province_list(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def api_official_list(request: HttpRequest) -> JsonResponse:
-    unknown = sorted(set(request.GET) - {"province", "page"})
+    unknown = sorted(set(request.GET) - {"province", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)

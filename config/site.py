@@ -33,23 +33,38 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def api_index(request: HttpRequest) -> JsonResponse:
     """GET /api/: what the read-only API offers (README, "JSON API")."""
     endpoints = {
-        "articles": (reverse("archive:api_article_list"), "province, year, page"),
+        "articles": (reverse("archive:api_article_list"), "province, year, page, page_size"),
         "article": (reverse("archive:api_article_detail", args=[0]).replace("/0/", "/{id}/"), ""),
         "provinces": (reverse("archive:api_province_list"), "era=legacy|2025"),
-        "officials": (reverse("archive:api_official_list"), "province, page"),
+        "officials": (reverse("archive:api_official_list"), "province, page, page_size"),
         "official": (reverse("archive:api_official_detail", args=[0]).replace("/0/", "/{id}/"), ""),
-        "search": (reverse("search:api"), "q, province, year, kind, official, outlet, from, to, sort, page"),
+        "search": (
+            reverse("search:api"),
+            "q, province, year, kind, official, outlet, from, to, sort, page, page_size",
+        ),
         "trend": (reverse("search:trend"), "q, by=year|month, format=csv, and the search filters"),
     }
     return JsonResponse(
         {
             "endpoints": {
-                name: {"url": request.build_absolute_uri(url), "parameters": params}
+                # "{id}" stays readable (build_absolute_uri would percent-encode the braces)
+                name: {"url": request.build_absolute_uri("/")[:-1] + url, "parameters": params}
                 for name, (url, params) in endpoints.items()
             },
             "methods": ["GET", "HEAD"],
+            "openapi": request.build_absolute_uri(reverse("api_openapi")),
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def api_openapi(request: HttpRequest) -> JsonResponse:
+    """GET /api/openapi.json: the API described as OpenAPI 3.1 (config/openapi.py)."""
+    from config.openapi import document
+
+    return JsonResponse(
+        document(request.build_absolute_uri("/")[:-1]), json_dumps_params={"ensure_ascii": False}
     )
 
 

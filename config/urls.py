@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from config.health import healthz
-from config.site import SITEMAPS, api_index, favicon, robots_txt
+from config.site import SITEMAPS, api_index, api_openapi, favicon, robots_txt
 
 admin.site.site_header = "Dân vận Archive — quản trị"
 admin.site.site_title = "Dân vận Archive"
@@ -21,6 +21,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("api/", api_index, name="api_index"),
+    path("api/openapi.json", api_openapi, name="api_openapi"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
     path("", include("search.urls")),

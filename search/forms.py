@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_lazy
 
 from archive.extract.normalize import normalize_line
 from archive.models import Event
@@ -15,15 +16,21 @@ from search.backend import SORTS
 
 FACETS = ("province", "year", "kind", "official", "outlet")
 FACET_LABELS = {
-    "province": "Tỉnh/thành",
-    "year": "Năm",
-    "kind": "Loại sự kiện",
-    "official": "Cán bộ",
-    "outlet": "Cơ quan báo chí",
+    "province": gettext_lazy("Tỉnh/thành"),
+    "year": gettext_lazy("Năm"),
+    "kind": gettext_lazy("Loại sự kiện"),
+    "official": gettext_lazy("Cán bộ"),
+    "outlet": gettext_lazy("Cơ quan báo chí"),
 }
-SORT_LABELS = {"relevance": "Phù hợp nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+# Facets whose values are the archive's content (names as the articles print them), not interface.
+CONTENT_FACETS = {"province", "official", "outlet"}
+SORT_LABELS = {
+    "relevance": gettext_lazy("Phù hợp nhất"),
+    "newest": gettext_lazy("Mới nhất"),
+    "oldest": gettext_lazy("Cũ nhất"),
+}
 KIND_LABELS = dict(Event.Kind.choices)
-PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "format", "by"}
+PARAMS = {"q", *FACETS, "from", "to", "sort", "page", "page_size", "format", "by"}
 MAX_VALUES = 20  # values of one facet in one search
 _YEAR = re.compile(r"^\d{4}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
@@ -77,7 +84,12 @@ def province_filter_values(values: list[str]) -> list[str]:
 
 
 def facet_label(name: str, value: str) -> str:
-    return KIND_LABELS.get(value, value) if name == "kind" else value
+    """A facet value as the reader sees it, in the page's language where the archive wrote it."""
+    from archive.labels import outlet_label
+
+    if name == "kind":
+        return gettext(KIND_LABELS[value]) if value in KIND_LABELS else value
+    return outlet_label(value) if name == "outlet" else value
 
 
 def _parse_date(name: str, text: str) -> date:

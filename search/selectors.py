@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from archive.extract.normalize import fold
 from archive.models import Article
 from search.analysis import ParsedQuery, Run, parse_query
@@ -59,6 +61,7 @@ class Suggestion:
     q: str
     drop_filters: bool
     count: int
+    note: str = ""  # what the suggestion changes, in the page's language: "(bỏ các bộ lọc)"
 
 
 def search_articles(
@@ -127,7 +130,7 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     if query.syllable_count > SUGGEST_MAX_SYLLABLES:
         return []
 
-    def consider(q: str, *, drop_filters: bool, label: str | None = None) -> None:
+    def consider(q: str, *, drop_filters: bool, label: str | None = None, note: str = "") -> None:
         if any(s.q == q and s.drop_filters == drop_filters for s in out):
             return
         if budget["searches"] <= 0 or time.monotonic() > budget["until"]:
@@ -143,10 +146,10 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
             date_to=None if drop_filters else params.date_to,
         )
         if count:
-            out.append(Suggestion(label or q, q, drop_filters, count))
+            out.append(Suggestion(label or q, q, drop_filters, count, note))
 
     if has_filters and not query.empty:
-        consider(params.q, drop_filters=True, label=f"{query.display()} (bỏ các bộ lọc)")
+        consider(params.q, drop_filters=True, label=query.display(), note=_("bỏ các bộ lọc"))
     groups = list(query.required)
     if len(groups) > 1:
         for i in range(len(groups)):
@@ -164,7 +167,7 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
                 # The syllables apart (a bag of syllables): broad, but it finds something.
                 apart = ", ".join(run.syllables)
                 q = " ".join([_query_text(rest, query.excluded), apart]).strip()
-                consider(q, drop_filters=False, label=f"{apart} (các âm tiết riêng lẻ)")
+                consider(q, drop_filters=False, label=apart, note=_("các âm tiết riêng lẻ"))
     if query.has_diacritics:
         folded = query.folded().display()
         consider(folded, drop_filters=False)

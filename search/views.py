@@ -13,17 +13,26 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.timezone import make_aware
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from archive.http import json_error, json_response
+from archive.export import ExportError, ExportHead, export_format, export_response
+from archive.http import api_page_size, json_error, json_response
 from search import shared_cache
 from search.backend import fill_periods
-from search.forms import FACET_LABELS, FACETS, SORT_LABELS, SearchParamsError, facet_label, parse_params
+from search.forms import (
+    CONTENT_FACETS,
+    FACET_LABELS,
+    FACETS,
+    SORT_LABELS,
+    SearchParamsError,
+    facet_label,
+    parse_params,
+)
 from search.indexing import backend
 from search.selectors import readings, search_articles, suggestions
 
 PER_PAGE = 20
-API_PER_PAGE = 20
 FEED_ITEMS = 30
 FACET_SHOWN = 12  # values per facet in the sidebar (the selected ones always show)
 
@@ -81,6 +90,12 @@ def _page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]
 def search_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "atom":
         return search_feed(request)
+    try:
+        fmt = export_format(request)
+    except ExportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if fmt:
+        return search_export(request, fmt)
     if request.user.is_authenticated:  # staff pages differ (admin links): never cached
         return _search_response(request)
     # A repeated search is served whole from the shared cache, whichever worker answers.
@@ -105,6 +120,45 @@ def warm_up_page() -> None:
     request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
     request.user = AnonymousUser()
     _search_response(request)
+
+
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The whole result list (to the export cap) as CSV, JSON Lines, RIS or BibTeX, in the
+    page's order; the file states the query, the filters and when it was made."""
+    try:
+        params = parse_params(request.GET)
+    except SearchParamsError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    if not params.active:
+        return HttpResponse(
+            _("q: nhập từ cần tìm hoặc chọn một bộ lọc trước khi xuất."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    head = ExportHead(source="", title=_("Tìm kiếm"))
+    outcome = backend().article_search(
+        params.query,
+        filters=params.filters,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=params.sort,
+        page=1,
+        per_page=head.cap,
+        facets=(),
+    )
+    data = request.GET.copy()
+    for name in ("format", "page"):
+        data.pop(name, None)
+    head.source = request.build_absolute_uri(_url(request, data))
+    head.query = params.query.display()
+    head.filters = dict(params.filters)
+    if params.date_from:
+        head.filters["from"] = [params.date_from.isoformat()]
+    if params.date_to:
+        head.filters["to"] = [params.date_to.isoformat()]
+    head.filters["sort"] = [params.sort]
+    head.total = outcome.listed
+    return export_response(request, fmt, [h.pk for h in outcome.hits], head)
 
 
 def _search_response(request: HttpRequest) -> HttpResponse:
@@ -152,6 +206,7 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
                 "name": name,
                 "label": FACET_LABELS[name],
                 "chart": name == "year",
+                "content": name in CONTENT_FACETS,
                 "values": [
                     {
                         "value": v,
@@ -177,10 +232,18 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     ]
     if params.date_from:
         chips.append(
-            {"label": f"Từ {params.date_from:%d/%m/%Y}", "url": _url(request, _without(data, "from"))}
+            {
+                "label": _("Từ %(date)s") % {"date": f"{params.date_from:%d/%m/%Y}"},
+                "url": _url(request, _without(data, "from")),
+            }
         )
     if params.date_to:
-        chips.append({"label": f"Đến {params.date_to:%d/%m/%Y}", "url": _url(request, _without(data, "to"))})
+        chips.append(
+            {
+                "label": _("Đến %(date)s") % {"date": f"{params.date_to:%d/%m/%Y}"},
+                "url": _url(request, _without(data, "to")),
+            }
+        )
 
     def page_url(n: int) -> str:
         d = data.copy()
@@ -268,7 +331,14 @@ def _suggestion_links(request, params, data: QueryDict) -> list[dict]:
         d.pop("format", None)
         d["q"] = s.q
         links.append(
-            {"label": s.label, "q": s.q, "count": s.count, "url": _url(request, d, reverse("search:search"))}
+            {
+                "label": f"{s.label} ({s.note})" if s.note else s.label,
+                "query": s.label,
+                "note": s.note,
+                "q": s.q,
+                "count": s.count,
+                "url": _url(request, d, reverse("search:search")),
+            }
         )
     return links
 
@@ -358,8 +428,11 @@ def api_search(request: HttpRequest) -> JsonResponse:
         return json_error(
             400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
         )
-    outcome, rows = search_articles(params, per_page=API_PER_PAGE)
-    num_pages = max(1, math.ceil(outcome.listed / API_PER_PAGE))
+    per_page, error = api_page_size(request)
+    if error:
+        return error
+    outcome, rows = search_articles(params, per_page=per_page)
+    num_pages = max(1, math.ceil(outcome.listed / per_page))
     if params.page > num_pages:
         return json_error(404, f"page {params.page} is out of range (1–{num_pages})")
     results = []

@@ -22,6 +22,7 @@ DATES_CLOSE = "publication dates disagree"
 PROVINCE_NOT_OUTLETS = "province differs from the outlet's"
 GUEST_DELEGATION = "guest delegation"
 POSITION_UNREAD = "official position unread"
+READER_REPORT = "reader report"  # a reader's "Báo lỗi" (issue #19): the field follows
 # Earlier names of the same codes, used by extraction.
 DISTRICTS_SEVERAL = DISTRICTS_OF_SEVERAL_PROVINCES
 COMMITTEES_SEVERAL = SEVERAL_COMMITTEES
@@ -43,6 +44,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     (PROVINCE_NOT_OUTLETS, "Tỉnh khác tỉnh của cơ quan báo"),
     (GUEST_DELEGATION, "Có đoàn khách từ tỉnh khác"),
     (POSITION_UNREAD, "Không đọc được chức vụ của cán bộ"),
+    (READER_REPORT, "Bạn đọc báo lỗi"),
 )
 LABELS = dict(REASONS)
 # Longest first, so a code that begins another code never takes its place.

@@ -141,7 +141,9 @@ INDEX_QUEUE_NOTICE_SECONDS = env.float("INDEX_QUEUE_NOTICE_SECONDS", default=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused permission (403) is a line in the log, not a traceback (issue #19, item 6).
+    "filters": {"no_403_traceback": {"()": "config.logfilters.No403Traceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_403_traceback"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 

@@ -132,16 +132,16 @@ def test_list_filters_by_province_and_year(client, seeded):
     assert everything["count"] == 5 and everything["next"] is None and everything["previous"] is None
 
 
-def test_list_paginates_with_links(client, seeded, monkeypatch):
-    from archive import views
-
-    monkeypatch.setattr(views, "API_PAGE_SIZE", 2)
-    first = client.get("/api/articles/").json()
+def test_list_paginates_with_links_and_page_size(client, seeded):
+    first = client.get("/api/articles/?page_size=2").json()
     assert first["count"] == 5 and len(first["results"]) == 2
-    assert first["next"].endswith("page=2") and first["previous"] is None
-    last = client.get("/api/articles/?page=3").json()
+    assert first["next"].endswith("page_size=2&page=2") and first["previous"] is None
+    last = client.get("/api/articles/?page_size=2&page=3").json()
     assert len(last["results"]) == 1 and last["next"] is None
     assert last["previous"].endswith("page=2")
+    assert len(client.get("/api/articles/?page_size=100").json()["results"]) == 5
+    assert len(client.get("/api/officials/?page_size=1").json()["results"]) == 1
+    assert len(client.get("/api/search/?q=d%C3%A2n+v%E1%BA%ADn&page_size=1").json()["results"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -154,6 +154,9 @@ def test_list_paginates_with_links(client, seeded, monkeypatch):
         ("?page=abc", 400, "page"),
         ("?page=99", 404, "out of range"),
         ("?colour=red", 400, "unknown parameter"),
+        ("?page_size=0", 400, "page_size"),
+        ("?page_size=101", 400, "page_size: expected a whole number from 1 to 100"),
+        ("?page_size=x", 400, "page_size"),
     ],
 )
 def test_list_rejects_bad_parameters_with_json(client, seeded, query, status, reason):

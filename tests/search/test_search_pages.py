@@ -11,7 +11,7 @@ def test_page_summary_facets_chips_and_links(seeds, client):
     page = client.get("/tim-kiem/", {"q": "dan van kheo", "province": ["Long An", "Hòa Bình"]})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "3 kết quả cho <strong>dan van kheo</strong>" in html  # OR within the province facet
+    assert '3 kết quả cho <strong lang="vi">dan van kheo</strong>' in html  # OR within the province facet
     assert "Tỉnh/thành: Long An" in html and "Tỉnh/thành: Hòa Bình" in html  # removable chips
     assert f"/bai-viet/{seeds['002'].pk}/?q=dan+van+kheo" in html  # terms carry into the article
     assert "<mark>Dân vận khéo</mark>" in html
