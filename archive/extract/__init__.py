@@ -67,6 +67,10 @@ def extract_html(raw: str, *, source_name: str, limits: Limits | None = None) ->
         outlet_name=page["outlet_name"],
         extra_chrome=page["footer"],
         byline=page["byline"],
+        date_source=page["date_source"],
+        authors=page["authors"],
+        authors_source=page["authors_source"],
+        section=page["section"],
     )
     try:
         return build_article(raw, page["text"], source_name=source_name, hints=hints)

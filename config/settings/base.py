@@ -238,3 +238,5 @@ CACHES |= {
         }
     ),
 }
+
+from .harvest import HARVEST  # noqa: E402, F401 — settings per concern
