@@ -66,7 +66,7 @@ class PoliteMiddleware:
         self.floors = floors  # hostname → seconds
         self.paused_until: dict[str, float] = {}
         self.failures: dict[str, int] = {}
-        crawler.signals.connect(self._clamp, signal=signals.response_downloaded)
+        crawler.signals.connect(self._downloaded, signal=signals.response_downloaded)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -79,12 +79,24 @@ class PoliteMiddleware:
         key = downloader.get_slot_key(request)
         return key, downloader.slots.get(key)
 
-    def _clamp(self, response, request, spider=None) -> None:
-        # Connected after AutoThrottle's handler: whatever it decided, never below the floor.
+    def _downloaded(self, response, request, spider=None) -> None:
+        """Runs as a response arrives, before the downloader sends the host's next request (the
+        middlewares' process_response comes after that): the place to pause the host."""
         key, slot = self._slot(request)
         floor = self.floors.get(key)
         if slot is not None and floor is not None and slot.delay < floor:
-            slot.delay = floor
+            slot.delay = floor  # after AutoThrottle's handler: it may lengthen the delay, never shorten it
+        if response.status not in RETRY_STATUSES:
+            return
+        seconds = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if seconds is not None and seconds > self.max_retry_after:
+            return
+        pause = self._pause(request, seconds)
+        if slot is not None:
+            # The downloader waits `delay - (now - lastseen)` before the slot's next request.
+            if not slot.delay:
+                slot.delay = 0.001
+            slot.lastseen = max(slot.lastseen, time.monotonic() + pause - slot.delay)
 
     async def process_request(self, request, spider=None):
         key, _ = self._slot(request)
@@ -121,8 +133,7 @@ class PoliteMiddleware:
         if seconds is not None and seconds > self.max_retry_after:
             request.meta["gave_up"] = f"Retry-After {seconds:.0f} s is longer than this run waits"
             return response
-        self._pause(request, seconds)
-        return self._retry(request, f"HTTP {response.status}") or response
+        return self._retry(request, f"HTTP {response.status}") or response  # paused in _downloaded
 
     def process_exception(self, request, exception, spider=None):
         if isinstance(exception, IgnoreRequest) or "max size" in str(exception):

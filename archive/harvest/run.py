@@ -88,6 +88,10 @@ class Harvest:
                     f"delay {wanted:g} s for {name} is below HARVEST_MIN_DELAY ({floor:g} s): only loopback "
                     "hosts may be asked faster"
                 )
+            # A request's set-up (a new connection, a busy machine) can eat into the gap the server
+            # sees: the margin keeps the gap it measures at or above the configured delay.
+            if wanted > 0:
+                wanted += self.options["DELAY_MARGIN"]
             out[name] = max(out.get(name, 0.0), wanted)
         return out
 

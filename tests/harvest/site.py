@@ -159,7 +159,7 @@ class Outlet:
 class LoopbackWeb:
     """The outlets, their servers and one shared request log."""
 
-    def __init__(self, per_outlet: int = 8, extras: bool = True) -> None:
+    def __init__(self, per_outlet: int = 8, extras: bool = True, spare: int = 0) -> None:
         self.log: list[dict] = []
         self.lock = threading.Lock()
         self.outlets: dict[str, Outlet] = {}
@@ -200,6 +200,22 @@ class LoopbackWeb:
                 )
             self.outlets[key] = outlet
         self.outlets["x"] = Outlet("x", "Trang ngoài", "127.0.0.4", "foreign")
+        if spare:  # a fourth outlet, listing pages only, for runs started side by side
+            outlet = Outlet("d", "Báo Thử Cà Mau", "127.0.0.5", "listing")
+            for i in range(spare):
+                seed = 3000 + i
+                outlet.pages[f"/bai-viet/{i}"] = Page(
+                    outlet="d",
+                    path=f"/bai-viet/{i}",
+                    title=f"Dân vận khéo ở Cà Mau, mô hình số {seed}",
+                    published=datetime(2024, 5, 1, 7, 0) + timedelta(days=i),
+                    authors=[NAMES[seed % len(NAMES)]],
+                    section="Dân vận",
+                    province="Cà Mau",
+                    paragraphs=make_paragraphs(3, seed, "Cà Mau"),
+                    style=styles[i % 3],
+                )
+            self.outlets["d"] = outlet
         if extras:
             a, b = self.outlets["a"], self.outlets["b"]
             first_a = next(iter(a.pages.values()))
@@ -264,10 +280,22 @@ class LoopbackWeb:
             },
         ]
 
-    def truth(self) -> dict[str, Page]:
-        """Every live article page by its canonical URL."""
+    def spare_source(self) -> dict:
+        d = self.outlets["d"]
+        return {
+            "name": d.name,
+            "slug": "thu-d",
+            "listings": [f"{d.base}/chuyen-muc/dan-van?page=1"],
+            "article_pattern": r"/bai-viet/\d+",
+            "next_selector": "a.next",
+            "max_listing_pages": 50,
+            "allowed_hosts": [f"{d.host}:{d.server.server_address[1]}"],
+        }
+
+    def truth(self, keys: str = "abc") -> dict[str, Page]:
+        """Every article page of these outlets by its canonical URL."""
         out = {}
-        for outlet in self.outlets.values():
+        for outlet in (self.outlets[k] for k in keys if k in self.outlets):
             for page in outlet.pages.values():
                 out[f"{outlet.base}{page.path}"] = page
         return out
