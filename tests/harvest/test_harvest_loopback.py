@@ -248,7 +248,7 @@ def test_title_date_and_bylines_come_from_page_metadata(scenario):
 
 def test_two_runs_at_once_never_fetch_one_url_twice(scenario):
     web = scenario["web"]
-    for stdout, stderr, code in scenario["concurrent"]:
+    for _stdout, stderr, code in scenario["concurrent"]:
         assert code == 0, stderr
     asked = Counter(r["path"] for r in web.requests(outlet="d") if r["path"] != "/robots.txt")
     assert asked and max(asked.values()) == 1, asked.most_common(3)
