@@ -709,3 +709,33 @@ def index_queue_status(*, before=None) -> IndexQueueStatus:
         return IndexQueueStatus(0, 0.0)
     age = (timezone.now() - found["oldest"]).total_seconds()
     return IndexQueueStatus(found["pending"], max(0.0, age))
+
+
+def article_capture(*, article_id: int, capture_id: int | None = None):
+    """The page as the harvester captured it: a chosen capture, or the latest good one (None when
+    the article was never fetched by the archive)."""
+    from archive.models import Capture
+
+    captures = Capture.objects.filter(article_id=article_id, status=200)
+    if capture_id is not None:
+        captures = captures.filter(pk=capture_id)
+    return captures.order_by("-fetched_at", "-pk").first()
+
+
+def article_capture_info(*, article: Article) -> dict | None:
+    """What the article page says about the captured page: when, how many captures, and whether the
+    outlet has since taken the page down (a vanished page is marked, never deleted)."""
+    from archive.models import Capture, CrawlURL
+
+    latest = article_capture(article_id=article.pk)
+    gone = CrawlURL.objects.filter(article_id=article.pk, state=CrawlURL.State.GONE).values(
+        "gone_at", "http_status"
+    )
+    gone = gone.first()
+    if latest is None and gone is None:
+        return None
+    return {
+        "latest": latest,
+        "count": Capture.objects.filter(article_id=article.pk, status=200).count() if latest else 0,
+        "gone": gone,
+    }

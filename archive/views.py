@@ -315,6 +315,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result_nav": _result_neighbours(request, article),
         "crumbs": _crumbs(*crumbs),
         "show_source_file": request.user.is_staff,
+        "capture": selectors.article_capture_info(article=article),  # issue #17: the page as captured
     }
     return render(request, "archive/article_detail.html", context)
 
