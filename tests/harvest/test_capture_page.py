@@ -7,7 +7,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from archive.harvest.warc import WarcFiles
