@@ -365,3 +365,6 @@ class EventAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     search_fields = ["period", "location", "article__title", "chair__name"]
     autocomplete_fields = ["chair"]
     raw_id_fields = ["article"]
+
+
+from archive import admin_harvest  # noqa: E402, F401 — harvesting pages (issue #17)
