@@ -98,6 +98,12 @@ def enqueue(
             clean.setdefault(c, listed)
     if not clean:
         return 0
+    if len(clean) > 500:  # a sitemap lists up to 50,000: in slices the database takes in one query
+        items = list(clean.items())
+        return sum(
+            enqueue(items[i : i + 500], kind=kind, source=source, run=run, depth=depth, revisit=revisit)
+            for i in range(0, len(items), 500)
+        )
     existing = {row.url: row for row in CrawlURL.objects.filter(url__in=list(clean))}
     new = [
         CrawlURL(
@@ -143,10 +149,11 @@ def claim(
         taken = set(
             CrawlURL.objects.filter(state=State.CLAIMED)
             .exclude(run=run)
+            .order_by()  # the model's ordering would make DISTINCT run over (host, pk)
             .values_list("host", flat=True)
             .distinct()
         )
-        hosts = [h for h in queued.values_list("host", flat=True).distinct() if h not in taken]
+        hosts = [h for h in queued.order_by().values_list("host", flat=True).distinct() if h not in taken]
         ids: list[int] = []
         for host in hosts:
             room = per_host - hosts_busy.get(host, 0)

@@ -80,14 +80,13 @@ class HarvestSpider(scrapy.Spider):
 
     def parse(self, response):
         self.harvest.handle_response(response)
-        return []
+        yield from self._requests()  # the host's next URLs as soon as one is answered, not at the next tick
 
     def failed(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest):
             reason = str(failure.value)
-            self.harvest.handle_failure(
-                request, reason, blocked="robots.txt" in reason.lower() or "Forbidden by" in reason
-            )
+            self.harvest.handle_failure(request, reason, blocked="Forbidden by robots.txt" in reason)
         else:
             self.harvest.handle_failure(request, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        yield from self._requests()

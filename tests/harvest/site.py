@@ -252,33 +252,37 @@ class LoopbackWeb:
     # --- what the tests configure as sources ------------------------------------------------
 
     def sources(self) -> list[dict]:
-        a, b, c = self.outlets["a"], self.outlets["b"], self.outlets["c"]
-        return [
-            {
-                "name": a.name,
-                "slug": "thu-a",
-                "feeds": [f"{a.base}/feed/"],
-                "allowed_hosts": [f"{a.host}:{a.server.server_address[1]}"],
-            },
-            {
-                "name": b.name,
-                "slug": "thu-b",
-                "sitemaps": [f"{b.base}/sitemap.xml"],
-                "listings": [f"{b.base}/tin-tuc?page=1"],
-                "article_selector": "ul.news li a.title",
-                "next_selector": "a.next",
-                "allowed_hosts": [f"{b.host}:{b.server.server_address[1]}"],
-            },
-            {
-                "name": c.name,
-                "slug": "thu-c",
-                "listings": [f"{c.base}/chuyen-muc/dan-van?page=1"],
-                "article_pattern": r"/bai-viet/\d+",
-                "next_selector": "a.next",
-                "max_listing_pages": 10,
-                "allowed_hosts": [f"{c.host}:{c.server.server_address[1]}"],
-            },
-        ]
+        specs = []
+        for key, extra in (
+            ("a", {}),
+            (
+                "b",
+                {
+                    "sitemaps": ["/sitemap.xml"],
+                    "listings": ["/tin-tuc?page=1"],
+                    "article_selector": "ul.news li a.title",
+                },
+            ),
+            ("c", {"listings": ["/chuyen-muc/dan-van?page=1"], "max_listing_pages": 10}),
+        ):
+            if key not in self.outlets:
+                continue
+            o = self.outlets[key]
+            spec = {
+                "name": o.name,
+                "slug": f"thu-{key}",
+                "allowed_hosts": [f"{o.host}:{o.server.server_address[1]}"],
+            }
+            if key == "a":
+                spec["feeds"] = [f"{o.base}/feed/"]
+            else:
+                spec["next_selector"] = "a.next"
+            if key == "c":
+                spec["article_pattern"] = r"/bai-viet/\d+"
+            for name, value in extra.items():
+                spec[name] = [f"{o.base}{v}" for v in value] if isinstance(value, list) else value
+            specs.append(spec)
+        return specs
 
     def spare_source(self) -> dict:
         d = self.outlets["d"]

@@ -93,13 +93,17 @@ class Command(BaseCommand):
             self.stdout.write(summary)
             state["failed"] += harvest.counts["failed"]
 
+        from search.indexing import suspended
+
         try:
-            crawl(
-                make,
-                on_round_end=round_end,
-                verbosity=verbosity,
-                loop_seconds=settings.HARVEST["LOOP_SECONDS"] if loop else None,
-            )
+            # Stored pages queue their articles (same transaction); each round indexes them at its end.
+            with suspended():
+                crawl(
+                    make,
+                    on_round_end=round_end,
+                    verbosity=verbosity,
+                    loop_seconds=settings.HARVEST["LOOP_SECONDS"] if loop else None,
+                )
         except HarvestError as err:
             raise CommandError(str(err)) from None
         if state["failed"] and verbosity > 0:
