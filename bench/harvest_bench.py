@@ -73,7 +73,7 @@ def harvest_run(n: int) -> dict:
     try:
         db = Db(tmp)
         db.manage("migrate", "-v", "0")
-        spec = {**web.sources()[0], "listings": [], "crawl_delay": 0}
+        spec = {**web.sources()[0], "listings": [], "crawl_delay": 0, "daily_budget": n + 100}
         (tmp / "s.json").write_text(json.dumps([spec], ensure_ascii=False))
         db.manage(
             "shell", "-c", f"from tests.harvest.probe import load_sources; load_sources('{tmp / 's.json'}')"

@@ -85,9 +85,10 @@ def enqueue(
 ) -> int:
     """Put URLs in the frontier; returns how many are queued now that were not.
 
-    A URL seen before is queued again when `revisit` (entry points, every run) or when it is an
-    article listed again that this run has not fetched: the fetch is conditional (ETag,
-    Last-Modified), so an unchanged page costs a 304.
+    A URL fetched before this run began is queued again when `revisit` (entry points and the
+    pages after them, every run) or when it is an article listed again: the fetch is conditional
+    (ETag, Last-Modified), so an unchanged page costs a 304. What was fetched since this run began
+    (by it, or by a run beside it) is not fetched again.
     """
     clean: dict[str, datetime | None] = {}
     for url, listed in urls:
@@ -122,10 +123,9 @@ def enqueue(
         row.pk
         for row in existing.values()
         if row.state in (State.DONE, State.FAILED, State.GONE)
-        and (
-            revisit
-            or (row.kind == Kind.ARTICLE and (row.fetched_at is None or row.fetched_at < run.started_at))
-        )
+        and (revisit or row.kind == Kind.ARTICLE)
+        # never what this run, or another started with it, has fetched since it began
+        and (row.fetched_at is None or row.fetched_at < run.started_at)
     ]
     if again:
         CrawlURL.objects.filter(pk__in=again).exclude(state__in=[State.QUEUED, State.CLAIMED]).update(

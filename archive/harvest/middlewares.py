@@ -66,6 +66,7 @@ class PoliteMiddleware:
         self.floors = floors  # hostname → seconds
         self.paused_until: dict[str, float] = {}
         self.failures: dict[str, int] = {}
+        self.seen: set[str] = set()
         crawler.signals.connect(self._downloaded, signal=signals.response_downloaded)
 
     @classmethod
@@ -100,6 +101,13 @@ class PoliteMiddleware:
 
     async def process_request(self, request, spider=None):
         key, _ = self._slot(request)
+        if key not in self.seen:
+            # A run's first request to a host waits one delay too: the run before it (killed, or on
+            # another machine) may have asked that host a moment ago.
+            self.seen.add(key)
+            self.paused_until[key] = max(
+                self.paused_until.get(key, 0.0), time.monotonic() + self.floors.get(key, 0)
+            )
         wait = self.paused_until.get(key, 0.0) - time.monotonic()
         if wait > 0:
             await _sleep(wait)

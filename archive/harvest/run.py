@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -483,21 +485,33 @@ def crawl(
     for name in ("scrapy", "twisted", "protego"):
         logging.getLogger(name).setLevel(level)
     errors: list[BaseException] = []
+    state: dict = {"stopping": False, "crawler": None}
+
+    def stop(signum, frame) -> None:
+        # Ctrl-C / SIGTERM: the crawl closes as Scrapy does (requests in flight are answered), the
+        # round reports and gives its claimed URLs back; between rounds the loop just ends.
+        if state["stopping"]:
+            os._exit(130)  # a second signal: now
+        state["stopping"] = True
+        crawler = state["crawler"]
+        reactor.callFromThread(crawler.stop if crawler is not None else reactor.stop)
 
     @defer.inlineCallbacks
     def rounds():
         try:
-            while True:
+            while not state["stopping"]:
                 harvest = make_harvest()
                 finished = False
                 try:
                     settings_ = scrapy_settings(harvest, verbosity)
                     harvest.begin()
-                    yield CrawlerRunner().crawl(Crawler(HarvestSpider, settings_), harvest=harvest)
-                    finished = True
+                    state["crawler"] = Crawler(HarvestSpider, settings_)
+                    yield CrawlerRunner().crawl(state["crawler"], harvest=harvest)
+                    finished = not state["stopping"]
                 finally:
+                    state["crawler"] = None
                     on_round_end(harvest, finished)
-                if loop_seconds is None:
+                if loop_seconds is None or state["stopping"]:
                     break
                 yield deferLater(reactor, loop_seconds, lambda: None)
         except BaseException as err:  # noqa: BLE001 — raised again below, for the command to report
@@ -506,8 +520,13 @@ def crawl(
             if reactor.running:
                 reactor.stop()
 
-    reactor.callWhenRunning(rounds)
-    reactor.run()
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        reactor.callWhenRunning(rounds)
+        reactor.run(installSignalHandlers=False)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     connection.close()
     if errors:
         raise errors[0]

@@ -14,7 +14,7 @@ def load_sources(path: str) -> None:
 
 
 def report() -> None:
-    from archive.models import Article, Capture, CrawlURL
+    from archive.models import Article, Capture, CrawlURL, HarvestRun
 
     out = {
         "articles": [
@@ -43,6 +43,9 @@ def report() -> None:
                 "note": c.note,
             }
             for c in CrawlURL.objects.order_by("pk")
+        ],
+        "runs": [
+            {"id": r.pk, "status": r.status, "summary": r.summary} for r in HarvestRun.objects.order_by("pk")
         ],
         "captures": [
             {
