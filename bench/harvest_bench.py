@@ -160,6 +160,9 @@ def alternative_run(n: int) -> dict:
     from archive.harvest import discover
     from archive.harvest.urls import canonical
     from archive.harvest.warc import WarcFiles
+    from search.indexing import suspended
+
+    suspended().__enter__()  # as `harvest` does: the index is written once, after (not measured here)
 
     web = LoopbackWeb(per_outlet=n, extras=False)
     only(web, "b")

@@ -85,6 +85,16 @@ def scenario(site):
         both = [site.start("harvest", "--no-progress", "--source", "thu-d") for _ in range(2)]
         out["concurrent"] = [p.communicate(timeout=120) + (p.returncode,) for p in both]
         out["after_concurrent"] = site.report()
+        out["concurrent_to"] = len(web.requests())
+        # --loop: a round, a pause, a round…, until SIGTERM.
+        runs_before = len(out["after_concurrent"]["runs"])
+        looping = site.start(
+            "harvest", "--no-progress", "--loop", "--source", "thu-d", HARVEST_LOOP_SECONDS="0.5"
+        )
+        done = lambda: sum(r["status"] == "done" for r in site.report()["runs"][runs_before:])  # noqa: E731
+        _wait_for(lambda: done() >= 2 or looping.poll() is not None, 90, "two rounds of --loop")
+        looping.send_signal(signal.SIGTERM)
+        out["loop"] = looping.communicate(timeout=60) + (looping.returncode,)
         yield out
     finally:
         web.stop()
@@ -258,7 +268,7 @@ def test_two_runs_at_once_never_fetch_one_url_twice(scenario):
     web = scenario["web"]
     for _stdout, stderr, code in scenario["concurrent"]:
         assert code == 0, stderr
-    both = web.requests(since=scenario["concurrent_from"])
+    both = web.requests()[scenario["concurrent_from"] : scenario["concurrent_to"]]
     asked = Counter(r["path"] for r in both if r["outlet"] == "d" and r["path"] != "/robots.txt")
     assert asked and max(asked.values()) == 1, asked.most_common(3)
     truth = web.truth("d")
@@ -274,3 +284,10 @@ def test_a_run_stopped_with_sigterm_reports_and_gives_its_urls_back(scenario):
     assert not [f for f in after["frontier"] if f["state"] == "claimed"]
     assert any(f["state"] == "queued" for f in after["frontier"])  # stopped before the end…
     assert after["runs"][-1]["status"] == "stopped"  # …and says so
+
+
+def test_loop_runs_round_after_round_until_stopped(scenario):
+    stdout, stderr, code = scenario["loop"]
+    assert code == 0, stderr
+    rounds = [line for line in stdout.splitlines() if "left in the queue" in line]
+    assert len(rounds) >= 2 and all(" 0 new, " in f" {line}" for line in rounds), rounds
