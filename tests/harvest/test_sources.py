@@ -80,3 +80,25 @@ def test_the_admin_lists_sources_with_their_queue_and_the_frontier(client, db):
     assert frontier.status_code == 200 and "http://127.0.0.1:1/b" in frontier.content.decode()
     assert client.get("/admin/archive/harvestrun/").status_code == 200
     assert client.get("/admin/archive/capture/").status_code == 200
+
+
+def test_since_skips_what_the_feed_dates_before_it(db):
+    from datetime import date, datetime
+
+    from archive.harvest import frontier
+
+    harvest = Harvest(sources=[], since=date(2024, 3, 1))
+    harvest.run = frontier.run_start()
+    feed = CrawlURL.objects.create(url="http://127.0.0.1:1/rss", host="127.0.0.1:1", kind="feed")
+    harvest._enqueue_articles(
+        [
+            ("/cu.html", datetime(2024, 2, 28, 23, 0)),
+            ("/moi.html", datetime(2024, 3, 1, 7, 0)),
+            ("/khong-ngay.html", None),
+        ],
+        feed,
+        "http://127.0.0.1:1/rss",
+    )
+    queued = sorted(CrawlURL.objects.filter(kind="article").values_list("url", flat=True))
+    assert queued == ["http://127.0.0.1:1/khong-ngay.html", "http://127.0.0.1:1/moi.html"]
+    assert harvest.counts["older than --since"] == 1
