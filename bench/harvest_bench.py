@@ -143,11 +143,46 @@ def spacing_run(per_outlet: int) -> dict:
 
 
 def alternative_run(n: int) -> dict:
-    """The alternative considered: a plain loop (requests + Protego robots.txt + a sleep per host),
-    doing the same per-page work (WARC record, extraction, storing through services), in-process."""
+    """The alternative considered: a plain loop (requests + Protego robots.txt), doing the same per-page
+    work (WARC record, extraction, storing through services), in its own process like `harvest`."""
+    web = LoopbackWeb(per_outlet=n, extras=False)
+    only(web, "b")
+    web.start()
     tmp = Path(tempfile.mkdtemp(prefix="harvest-bench-alt-"))
-    os.environ.update(Db(tmp).env)
-    Db(tmp).manage("migrate", "-v", "0")
+    try:
+        db = Db(tmp)
+        db.manage("migrate", "-v", "0")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, __file__, "--alternative-child", web.outlets["b"].base],
+            cwd=ROOT,
+            env=db.env,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode:
+            raise SystemExit(proc.stderr[-3000:])
+        fetched = len(web.requests())
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return {
+            "pages": n,
+            "requests": fetched,
+            "stored": int(proc.stdout.strip().splitlines()[-1]),
+            "wall_s": round(wall, 1),
+            "pages_per_s": round(fetched / wall, 1),
+            "cpu_s_per_page": round(cpu / fetched, 4),
+            "peak_rss_mib": round(after.ru_maxrss / 1024, 1),
+            "load": load(),
+        }
+    finally:
+        web.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def alternative_child(base: str) -> None:
     import django
 
     django.setup()
@@ -162,21 +197,13 @@ def alternative_run(n: int) -> dict:
     from archive.harvest.warc import WarcFiles
     from search.indexing import suspended
 
-    suspended().__enter__()  # as `harvest` does: the index is written once, after (not measured here)
-
-    web = LoopbackWeb(per_outlet=n, extras=False)
-    only(web, "b")
-    web.start()
-    try:
-        base = web.outlets["b"].base
-        rusage0 = resource.getrusage(resource.RUSAGE_SELF)
-        started = time.monotonic()
+    with suspended():  # as `harvest` does: the index is written once, after (not measured here)
         session = requests.Session()
         session.headers["User-Agent"] = "DanVanArchive/1.0 (bench)"
         robots = Protego.parse(session.get(f"{base}/robots.txt", timeout=30).text)
-        warc = WarcFiles(tmp / "warc", "alt")
+        warc = WarcFiles(os.environ["HARVEST_WARC_DIR"], "alt")
         lookups = services.IngestLookups()
-        index, children = discover.sitemap_links(session.get(f"{base}/sitemap.xml", timeout=30).content)
+        _, children = discover.sitemap_links(session.get(f"{base}/sitemap.xml", timeout=30).content)
         urls = []
         for child in children:
             pages, _ = discover.sitemap_links(session.get(child, timeout=30).content)
@@ -201,23 +228,8 @@ def alternative_run(n: int) -> dict:
             )
             services.articles_ingest_batch(items=[item], lookups=lookups)
             stored += 1
-        wall = time.monotonic() - started
-        rusage = resource.getrusage(resource.RUSAGE_SELF)
-        fetched = len(web.requests())
-        cpu = (rusage.ru_utime - rusage0.ru_utime) + (rusage.ru_stime - rusage0.ru_stime)
-        return {
-            "pages": n,
-            "requests": fetched,
-            "stored": stored,
-            "wall_s": round(wall, 1),
-            "pages_per_s": round(fetched / wall, 1),
-            "cpu_s_per_page": round(cpu / fetched, 4),
-            "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1),
-            "load": load(),
-        }
-    finally:
-        web.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        warc.close()
+    print(stored)
 
 
 def main() -> None:
@@ -228,7 +240,11 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated page counts, for RSS against the frontier's size")
     parser.add_argument("--spacing", type=int, help="articles per host for the 1 s delay run over 3 hosts")
     parser.add_argument("--alternative", action="store_true", help="the plain requests loop instead")
+    parser.add_argument("--alternative-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.alternative_child:
+        alternative_child(args.alternative_child)
+        return
     print(f"load average before: {load()} (2 cores shared)", flush=True)
     if args.spacing:
         print(json.dumps(spacing_run(args.spacing), ensure_ascii=False), flush=True)
