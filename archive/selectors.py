@@ -723,19 +723,20 @@ def article_capture(*, article_id: int, capture_id: int | None = None):
 
 
 def article_capture_info(*, article: Article) -> dict | None:
-    """What the article page says about the captured page: when, how many captures, and whether the
-    outlet has since taken the page down (a vanished page is marked, never deleted)."""
-    from archive.models import Capture, CrawlURL
+    """What the article page says about the captured page, in one query: when it was last captured,
+    how many times, and whether the outlet has since taken it down (marked, never deleted)."""
+    from django.db.models import Count, Max, Q
 
-    latest = article_capture(article_id=article.pk)
-    gone = CrawlURL.objects.filter(article_id=article.pk, state=CrawlURL.State.GONE).values(
-        "gone_at", "http_status"
+    from archive.models import CrawlURL
+
+    good = Q(captures__status=200)
+    gone = Q(state=CrawlURL.State.GONE)
+    found = CrawlURL.objects.filter(article_id=article.pk).aggregate(
+        latest=Max("captures__fetched_at", filter=good),
+        count=Count("captures", filter=good, distinct=True),
+        gone_at=Max("gone_at", filter=gone),
+        gone_status=Max("http_status", filter=gone),
     )
-    gone = gone.first()
-    if latest is None and gone is None:
+    if found["latest"] is None and found["gone_at"] is None:
         return None
-    return {
-        "latest": latest,
-        "count": Capture.objects.filter(article_id=article.pk, status=200).count() if latest else 0,
-        "gone": gone,
-    }
+    return found
