@@ -408,3 +408,6 @@ class ReaderReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from archive import admin_harvest  # noqa: E402, F401 — harvesting pages (issue #17)

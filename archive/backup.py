@@ -40,6 +40,10 @@ MODELS = (
     "archive.HistoricalArticle",
     "archive.HistoricalArticleOfficial",
     "archive.HistoricalEvent",
+    "archive.Source",  # issue #17: harvesting, its frontier and the captures' WARC pointers
+    "archive.HarvestRun",
+    "archive.CrawlURL",
+    "archive.Capture",
     "admin.LogEntry",
 )
 

@@ -314,3 +314,175 @@ class ReaderReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.note[:60]}"
+
+
+# --- harvesting (issue #17, docs/harvesting.md) --------------------------------------------------
+
+
+class Source(models.Model):
+    """An outlet's pages the harvester reads: where its articles are listed and how politely to ask."""
+
+    name = models.CharField("tên", max_length=200, unique=True)
+    slug = models.SlugField("mã", max_length=100, unique=True)
+    outlet = models.ForeignKey(
+        Outlet, verbose_name="cơ quan báo chí", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    feeds = models.JSONField("nguồn tin RSS/Atom", default=list, blank=True)
+    sitemaps = models.JSONField(
+        "sơ đồ trang (sitemap, sitemap index, news sitemap)", default=list, blank=True
+    )
+    listings = models.JSONField("trang danh mục", default=list, blank=True)
+    article_selector = models.CharField(
+        "bộ chọn CSS của liên kết bài trên trang danh mục", max_length=300, blank=True
+    )
+    article_pattern = models.CharField(
+        "mẫu địa chỉ bài viết (biểu thức chính quy)", max_length=300, blank=True
+    )
+    next_selector = models.CharField("bộ chọn CSS của trang sau", max_length=300, blank=True)
+    max_listing_pages = models.PositiveIntegerField("số trang danh mục tối đa mỗi lượt", default=5)
+    allowed_hosts = models.JSONField("tên miền được phép", default=list, blank=True)
+    crawl_delay = models.FloatField("giãn cách giữa hai yêu cầu (giây)", default=1.0)
+    daily_budget = models.PositiveIntegerField("số trang tối đa mỗi ngày", default=500)
+    active = models.BooleanField("đang hoạt động", default=True)
+    last_run_at = models.DateTimeField("lần chạy gần nhất", null=True, blank=True, editable=False)
+    last_run_ok = models.BooleanField("lần chạy gần nhất thành công", null=True, editable=False)
+    last_run_result = models.TextField("kết quả lần chạy gần nhất", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "nguồn thu thập"
+        verbose_name_plural = "nguồn thu thập"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def entry_points(self) -> list[tuple[str, str]]:
+        """(kind, url) of the pages each run starts from."""
+        return [
+            *(("feed", u) for u in self.feeds),
+            *(("sitemap", u) for u in self.sitemaps),
+            *(("listing", u) for u in self.listings),
+        ]
+
+
+class HarvestRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "đang chạy"
+        DONE = "done", "xong"
+        FAILED = "failed", "lỗi"
+        STOPPED = "stopped", "dừng giữa chừng"
+
+    started_at = models.DateTimeField("bắt đầu", auto_now_add=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("còn chạy lúc", null=True, blank=True)
+    machine = models.CharField("máy", max_length=200)
+    pid = models.IntegerField("tiến trình")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    counts = models.JSONField("số liệu", default=dict, blank=True)
+    summary = models.TextField("tóm tắt", blank=True)
+
+    class Meta:
+        verbose_name = "lượt thu thập"
+        verbose_name_plural = "lượt thu thập"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class CrawlURL(models.Model):
+    """One URL of the frontier and what became of it: the harvester's memory across runs."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "bài viết"
+        FEED = "feed", "RSS/Atom"
+        SITEMAP = "sitemap", "sitemap"
+        LISTING = "listing", "trang danh mục"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "chờ tải"
+        CLAIMED = "claimed", "đang tải"
+        DONE = "done", "đã tải"
+        GONE = "gone", "đã gỡ (404/410)"
+        FAILED = "failed", "lỗi"
+        BLOCKED = "blocked", "robots.txt cấm"
+        SKIPPED = "skipped", "bỏ qua"
+
+    url = models.CharField("địa chỉ", max_length=1000, unique=True)  # canonical (archive.harvest.urls)
+    host = models.CharField("tên miền", max_length=255, db_index=True)
+    source = models.ForeignKey(
+        Source, verbose_name="nguồn", null=True, blank=True, on_delete=models.SET_NULL, related_name="urls"
+    )
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.QUEUED)
+    run = models.ForeignKey(
+        HarvestRun, verbose_name="lượt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    depth = models.PositiveIntegerField("trang danh mục thứ", default=0)
+    discovered_at = models.DateTimeField("phát hiện lúc", auto_now_add=True)
+    claimed_at = models.DateTimeField("nhận lúc", null=True, blank=True)
+    fetched_at = models.DateTimeField("tải lúc", null=True, blank=True)
+    listed_date = models.DateTimeField("ngày ghi trong RSS/sitemap", null=True, blank=True)
+    attempts = models.PositiveIntegerField("số lần tải", default=0)
+    http_status = models.PositiveIntegerField("mã HTTP", null=True, blank=True)
+    etag = models.CharField("ETag", max_length=300, blank=True)
+    last_modified = models.CharField("Last-Modified", max_length=100, blank=True)
+    digest = models.CharField("mã băm nội dung", max_length=64, blank=True)
+    article = models.ForeignKey(
+        "Article",
+        verbose_name="bài viết",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crawl_urls",
+    )
+    gone_at = models.DateTimeField("trang gốc mất lúc", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "địa chỉ thu thập"
+        verbose_name_plural = "hàng đợi thu thập"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["state", "host"])]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Capture(models.Model):
+    """A response as captured: where its WARC record lies (file, offset, length) and its digest."""
+
+    url = models.CharField("địa chỉ", max_length=1000)
+    crawl_url = models.ForeignKey(
+        CrawlURL,
+        verbose_name="địa chỉ thu thập",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="captures",
+    )
+    article = models.ForeignKey(
+        "Article",
+        verbose_name="bài viết",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="captures",
+    )
+    run = models.ForeignKey(
+        HarvestRun, verbose_name="lượt", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    warc_file = models.CharField("tệp WARC", max_length=300)  # relative to settings.HARVEST["WARC_DIR"]
+    offset = models.BigIntegerField("vị trí")
+    length = models.BigIntegerField("độ dài")
+    status = models.PositiveIntegerField("mã HTTP")
+    content_type = models.CharField("kiểu nội dung", max_length=200, blank=True)
+    payload_digest = models.CharField("WARC-Payload-Digest", max_length=100)
+    fetched_at = models.DateTimeField("tải lúc")
+
+    class Meta:
+        verbose_name = "bản lưu gốc"
+        verbose_name_plural = "bản lưu gốc"
+        ordering = ["-fetched_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M}"

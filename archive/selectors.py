@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
@@ -943,3 +943,34 @@ def officials_for_merge(officials) -> list:
         o.merge_positions = [p for p, _ in positions[o.pk].most_common(5)]
         o.merge_provinces = [p for p, _ in provinces[o.pk].most_common()]
     return officials
+
+
+def article_capture(*, article_id: int, capture_id: int | None = None):
+    """The page as the harvester captured it: a chosen capture, or the latest good one (None when
+    the article was never fetched by the archive)."""
+    from archive.models import Capture
+
+    captures = Capture.objects.filter(article_id=article_id, status=200)
+    if capture_id is not None:
+        captures = captures.filter(pk=capture_id)
+    return captures.order_by("-fetched_at", "-pk").first()
+
+
+def article_capture_info(*, article: Article) -> dict | None:
+    """What the article page says about the captured page, in one query: when it was last captured,
+    how many times, and whether the outlet has since taken it down (marked, never deleted)."""
+    from django.db.models import Count, Max, Q
+
+    from archive.models import CrawlURL
+
+    good = Q(captures__status=200)
+    gone = Q(state=CrawlURL.State.GONE)
+    found = CrawlURL.objects.filter(article_id=article.pk).aggregate(
+        latest=Max("captures__fetched_at", filter=good),
+        count=Count("captures", filter=good, distinct=True),
+        gone_at=Max("gone_at", filter=gone),
+        gone_status=Max("http_status", filter=gone),
+    )
+    if found["latest"] is None and found["gone_at"] is None:
+        return None
+    return found

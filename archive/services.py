@@ -670,7 +670,7 @@ def extract_stored(article: Article) -> ExtractedArticle:
     name = article.source_file
     if "#" in name and name.split("#", 1)[0].lower().endswith((".jsonl", ".jsonl.gz")):
         return extract_record(json.loads(article.raw), source_name=name, raw=article.raw)
-    if name.lower().endswith((".html", ".htm")):
+    if name.lower().endswith((".html", ".htm")) or name.startswith(("http://", "https://")):  # harvested
         return extract_html(article.raw, source_name=name)
     return extract_text(article.raw, source_name=name)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import views
+from archive import views, views_capture
 
 app_name = "archive"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("nam/<int:year>/<int:month>/<int:day>/", views.day_detail, name="day_detail"),
     path("bai-viet/<int:pk>/", views.article_detail, name="article_detail"),
     path("bai-viet/<int:pk>/bao-loi/", views.article_report, name="article_report"),
+    path("bai-viet/<int:pk>/ban-luu-goc/", views_capture.article_capture, name="article_capture"),
     path("can-bo/", views.official_list, name="official_list"),
     path("can-bo/<int:pk>/", views.official_detail, name="official_redirect"),
     path("can-bo/<int:pk>-<slug:slug>/", views.official_detail, name="official_detail"),

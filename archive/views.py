@@ -409,6 +409,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_form": ReaderReportForm(),
         "export_ris": f"{article.get_absolute_url()}?format=ris",
         "export_bibtex": f"{article.get_absolute_url()}?format=bibtex",
+        "capture": selectors.article_capture_info(article=article),  # issue #17: the page as captured
     }
     return render(request, "archive/article_detail.html", context)
 

@@ -38,6 +38,7 @@ __all__ = ["ExtractError", "Limits", "extract_html", "extract_record", "extract_
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wacz")  # issue #17: crawls made with other tools
 
 
 def extract_text(
@@ -67,6 +68,10 @@ def extract_html(raw: str, *, source_name: str, limits: Limits | None = None) ->
         outlet_name=page["outlet_name"],
         extra_chrome=page["footer"],
         byline=page["byline"],
+        date_source=page["date_source"],
+        authors=page["authors"],
+        authors_source=page["authors_source"],
+        section=page["section"],
     )
     try:
         return build_article(raw, page["text"], source_name=source_name, hints=hints)
@@ -100,7 +105,7 @@ def extract_record(
 
 def _suffix(path: pathlib.Path) -> str:
     name = path.name.lower()
-    for suffix in (*JSONL_SUFFIXES[::-1], *HTML_SUFFIXES, *TEXT_SUFFIXES):
+    for suffix in (*WARC_SUFFIXES[::-1], *JSONL_SUFFIXES[::-1], *HTML_SUFFIXES, *TEXT_SUFFIXES):
         if name.endswith(suffix):
             return suffix
     return ""
@@ -269,6 +274,11 @@ def _iter_file(
         yield _failure(path, err.reason, key)
         return
     origin = os.path.realpath(path)
+    if suffix in WARC_SUFFIXES:
+        from .warcfile import iter_warc
+
+        yield from iter_warc(path, limits)
+        return
     if suffix in JSONL_SUFFIXES:
         try:
             with open(path, "rb") as handle:

@@ -61,6 +61,11 @@ class Hints:
     always_flag_province: bool = True
     extra_chrome: list[str] = field(default_factory=list)  # footer text outside the article body
     byline: str = ""  # a byline the page prints outside the body ("Lò Thị Thu | 22/02/2024")
+    # What a page's own metadata declares (issue #17): it beats the text rules.
+    date_source: str = ""  # "article:published_time", "JSON-LD datePublished", "<time datetime>"
+    authors: list[str] = field(default_factory=list)
+    authors_source: str = ""
+    section: str = ""
 
 
 def check_text(raw: str) -> None:
@@ -219,8 +224,13 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     art = ExtractedArticle(source_name=source_name, raw=raw, title=title, text=text, authors=authors)
     art.url = hints.url
     art.outlet_code = outlet_code
-    if authors:
+    if hints.authors:
+        art.authors = list(hints.authors)
+        art.evidence["authors"] = _ev(f"page metadata ({hints.authors_source})", ", ".join(hints.authors))
+    elif authors:
         art.evidence["authors"] = _ev("byline", ", ".join(authors), author_line)
+    if hints.section:
+        art.evidence["section"] = _ev("page metadata", hints.section)
 
     lead_date = _lead_date(body, title, hints.default_year, pre_dates)
     _dates(art, hints, pre_dates, posted, lead_date)
@@ -457,7 +467,8 @@ def _dates(
     if hints.published_on:
         art.published_on, art.published_time = hints.published_on, hints.published_time
         art.date_precision = PRECISION_DAY
-        art.evidence["date"] = _ev("page metadata", hints.published_on.isoformat())
+        rule = f"page metadata ({hints.date_source})" if hints.date_source else "page metadata"
+        art.evidence["date"] = _ev(rule, hints.published_on.isoformat())
         return
     near = [(dl, line) for idx, dl, line in posted if idx <= 1]  # right under the title or the lead
     stamps = [(dl, line) for dl, line in near if dl.posted] or [(dl, line) for dl, line in near if dl.at]

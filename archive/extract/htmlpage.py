@@ -54,19 +54,61 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str:
     return ""
 
 
+_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"}
+
+
 def _json_ld(soup: BeautifulSoup) -> dict:
+    """The page's JSON-LD article (NewsArticle first), also inside @graph or a list."""
+    found: list[dict] = []
     for tag in soup.find_all("script", attrs={"type": "application/ld+json"}):
         try:
             data = json.loads(tag.string or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             continue
         items = (
             data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
         )
-        for item in items:
-            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
-                return item
+        found += [item for item in items if isinstance(item, dict)]
+    for item in found:
+        kinds = item.get("@type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if kinds & _ARTICLE_TYPES:
+            return item
+    for item in found:
+        if "datePublished" in item or "headline" in item:
+            return item
     return {}
+
+
+def _names(value) -> list[str]:
+    """Author names from JSON-LD (a string, a Person, a list of either) or a meta tag."""
+    if isinstance(value, str):
+        return [n for n in (normalize_line(x) for x in re.split(r"\s*[,;]\s*|\s+-\s+", value)) if n]
+    if isinstance(value, dict):
+        return _names(value.get("name", ""))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _meta_all(soup: BeautifulSoup, key: str) -> list[str]:
+    return [
+        str(t["content"]).strip()
+        for t in soup.find_all("meta", attrs={"property": key}) + soup.find_all("meta", attrs={"name": key})
+        if isinstance(t, Tag) and t.get("content")
+    ]
+
+
+def _authors(soup: BeautifulSoup, ld: dict) -> tuple[list[str], str]:
+    """Bylines the page declares, and where: JSON-LD author, article:author, meta author."""
+    names = _names(ld.get("author"))
+    if names:
+        return names, "JSON-LD author"
+    names = [n for v in _meta_all(soup, "article:author") if not v.startswith("http") for n in _names(v)]
+    if names:
+        return names, "article:author"
+    names = [n for v in _meta_all(soup, "author") for n in _names(v)]
+    return (names, "meta author") if names else ([], "")
 
 
 def _text_lines(node: Tag) -> str:
@@ -109,11 +151,26 @@ def parse_page(raw: str) -> dict:
         title = _TITLE_SEP.sub("", soup.title.get_text(" ").strip())
     title = normalize_line(title)
 
-    published = _meta(soup, "article:published_time", "pubdate", "date") or str(ld.get("datePublished") or "")
+    published, date_source = "", ""
+    for key in ("article:published_time", "pubdate", "date"):
+        if value := _meta(soup, key):
+            published, date_source = value, key
+            break
+    if not published and ld.get("datePublished"):
+        published, date_source = str(ld["datePublished"]), "JSON-LD datePublished"
     if not published:
         t = soup.find("time", attrs={"datetime": True})
         published = str(t["datetime"]) if isinstance(t, Tag) else ""
+        date_source = "<time datetime>" if published else ""
     day, at = parse_iso(published) if published else (None, None)
+    if day is None:
+        date_source = ""
+    authors, authors_source = _authors(soup, ld)
+    section = _meta(soup, "article:section") or (
+        ", ".join(map(str, ld["articleSection"]))
+        if isinstance(ld.get("articleSection"), list)
+        else str(ld.get("articleSection") or "")
+    )
 
     publisher = ld.get("publisher")
     outlet_name = _meta(soup, "og:site_name") or (
@@ -148,4 +205,8 @@ def parse_page(raw: str) -> dict:
         "text": normalize_text(_text_lines(body)),
         "footer": [normalize_line(x) for x in footer.split("\n") if x.strip()],
         "byline": byline,
+        "date_source": date_source,
+        "authors": authors,
+        "authors_source": authors_source,
+        "section": normalize_line(section),
     }

@@ -252,3 +252,5 @@ CACHES |= {
         else dict(RESULTS_CACHE_EMBEDDED)
     ),
 }
+
+from .harvest import HARVEST  # noqa: E402, F401 — settings per concern

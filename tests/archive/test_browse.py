@@ -342,8 +342,9 @@ def test_pages_take_a_fixed_number_of_queries(client, seeded, tmp_path, extra):
     official = Official.objects.get(name="Trần Thị Mai")
     pages = {
         **PAGES,
-        # related articles: one small query per source (officials, province), then the cards
-        article.get_absolute_url(): (6, 6),
+        # related articles: one small query per source (officials, province), then the cards;
+        # + the captured page's date and state (issue #17)
+        article.get_absolute_url(): (7, 7),
         official.get_absolute_url(): (3, 1),
         f"/api/officials/{official.pk}/": (3, 1),
         f"/api/articles/{article.pk}/": (3, 3),

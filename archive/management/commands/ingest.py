@@ -1,4 +1,4 @@
-"""python manage.py ingest PATH... — load .txt, .html and .jsonl(.gz) articles."""
+"""python manage.py ingest PATH... — load .txt, .html, .jsonl(.gz) and .warc(.gz)/.wacz articles."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class _DryRunRollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Ingest articles from files or folders (.txt, .html, .jsonl, .jsonl.gz)."
+    help = "Ingest articles from files or folders (.txt, .html, .jsonl, .jsonl.gz, .warc, .warc.gz, .wacz)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
