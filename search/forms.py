@@ -11,7 +11,7 @@ from django.http import QueryDict
 from archive.extract.normalize import normalize_line
 from archive.models import Event
 from search.analysis import ParsedQuery, parse_query
-from search.backend import SORTS
+from search.query import SORTS
 
 FACETS = ("province", "year", "kind", "official", "outlet")
 FACET_LABELS = {
