@@ -28,7 +28,7 @@ from datetime import time as dtime
 
 import numpy as np
 from haystack.backends import BaseEngine
-from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
@@ -56,6 +56,7 @@ from search.analysis import (
 )
 from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, length_range, packed
 from search.engines.base import Hit, SearchOutcome, fill_periods
+from search.engines.haystack import NotOfferedQuery
 from search.query import SORTS, TREND_BY  # noqa: F401 — read here by older callers
 
 FOLDED_SUFFIX = "_f"
@@ -1502,4 +1503,4 @@ def index_version(searcher) -> str:
 
 class VietnameseWhooshEngine(BaseEngine):
     backend = VietnameseWhooshBackend
-    query = WhooshSearchQuery
+    query = NotOfferedQuery  # SearchQuerySet is not offered (search/engines/haystack.py)

@@ -120,7 +120,13 @@ SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="whoosh")
 WHOOSH_PATH = env.path("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.VietnameseWhooshEngine",
+        # The Whoosh engine's backend; with SEARCH_ENGINE=postgres a connection that only loads
+        # search_indexes.py (search/engines/haystack.py: SearchQuerySet is not offered either way).
+        "ENGINE": (
+            "search.backend.VietnameseWhooshEngine"
+            if SEARCH_ENGINE == "whoosh"
+            else "search.engines.haystack.IndexOnlyEngine"
+        ),
         "PATH": str(WHOOSH_PATH),
         # Bulk writes (ingest, rebuild) fork this many segment writers: the machine has 2 cores.
         "PROCS": env.int("WHOOSH_PROCS", default=2),
