@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -94,12 +93,18 @@ class Anchor:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("dsn", help="a PostgreSQL database of its own (never postgres or test_postgres)")
     parser.add_argument("n", nargs="?", type=int, default=20_000)
-    parser.add_argument("--reuse", action="store_true", help="the articles and both indexes are already built")
+    parser.add_argument(
+        "--reuse", action="store_true", help="the articles and both indexes are already built"
+    )
     parser.add_argument("--cases", type=int, default=100, help="known-item articles drawn (3 cases each)")
-    parser.add_argument("--whoosh", default=None, help="the Whoosh index folder (kept; default: a temporary one)")
+    parser.add_argument(
+        "--whoosh", default=None, help="the Whoosh index folder (kept; default: a temporary one)"
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.dsn
@@ -188,7 +193,9 @@ def main() -> None:
             for q, f in cases:
                 clear_caches()
                 t0 = time.perf_counter()
-                eng.search(build_plan(q, filters=f, facets=("province", "year", "kind", "official", "outlet")))
+                eng.search(
+                    build_plan(q, filters=f, facets=("province", "year", "kind", "official", "outlet"))
+                )
                 times.append((time.perf_counter() - t0) * 1000)
                 clear_caches()
                 t0 = time.perf_counter()
