@@ -104,6 +104,30 @@ def test_words_far_apart_or_across_punctuation_are_not_word_matches(engine_name)
     assert outcome.hits[-1].pk == made["apart"].pk and outcome.hits[-1].apart
 
 
+def test_an_abbreviation_finds_its_words_and_the_typed_spelling_ranks_first(engine_name):
+    with indexing.suspended():
+        short = Article.objects.create(
+            title="Họp UBND tỉnh",
+            text="UBND tỉnh họp phiên thường kỳ.",
+            raw="a",
+            source_file="t/a",
+            content_hash="a",
+        )
+        long = Article.objects.create(
+            title="Họp Ủy ban nhân dân tỉnh",
+            text="Ủy ban nhân dân tỉnh họp phiên thường kỳ.",
+            raw="b",
+            source_file="t/b",
+            content_hash="b",
+        )
+    indexing.index_articles([short.pk, long.pk])
+    for q, first in (("UBND", short), ("Ủy ban nhân dân", long)):
+        outcome = engine().search(build_plan(q))
+        assert [h.pk for h in outcome.hits][:1] == [first.pk], q
+        assert {h.pk for h in outcome.hits} == {short.pk, long.pk}, q
+    assert {h.pk for h in engine().search(build_plan('"UBND"')).hits} == {short.pk}  # quoted: literal
+
+
 # --- exclusions and OR ------------------------------------------------------------------------------
 
 

@@ -13,8 +13,7 @@ widening to the folded form when the exact form finds little, exclusions, the th
 whole line as typed first, then the words, then every syllable apart), the typed pairs ranking,
 readings of an unaccented word, facets with OR within a selected facet, trends, dates, sorting,
 digests. What it does not do yet (docs/search-engines.md): quoted phrases with punctuation are
-matched as their words (not checked against the stored text), abbreviation spellings (`UBND` ↔
-`Ủy ban nhân dân`) are not expanded, a pasted passage is searched by all its words, and unaccented
+matched as their words (not checked against the stored text), a pasted passage is searched by all its words, and unaccented
 words are not ranked by their readings.
 """
 
@@ -31,6 +30,7 @@ from django.db import InterfaceError, OperationalError, connections, transaction
 from haystack.exceptions import SkipDocument
 
 from archive.extract.normalize import fold
+from search.abbreviations import word_groups
 from search.analysis import ParsedQuery, Run, accented_forms, adjacency_terms, analyse, segment, word_terms
 from search.engines.base import Hit, SearchEngine, SearchOutcome, Trend, fill_periods
 from search.query import SearchPlan
@@ -124,7 +124,9 @@ class Compiled:
             groups_every.append(_or(every))
         self.excluded = _or([self.run(r, widened=False) for r in parsed.excluded])
         self.word = _and(groups_word)  # word-level matches
-        self.every = _and(groups_every) if loosened else self.word  # every syllable (a superset)
+        # Every syllable typed, or the words (an abbreviation's other spelling holds none of the
+        # syllables typed): what the search considers at all.
+        self.every = _or([_and(groups_every), self.word]) if loosened else self.word
         self.loosened = loosened
         self.line = self._line(parsed)
         self.pairs = self._pairs(parsed)
@@ -140,7 +142,12 @@ class Compiled:
         return _or([exact, folded]) if widened else exact
 
     def run(self, run: Run, *, widened: bool | None = None) -> str:
-        return _and([self.word_terms(w, widened=widened) for w in run.words])
+        """All the run's words; `UBND` also finds "Ủy ban nhân dân", and the other way round."""
+        parts = []
+        for words, others in word_groups(run):
+            typed = _and([self.word_terms(w, widened=widened) for w in words])
+            parts.append(_or([typed, *(self.word_terms(o, widened=widened) for o in others)]))
+        return _and(parts)
 
     def syllable(self, syl: str) -> str:
         folded = not _has_diacritics((syl,)) or self.widened
@@ -154,7 +161,7 @@ class Compiled:
             if run.quoted:
                 continue
             folded = not run.has_diacritics or self.widened
-            differs = differs or bool(run.cuts)
+            differs = differs or bool(run.cuts) or any(others for _, others in word_groups(run))
             forms = [fold(s) for s in run.syllables] if folded else list(run.syllables)
             for word in run.words:
                 w = [fold(s) for s in word] if folded else list(word)
