@@ -337,30 +337,24 @@ class PostgresEngine(SearchEngine):
         filters = self._filters(plan)
         widened = self._widened(plan, parsed, filters) if not parsed.empty else False
         c = Compiled(parsed, widened=widened)
-        params: list = []
 
-        # m: every row the text matches (filters as flags, so a selected facet counts without
-        # its own filter), with its tier and score.
+        # m: every row the text matches, with its tier and each filter as a flag (a selected facet
+        # counts without its own filter). No column of m reads a tsvector: the word tier is a GIN
+        # look-up of its own (a hashed subplan), and only the rows a page can show are scored.
         select = ["article_id", "published", *FACETS]
+        params: list = []
         if parsed.empty:
-            select += ["true AS word", "0::float8 AS score"]
+            select.append("true AS word")
             where = "true" if not parsed.excluded else "NOT (tsv @@ %s::tsquery)"
             where_params = [c.excluded] if parsed.excluded else []
         else:
-            select.append("tsv @@ %s::tsquery AS word" if c.loosened else "true AS word")
-            params += [c.word] if c.loosened else []
-            score = "ts_rank(%s::float4[], tsv, %s::tsquery, 32)"
-            params += [WEIGHTS, c.rank]
-            if c.pairs:
-                score += " + " + " + ".join("(tsv @@ %s::tsquery)::int" for _ in c.pairs)
-                params += c.pairs
-            if c.line:
-                score += f" + (tsv @@ %s::tsquery)::int * {len(c.pairs) + 1}"
-                params.append(c.line)
-            if c.exact:
-                score += " + (tsv @@ %s::tsquery)::int * 0.5"
-                params.append(c.exact)
-            select.append(f"({score})::float8 AS score")
+            if c.loosened:
+                select.append(
+                    "article_id IN (SELECT article_id FROM search_document WHERE tsv @@ %s::tsquery) AS word"
+                )
+                params.append(c.word)
+            else:
+                select.append("true AS word")
             where = "tsv @@ %s::tsquery"
             where_params = [_and([c.every, f"!{c.excluded}" if c.excluded else ""])]
         for name, (cond, values) in filters.items():
@@ -372,27 +366,58 @@ class PostgresEngine(SearchEngine):
             flags = [f"ok_{n}" for n in filters if n != without]
             return " AND ".join(flags) or "true"
 
+        score, score_params = "0::float8", []
+        if not parsed.empty and not plan.by_date:
+            score = "ts_rank(%s::float4[], d.tsv, %s::tsquery, 32)"
+            score_params = [WEIGHTS, c.rank]
+            if c.pairs:
+                score += " + " + " + ".join("(d.tsv @@ %s::tsquery)::int" for _ in c.pairs)
+                score_params += c.pairs
+            if c.line:
+                score += f" + (d.tsv @@ %s::tsquery)::int * {len(c.pairs) + 1}"
+                score_params.append(c.line)
+            if c.exact:
+                score += " + (d.tsv @@ %s::tsquery)::int * 0.5"
+                score_params.append(c.exact)
+            score = f"({score})::float8"
         if plan.by_date:
             direction = "DESC" if plan.newest_first else "ASC"
-            order = f"word DESC, published {direction} NULLS LAST, article_id {direction}"
+            order = f"s.published {direction} NULLS LAST, s.article_id {direction}"
+            source = "a"
         else:
-            order = "word DESC, score DESC, article_id"
+            order = "s.score DESC, s.article_id"
+            source = "a JOIN search_document d USING (article_id)"
+        limit = plan.per_page if plan.page >= 1 else 0
+        offset = plan.offset if plan.page >= 1 else 0
+        end = offset + limit
+
+        def tier(word: bool, window: str) -> str:
+            return (
+                f"SELECT 'h', s.article_id::text || ':{int(word)}', s.score, "
+                f"{0 if word else 1_000_000_000} + row_number() OVER (ORDER BY {order}) "
+                f"FROM (SELECT a.article_id, a.published, {score} AS score FROM {source} "
+                f"WHERE {'' if word else 'NOT '}a.word) s ORDER BY {order} {window}"
+            )
+
         counted = "word = ((SELECT total FROM c) > 0)"
         parts = [
             "SELECT 'n' AS k, NULL AS v, total::float8 AS x, apart AS n FROM c",
-            f"""SELECT 'h', article_id::text || ':' || word::int, score, rn FROM (
-                SELECT article_id, word, score, row_number() OVER (ORDER BY {order}) AS rn
-                FROM a ORDER BY {order} LIMIT %s OFFSET %s) h""",
+            # The words first, then the syllables apart; a page reads only the tier(s) it shows.
+            tier(True, "LIMIT %s OFFSET %s"),
+            tier(
+                False,
+                "LIMIT GREATEST(0, %s - GREATEST(%s, (SELECT total FROM c))) "
+                "OFFSET GREATEST(0, %s - (SELECT total FROM c))",
+            ),
         ]
-        limit = plan.per_page if plan.page >= 1 else 0
-        tail_params: list = [limit, plan.offset if plan.page >= 1 else 0]
+        tail_params: list = [*score_params, limit, offset, *score_params, end, offset, offset]
         for name in plan.facets:
             if name not in FACETS:
                 continue
             value = "f" if FACETS[name] else name
-            source = f"m, unnest(m.{name}) AS f" if FACETS[name] else "m"
+            rows_from = f"m, unnest(m.{name}) AS f" if FACETS[name] else "m"
             parts.append(
-                f"SELECT 'f:{name}', {value}, NULL, count(*) FROM {source} "
+                f"SELECT 'f:{name}', {value}, NULL, count(*) FROM {rows_from} "
                 f"WHERE {counted} AND {allowed(without=name)} AND {value} IS NOT NULL GROUP BY {value}"
             )
         if plan.trend_by:
