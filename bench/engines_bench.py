@@ -150,11 +150,12 @@ def main() -> None:
     builds = {}
     for name in ("whoosh", "postgres"):
         with override_settings(SEARCH_ENGINE=name):
-            if args.reuse:
+            if args.reuse and engine().doc_count() == len(ids):
+                print(f"{name}: index holds the {len(ids)} articles, reused", flush=True)
                 continue
             engine().clear()
             t0 = time.perf_counter()
-            indexing.index_articles(ids, progress=progress_printer(name), procs=2 if name == "whoosh" else 1)
+            indexing.index_articles(ids, progress=progress_printer(name), procs=2)
             builds[name] = time.perf_counter() - t0
             print(
                 f"build {name}: {len(ids)} docs in {builds[name]:.0f} s = {len(ids) / builds[name]:.0f} docs/s ({load()})",
