@@ -128,8 +128,9 @@ class SearchEngine(ABC):
         return 0.0
 
     def status(self) -> dict:
-        """What /healthz adds about the engine beyond its document count ({} when nothing)."""
-        return {}
+        """What /healthz adds about the engine beyond its document count: its name, and
+        `"index_writable": False` when it serves an index it cannot write."""
+        return {"engine": self.name}
 
     # --- writes -----------------------------------------------------------------------------------
 

@@ -575,8 +575,5 @@ class PostgresEngine(SearchEngine):
             cursor.execute("SELECT article_id, digest FROM search_document")
             return {int(pk): digest for pk, digest in cursor.fetchall()}
 
-    def status(self) -> dict:
-        return {"engine": self.name}
-
 
 __all__ = ["PostgresEngine", "tsvector_literal"]

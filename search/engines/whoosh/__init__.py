@@ -95,7 +95,10 @@ class WhooshEngine(SearchEngine):
         return self.backend.warm_up()
 
     def status(self) -> dict:
-        return {"index_writable": False} if getattr(self.backend, "read_only", False) else {}
+        status = {"engine": self.name}
+        if getattr(self.backend, "read_only", False):
+            status["index_writable"] = False
+        return status
 
     # --- writes -----------------------------------------------------------------------------------
 
