@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from search.analysis import ParsedQuery
@@ -147,6 +148,12 @@ class SearchEngine(ABC):
         """Take the index's one write lock, call `produce()` while holding it, write and delete
         what it returns in one commit; returns how many documents were written. `produce` reads
         the database under the lock, so no writer commits an older snapshot over a newer one."""
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Around a rebuild of the whole index: an engine may drop what costs per write (the
+        PostgreSQL engine's GIN index) and build it once at the end. Searches stay correct inside."""
+        yield
 
     def write(self, docs: list[dict], *, delete: Iterable[int] = ()) -> int:
         deleted = list(delete)

@@ -288,3 +288,15 @@ def test_the_pages_and_apis_answer_alike_on_every_engine(seeds, client):
     trend = client.get("/api/search/trend/", {"q": "dân vận", "by": "year"}).json()
     assert trend["total"] == 5
     assert client.get("/healthz").json()["index_documents"] == 5
+
+
+def test_rebuild_index_through_the_bulk_path(seeds):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rebuild_index", "--noinput", stdout=out, stderr=io.StringIO())
+    assert "Indexed 5 articles." in out.getvalue()
+    assert engine().doc_count() == 5 and indexing.verify().in_step
+    assert found("kim boi") == {"003"}

@@ -22,7 +22,8 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -560,6 +561,24 @@ class PostgresEngine(SearchEngine):
                 )
             cursor.execute("UPDATE search_state SET version = version + 1 WHERE id = 1")
         return len(docs)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """A rebuild writes the rows without the GIN index and builds it once at the end: inserting
+        into it row by row took over 4 minutes for 20,000 articles under load."""
+        from search.engines.postgres.schema import TSV_INDEX
+
+        self.setup()
+        with self._cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS search_document_tsv")
+        try:
+            yield
+        finally:
+            with self._cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                cursor.execute(TSV_INDEX)
+                cursor.execute("RESET maintenance_work_mem")
+                cursor.execute("ANALYZE search_document")
 
     def clear(self) -> None:
         self.setup()

@@ -12,6 +12,7 @@ tsquery; facets and trends are SQL aggregates over the same rows.
 front of the engine, on every machine that shares the database.
 """
 
+TSV_INDEX = "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv)"
 CREATE = [
     """
     CREATE TABLE IF NOT EXISTS search_document (
@@ -27,7 +28,7 @@ CREATE = [
         digest text NOT NULL DEFAULT ''
     )
     """,
-    "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv)",
+    TSV_INDEX,
     "CREATE INDEX IF NOT EXISTS search_document_published ON search_document (published)",
     """
     CREATE TABLE IF NOT EXISTS search_state (

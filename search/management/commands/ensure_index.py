@@ -22,7 +22,10 @@ def rebuild(*, stdout, verbosity: int) -> int:
     engine().clear()
     stored = Article.objects.count()
     ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator()
-    with tqdm(total=stored, desc="index", unit=" bài", file=sys.stderr, disable=verbosity < 1) as bar:
+    with (
+        engine().bulk_load(),
+        tqdm(total=stored, desc="index", unit=" bài", file=sys.stderr, disable=verbosity < 1) as bar,
+    ):
         indexing.index_articles(ids, progress=bar.update)
     indexing.forget_queued(covered)
     indexing.drain()  # what was queued while the rebuild ran
