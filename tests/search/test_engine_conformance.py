@@ -300,3 +300,19 @@ def test_rebuild_index_through_the_bulk_path(seeds):
     assert "Indexed 5 articles." in out.getvalue()
     assert engine().doc_count() == 5 and indexing.verify().in_step
     assert found("kim boi") == {"003"}
+
+
+def test_a_very_long_word_in_an_article_or_a_line_is_no_error(engine_name):
+    word = "ă" * 1100  # 2,200 bytes: longer than PostgreSQL's longest lexeme
+    with indexing.suspended():
+        article = Article.objects.create(
+            title="Dài",
+            text=f"Bài có một từ rất dài {word} ở giữa.",
+            raw="l",
+            source_file="t/l",
+            content_hash="l",
+        )
+    indexing.index_articles([article.pk])
+    assert indexing.verify().in_step
+    assert engine().search(build_plan(word)).total == 1
+    assert engine().search(build_plan("từ rất dài")).total == 1

@@ -41,6 +41,7 @@ FOLDED = "~"  # folded lexemes are stored behind this mark: "~dan van" beside "d
 LOCK_KEY = 0x64616E76  # pg_advisory_xact_lock key of the index's one write lock ("danv")
 FREQ_SHOWN = 3  # positions stored per lexeme: ts_rank's frequency saturates (and each costs space)
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_LEXEME_BYTES = 2046  # PostgreSQL's longest lexeme
 WEIGHTS = "{0.1, 0.1, 0.1, 0.3}"  # D (text) … A (title): a title term weighs three text terms
 WIDEN_BELOW = 5  # as the Whoosh engine: fewer exact matches than this widens to the folded form …
 WIDEN_SYLLABLES = 6  # … in a line this short; a longer one widens only when exact finds nothing
@@ -59,9 +60,17 @@ FACETS = {
 }
 
 
+def _fit(lexeme: str) -> str:
+    """A lexeme PostgreSQL takes: one longer than MAX_LEXEME_BYTES is cut there, in the index and
+    in the query alike (a 1,100-letter "word" still finds its article)."""
+    if len(lexeme) * 4 > MAX_LEXEME_BYTES and len(lexeme.encode("utf-8")) > MAX_LEXEME_BYTES:
+        return lexeme.encode("utf-8")[:MAX_LEXEME_BYTES].decode("utf-8", "ignore")
+    return lexeme
+
+
 def _quote(lexeme: str) -> str:
-    """A lexeme as tsvector/tsquery input: quoted, quotes doubled, backslashes escaped."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    """A lexeme as tsquery input: quoted, quotes doubled, backslashes escaped."""
+    return "'" + _fit(lexeme).replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def lexeme(term: str, *, folded: bool) -> str:
@@ -89,7 +98,7 @@ def tsvector_literal(text: str, title: str = "") -> str:
                 )
             else:
                 extra = ""
-            parts.append(f"'{mark}{term}':{pos}{weight}{extra}")
+            parts.append(f"'{_fit(mark + term)}':{pos}{weight}{extra}")
     return " ".join(parts)
 
 
