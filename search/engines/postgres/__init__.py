@@ -39,7 +39,7 @@ from search.query import SearchPlan
 
 FOLDED = "~"  # folded lexemes are stored behind this mark: "~dan van" beside "dân vận"
 LOCK_KEY = 0x64616E76  # pg_advisory_xact_lock key of the index's one write lock ("danv")
-FREQ_SHOWN = 3  # positions stored per lexeme: ts_rank's frequency saturates (and each costs space)
+FREQ_SHOWN = 3  # positions per syllable in the rank vector: ts_rank's frequency saturates
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_LEXEME_BYTES = 2046  # PostgreSQL's longest lexeme
 WEIGHTS = "{0.1, 0.1, 0.1, 0.3}"  # D (text) … A (title): a title term weighs three text terms
@@ -77,29 +77,33 @@ def lexeme(term: str, *, folded: bool) -> str:
     return FOLDED + term if folded else term
 
 
-def tsvector_literal(text: str, title: str = "") -> str:
-    """The stored analysis of a document: every exact and folded term, once, at its first position
-    (A when that is in the title: the text starts with it), and up to FREQ_SHOWN positions in all
-    so that `ts_rank` sees how often a term occurs. Terms are letters, digits and single spaces
-    (`analysis.analyse`), so they need no escaping inside the quotes."""
+def tsvector_literals(text: str, title: str = "") -> tuple[str, str]:
+    """What is stored for a document: (the match vector, the rank vector).
+
+    The match vector holds every exact and folded term (syllables and pairs) once, at its first
+    position, A when that is in the title (the text starts with it): what the GIN index answers,
+    and the title counts of readings. The rank vector holds only the folded syllables, with up to
+    FREQ_SHOWN positions so that `ts_rank` sees how often each occurs: a few kB, so ranking
+    thousands of matches reads small values, not the match vectors (about 20 kB each). Terms are
+    letters, digits and single spaces (`analysis.analyse`): no escaping needed inside the quotes."""
     exact, folded = analyse(text)
     n_title = len(analyse(title)[0]) if title else 0
-    parts = []
+    match = []
     for terms, mark in ((exact, ""), (folded, FOLDED)):
         first = dict(zip(reversed(terms), range(len(terms), 0, -1), strict=True))
-        counts = Counter(terms)
         for term, at in first.items():
-            weight = "A" if at <= n_title else ""
-            pos = min(at, MAX_POSITION)
-            more = counts[term] - 1
-            if more and pos + 1 < MAX_POSITION:
-                extra = "," + ",".join(
-                    str(p) for p in range(pos + 1, min(pos + 1 + min(more, FREQ_SHOWN - 1), MAX_POSITION))
-                )
-            else:
-                extra = ""
-            parts.append(f"'{_fit(mark + term)}':{pos}{weight}{extra}")
-    return " ".join(parts)
+            match.append(f"'{_fit(mark + term)}':{min(at, MAX_POSITION)}{'A' if at <= n_title else ''}")
+    rank = []
+    first = dict(zip(reversed(folded), range(len(folded), 0, -1), strict=True))
+    counts = Counter(folded)
+    for term, at in first.items():
+        if " " in term:
+            continue
+        pos = min(at, MAX_POSITION)
+        more = min(counts[term] - 1, FREQ_SHOWN - 1, MAX_POSITION - pos)
+        extra = "".join(f",{p}" for p in range(pos + 1, pos + 1 + more))
+        rank.append(f"'{_fit(term)}':{pos}{'A' if at <= n_title else ''}{extra}")
+    return " ".join(match), " ".join(rank)
 
 
 def _and(parts: list[str]) -> str:
@@ -149,7 +153,8 @@ class Compiled:
         self.loosened = loosened
         self.line = self._line(parsed)
         self.pairs = self._pairs(parsed)
-        self.rank = self.every or ""
+        # Ranked over the rank vector: the folded syllables typed (any of them).
+        self.rank = _or([_quote(fold(syl)) for run in parsed.runs for syl in run.syllables])
         self.exact = Compiled(parsed, widened=False).word if widened else ""
 
     def word_terms(self, word: tuple[str, ...], *, widened: bool | None = None) -> str:
@@ -391,16 +396,24 @@ class PostgresEngine(SearchEngine):
 
         score, score_params = "0::float8", []
         if not parsed.empty and not plan.by_date:
-            score = "ts_rank(%s::float4[], d.tsv, %s::tsquery, 32)"
+            # ts_rank reads the small rank vector; each ranking feature is a GIN look-up (a hashed
+            # subplan), never a read of the match vector row by row.
+            def holds(n: int = 1) -> str:
+                feature = (
+                    "(a.article_id IN (SELECT article_id FROM search_document WHERE tsv @@ %s::tsquery))::int"
+                )
+                return feature if n == 1 else f"{feature} * {n}"
+
+            score = "ts_rank(%s::float4[], d.rank_tsv, %s::tsquery, 32)"
             score_params = [WEIGHTS, c.rank]
-            if c.pairs:
-                score += " + " + " + ".join("(d.tsv @@ %s::tsquery)::int" for _ in c.pairs)
-                score_params += c.pairs
+            for pair in c.pairs:
+                score += " + " + holds()
+                score_params.append(pair)
             if c.line:
-                score += f" + (d.tsv @@ %s::tsquery)::int * {len(c.pairs) + 1}"
+                score += " + " + holds(len(c.pairs) + 1)
                 score_params.append(c.line)
             if c.exact:
-                score += " + (d.tsv @@ %s::tsquery)::int * 0.5"
+                score += " + " + holds() + " * 0.5"
                 score_params.append(c.exact)
             score = f"({score})::float8"
         if plan.by_date:
@@ -530,7 +543,7 @@ class PostgresEngine(SearchEngine):
 
         return (
             int(doc["django_id"]),
-            tsvector_literal(doc.get("text") or "", doc.get("title") or ""),
+            *tsvector_literals(doc.get("text") or "", doc.get("title") or ""),
             published,
             one("province"),
             one("province_2025"),
@@ -559,10 +572,11 @@ class PostgresEngine(SearchEngine):
             rows = self._rows(docs, procs)
             for i in range(0, len(rows), BATCH):
                 cursor.executemany(
-                    """INSERT INTO search_document (article_id, tsv, published, province, province_2025,
-                    year, outlet, kind, official, digest)
-                    VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s)
-                    ON CONFLICT (article_id) DO UPDATE SET tsv = EXCLUDED.tsv, published = EXCLUDED.published,
+                    """INSERT INTO search_document (article_id, tsv, rank_tsv, published, province,
+                    province_2025, year, outlet, kind, official, digest)
+                    VALUES (%s, %s::tsvector, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s)
+                    ON CONFLICT (article_id) DO UPDATE SET tsv = EXCLUDED.tsv, rank_tsv = EXCLUDED.rank_tsv,
+                    published = EXCLUDED.published,
                     province = EXCLUDED.province, province_2025 = EXCLUDED.province_2025, year = EXCLUDED.year,
                     outlet = EXCLUDED.outlet, kind = EXCLUDED.kind, official = EXCLUDED.official,
                     digest = EXCLUDED.digest""",
@@ -604,4 +618,4 @@ class PostgresEngine(SearchEngine):
             return {int(pk): digest for pk, digest in cursor.fetchall()}
 
 
-__all__ = ["PostgresEngine", "tsvector_literal"]
+__all__ = ["PostgresEngine", "tsvector_literals"]

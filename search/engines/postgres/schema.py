@@ -3,7 +3,8 @@
 `tsv` holds the same terms as the Whoosh index (`search.analysis.analyse`: every syllable and
 every pair of syllables standing side by side, no pair across punctuation), computed in Python at
 index time: exact lexemes as they are ("dân", "dân vận"), folded ones behind FOLDED ("~dan",
-"~dan van"). Title terms carry weight A. PostgreSQL's own parser and dictionaries never see the
+"~dan van"). Title terms carry weight A. `rank_tsv` holds the folded syllables with their
+frequencies: what `ts_rank` reads (small, where `tsv` is about 20 kB an article). PostgreSQL's own parser and dictionaries never see the
 text: what is searched is exactly what the Whoosh engine searches. A GIN index answers the plan's
 tsquery; facets and trends are SQL aggregates over the same rows.
 
@@ -18,6 +19,7 @@ CREATE = [
     CREATE TABLE IF NOT EXISTS search_document (
         article_id integer PRIMARY KEY,
         tsv tsvector NOT NULL,
+        rank_tsv tsvector NOT NULL DEFAULT '',
         published date NULL,
         province text NULL,
         province_2025 text NULL,
