@@ -150,6 +150,7 @@ def main() -> None:
     builds = {}
     for name in ("whoosh", "postgres"):
         with override_settings(SEARCH_ENGINE=name):
+            engine().setup()
             if args.reuse and engine().doc_count() == len(ids):
                 print(f"{name}: index holds the {len(ids)} articles, reused", flush=True)
                 continue
