@@ -15,16 +15,21 @@ cores = multiprocessing.cpu_count()
 bind = os.environ.get(
     "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
-worker_class = "gthread"
+# One process per core (issue #21): searching is CPU-bound Python, and results are shared by every
+# process through the results cache, so a second process per core added ~260 MiB and no throughput
+# at 100,000 articles (bench/README.md, "Issue #21").
+workers = int(os.environ.get("GUNICORN_WORKERS", cores))
+worker_class = "config.workers.StampedThreadWorker"  # gthread, each request stamped on arrival
 # more threads than DJANGO_MAX_ACTIVE_REQUESTS: the rest wait their turn, or get 503
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))  # a worker stuck this long is restarted
 graceful_timeout = 30
 keepalive = 5
 backlog = int(os.environ.get("GUNICORN_BACKLOG", 256))
-max_requests = 5000  # recycle workers now and then: bounded memory over weeks
-max_requests_jitter = 500
+# Recycle workers now and then (bounded memory over weeks), but not under load every minute: at
+# 5,000 a worker restarted every 70 s of the load benchmark, 4.5 s of warm-up each (issue #21).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests_jitter = max_requests // 10
 preload_app = True  # a broken configuration (e.g. no static manifest) stops the start, once, loudly
 limit_request_line = 8190
 limit_request_fields = 100
@@ -44,10 +49,12 @@ def post_worker_init(worker):
         import gc
         import time
 
+        from archive.selectors import warm_up as warm_up_browse
         from search.engines import engine
         from search.views import warm_up_page
 
         started = time.perf_counter()
+        warm_up_browse()
         engine().warm_up()
         warm_up_page()
         # What the warm-up read (facet values and ids of every article: millions of objects) lives

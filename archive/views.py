@@ -201,7 +201,8 @@ def _valid_year(year: int) -> None:
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     _valid_year(year)
     months = selectors.year_months(year)
-    total = sum(m["count"] for m in months)
+    inferred = selectors.year_inferred_count(year)
+    total = sum(m["count"] for m in months) + inferred
     for m in months:
         m["label"] = _(MONTHS[m["month"]])
         m["url"] = reverse("archive:month_detail", args=[year, m["month"]])
@@ -211,7 +212,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         "year": year,
         "months": months,
         "total": total,
-        "inferred": sum(m["inferred"] for m in months),
+        "inferred": inferred,
         "counts_version": selectors.counts_version(),
         "provinces": selectors.year_provinces(year),
         "previous_year": max((y for y in years if y < year), default=None),
@@ -237,12 +238,11 @@ def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
         cells = []
         for d in week:
-            info = days.get(d, {"count": 0, "inferred": 0}) if d else None
+            info = days.get(d, {"count": 0}) if d else None
             cells.append(
                 {
                     "day": d,
                     "count": info["count"] if info else 0,
-                    "inferred": info["inferred"] if info else 0,
                     "url": reverse("archive:day_detail", args=[year, month, d])
                     if d and info["count"]
                     else "",
@@ -259,7 +259,7 @@ def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
         "weeks": weeks,
         "weekdays": [_(w) for w in WEEKDAYS],
         "total": sum(d["count"] for d in days.values()),
-        "inferred": sum(d["inferred"] for d in days.values()),
+        "inferred": selectors.month_inferred_count(year, month),
         "previous_url": reverse("archive:month_detail", args=prev_month),
         "next_url": reverse("archive:month_detail", args=next_month),
         "crumbs": _crumbs(
@@ -509,7 +509,7 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
-    page, error = _api_page(request, selectors.article_list(province=province, year=year))
+    page, error = _api_page(request, selectors.article_pages(province=province, year=year))
     if error:
         return error
     return json_response(

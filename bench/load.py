@@ -1,28 +1,35 @@
 """Load benchmark: N clients for S seconds against gunicorn on loopback, a realistic mix of requests.
 
     python bench/load.py prepare --db /tmp/danvan-load [--articles 20000]   # seeds + a corpus slice
-    python bench/load.py run --db /tmp/danvan-load [--clients 50 --seconds 60 --port 8110]
+    python bench/load.py run --db /tmp/danvan-load [--clients 50 --seconds 60 --port 8110] [--no-redis]
+    python bench/load.py run --db /tmp/k100 --no-redis     # a search_bench.py --keep folder (100,000)
 
 `run` starts gunicorn with gunicorn.conf.py on 127.0.0.1:PORT (the load never leaves the machine),
 waits for /healthz, sends the mix from CLIENTS threads (each one request at a time, no pause, with
-keep-alive), stops the server and prints requests/s, latency percentiles, errors and 503s (load shed)
-per kind of request. Uses REDIS_URL (default redis://127.0.0.1:6379/0) for the shared result cache
-when Redis answers. The mix: 45% search page (a third of them with a facet filter: province, year,
+keep-alive), stops the server and prints requests/s, latency percentiles, errors and 503s (load shed,
+with how long the client waited for them) per kind of request, the worker count and each worker's
+memory after the load. The shared result cache is Redis (REDIS_URL, default redis://127.0.0.1:6379/0)
+when it answers; with --no-redis the embedded default (a disk cache every worker shares, in a fresh
+folder per run). The mix: 45% search page (a third of them with a facet filter: province, year,
 kind or outlet), 35% article pages, 20% API (search and article list).
+--db also takes a folder kept by `bench/search_bench.py N --keep DIR` (its bench.sqlite3 and whoosh/).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
 import itertools
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -44,14 +51,21 @@ QUERIES = [
 FACETS = {"year": [str(y) for y in range(2015, 2025)], "kind": ["hoi_nghi", "so_ket", "tong_ket", "giao_ban"]}
 
 
+def database(db: Path) -> Path:
+    """The folder's SQLite file: prepare's db.sqlite3, or search_bench.py --keep's bench.sqlite3."""
+    own = db / "db.sqlite3"
+    return db / "bench.sqlite3" if not own.exists() and (db / "bench.sqlite3").exists() else own
+
+
 def env_for(db: Path) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "0",
-        "DATABASE_URL": f"sqlite:///{db / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database(db)}",
         "WHOOSH_PATH": str(db / "whoosh"),
         "DJANGO_STATIC_ROOT": str(db / "static"),
+        "CACHE_URL": f"filecache://{db / 'cache'}?max_entries=50000",  # as make run, in the folder
     }
 
 
@@ -72,7 +86,7 @@ def prepare(args) -> None:
 
 
 def targets(db: Path) -> dict[str, list]:
-    con = sqlite3.connect(db / "db.sqlite3")
+    con = sqlite3.connect(database(db))
     ids = [r[0] for r in con.execute("SELECT id FROM archive_article")]
     provinces = [r[0] for r in con.execute(
         "SELECT DISTINCT p.name FROM archive_province p JOIN archive_article a ON a.province_id = p.id")]  # fmt: skip
@@ -125,6 +139,32 @@ def client(port: int, stop: float, seed: int, t: dict, results: list, lock: thre
         results.extend(mine)
 
 
+def worker_memory(master: int) -> list[float]:
+    """RSS in MiB of each gunicorn worker (the master's children), from /proc."""
+    return [m["Rss"] for m in worker_memory_detail(master)]
+
+
+def worker_memory_detail(master: int) -> list[dict[str, float]]:
+    """Each worker's Rss, Pss (shared pages divided among the processes that map them: the index
+    files are memory-mapped, and their pages in the page cache are shared) and private memory, MiB."""
+    out = []
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = {}
+        for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0]) / 1024
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        out.append({"Rss": fields.get("Rss", 0), "Pss": fields.get("Pss", 0), "Private": private})
+    return out
+
+
+def memory_line(master: int) -> str:
+    return ", ".join(
+        f"RSS {m['Rss']:.0f} (PSS {m['Pss']:.0f}, private {m['Private']:.0f})"
+        for m in worker_memory_detail(master)
+    )
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -132,22 +172,30 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))]
 
 
-def run(args) -> None:
+@contextlib.contextmanager
+def serve(args):
+    """gunicorn (gunicorn.conf.py) on 127.0.0.1:PORT over the folder's archive, until the block ends:
+    yields (server process, result cache label, environment)."""
     db = Path(args.db)
     env = env_for(db)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    results_dir = Path(tempfile.mkdtemp(prefix="results-cache-", dir=db))  # each run starts cold
+    env["RESULTS_CACHE_DIR"] = str(results_dir)
+    embedded = "embedded disk cache shared by the workers"
     try:
+        if args.no_redis:
+            raise RuntimeError("--no-redis")
         import redis
 
         redis.Redis.from_url(redis_url, socket_connect_timeout=0.5).ping()
         env["REDIS_URL"] = redis_url
         env["RESULTS_CACHE_PREFIX"] = f"load-{os.getpid()}"
         cache = f"Redis ({redis_url})"
-    except Exception:  # noqa: BLE001
-        cache = "per-process memory (Redis not answering)"
-    if args.no_redis:
+    except Exception as why:  # noqa: BLE001
         env.pop("REDIS_URL", None)
-        cache = "per-process memory (--no-redis)"
+        cache = f"{embedded} ({why if args.no_redis else 'Redis not answering'})"
+    if not (db / "static" / "staticfiles.json").exists():
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     env.update({"HOST": "127.0.0.1", "PORT": str(args.port), "GUNICORN_ACCESS_LOG": str(db / "access.log")})
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
@@ -156,9 +204,8 @@ def run(args) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(db / "gunicorn.err", "w"),
         start_new_session=True,
     )  # fmt: skip
-    lock = threading.Lock()
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
@@ -170,7 +217,30 @@ def run(args) -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 sys.exit(f"server did not start: see {db / 'gunicorn.err'}")
             time.sleep(0.5)
+        # Every worker warmed up (post_worker_init logs it) before the load starts: a worker still
+        # opening the index accepts no connection, and the first one ready would take every
+        # kept-alive client.
+        log = db / "gunicorn.err"
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            if text.count("search index opened") + text.count("warm-up failed") >= len(
+                worker_memory(server.pid)
+            ):
+                break
+            time.sleep(0.5)
+        yield server, cache, env
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(results_dir, ignore_errors=True)
+
+
+def run(args) -> None:
+    db = Path(args.db)
+    lock = threading.Lock()
+    with serve(args) as (server, cache, env):
         t = targets(db)
+        articles = len(t["ids"])
         if args.warmup:  # a server that has run a while: caches filled, facet columns loaded
             warm: list = []
             stop = time.monotonic() + args.warmup
@@ -196,9 +266,8 @@ def run(args) -> None:
             th.join()
         elapsed = time.monotonic() - began
         load_after = os.getloadavg()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        memory = worker_memory(server.pid)
+        memory_text = memory_line(server.pid)
 
     ok = [r for r in results if 200 <= r[1] < 400 or r[1] == 404]
     shed = [r for r in results if r[1] == 503]
@@ -206,9 +275,12 @@ def run(args) -> None:
     times = [r[2] for r in ok]
     print(
         f"load: {args.clients} clients, {args.seconds} s after {args.warmup} s warm-up, 127.0.0.1:{args.port}, "
-        f"workers {env.get('GUNICORN_WORKERS', 'default')}, threads {env.get('GUNICORN_THREADS', 'default')}, "
-        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, result cache: {cache}"
+        f"{articles} articles ({database(db)}), workers {len(memory)} "
+        f"(GUNICORN_WORKERS {env.get('GUNICORN_WORKERS', 'unset')}), threads {env.get('GUNICORN_THREADS', 'default')}, "
+        f"active {env.get('DJANGO_MAX_ACTIVE_REQUESTS', 'default')}, queue timeout "
+        f"{env.get('DJANGO_QUEUE_TIMEOUT', 'default')}, result cache: {cache}"
     )
+    print(f"worker memory after the load, MiB: {memory_text}")
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f} "
           f"({os.cpu_count()} cores)")  # fmt: skip
     print(f"requests: {len(results)}  answered: {len(ok)}  shed (503): {len(shed)}  errors: {len(errors)}")
@@ -226,7 +298,75 @@ def run(args) -> None:
     if errors:
         print("errors by status:", dict(Counter(r[1] for r in errors)))
     if shed:
-        print(f"503s: p95 answered in {pct([r[2] for r in shed], 95) * 1000:.0f} ms")
+        waits = [r[2] for r in shed]
+        print(f"503s at the client: p50 {pct(waits, 50) * 1000:.0f} ms  p95 {pct(waits, 95) * 1000:.0f} ms  "
+              f"max {max(waits) * 1000:.0f} ms; by kind: {dict(Counter(r[0] for r in shed))}")  # fmt: skip
+
+
+COMMON = ["bị", "dân", "người", "tỉnh", "bi", "dan", "nguoi", "tinh"]  # issue #21: tens of thousands of hits
+RARE = ["biên phòng", "Kim Bôi", "sầu riêng", "giao ban", "hiến máu", "cao tốc", "lũ quét", "ngập úng"]
+
+
+def fetch(port: int, path: str) -> tuple[int, float]:
+    """One request on a new connection (so that any worker may take it): (status, seconds)."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+def probe(args) -> None:
+    """One request at a time over HTTP on an idle server, each on a new connection (any worker):
+    the issue's single-request rows. Cold = the first request of that URL since the server started
+    (its result cache empty); for home and year the browse counts' cache is emptied first."""
+    db = Path(args.db)
+    rnd = random.Random(21)
+
+    def ms(values: list[float]) -> str:
+        return f"p50 {pct(values, 50) * 1000:.1f} / p95 {pct(values, 95) * 1000:.1f} / max {max(values) * 1000:.1f} ms"
+
+    with serve(args) as (server, cache, env):
+        con = sqlite3.connect(database(db))
+        with_province = [
+            r[0] for r in con.execute("SELECT id FROM archive_article WHERE province_id IS NOT NULL")
+        ]
+        articles = con.execute("SELECT COUNT(*) FROM archive_article").fetchone()[0]
+        print(f"probe: {articles} articles ({database(db)}), workers {len(worker_memory(server.pid))}, "
+              f"result cache: {cache}; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+        for label, words in (("common syllables", COMMON), ("rare words", RARE)):
+            cold, filtered = [], []
+            for q in words:
+                cold.append(fetch(args.port, f"/tim-kiem/?{urlencode({'q': q})}")[1])
+                filtered.append(fetch(args.port, f"/tim-kiem/?{urlencode({'q': q, 'year': '2020'})}")[1])
+            print(
+                f"search page cold, {label} ({', '.join(words)}): {ms(cold)}; with a year filter {ms(filtered)}"
+            )
+            print("   each: " + ", ".join(f"{q} {t * 1000:.0f}" for q, t in zip(words, cold, strict=True)))
+        repeated = []
+        for q in QUERIES[:20]:
+            url = f"/tim-kiem/?{urlencode({'q': q, 'kind': 'hoi_nghi'})}"
+            fetch(args.port, url)
+            repeated += [fetch(args.port, url)[1] for _ in range(6)]
+        print(f"search page repeated (20 queries × 6, new connection each: any worker): {ms(repeated)}")
+        first, again = [], []
+        for pk in rnd.sample(with_province, min(40, len(with_province))):
+            first.append(fetch(args.port, f"/bai-viet/{pk}/")[1])
+            again += [fetch(args.port, f"/bai-viet/{pk}/")[1] for _ in range(3)]
+        print(f"article page with a province, first: {ms(first)}; repeated (× 3): {ms(again)}")
+        for url in ("/", "/nam/2024/", "/nam/"):
+            cold = []
+            for _ in range(5):
+                for f in (db / "cache").glob("*.djcache"):
+                    f.unlink()
+                cold.append(fetch(args.port, url)[1])
+            warm = [fetch(args.port, url)[1] for _ in range(10)]
+            print(f"{url} cold (counts cache emptied, × 5): {ms(cold)}; repeated {ms(warm)}")
+        print(f"worker memory, MiB: {memory_line(server.pid)}; load average {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -243,12 +383,17 @@ def main() -> None:
     r.add_argument("--seconds", type=int, default=60)
     r.add_argument("--port", type=int, default=8110)
     r.add_argument("--workers", type=int, default=0)
-    r.add_argument("--no-redis", action="store_true")
+    r.add_argument("--no-redis", action="store_true", help="the embedded shared cache, even if Redis answers")
     r.add_argument("--warmup", type=int, default=15, help="seconds of the same load before measuring")
+    q = sub.add_parser("probe", help="single requests on an idle server: the issue's per-page rows")
+    q.add_argument("--db", required=True)
+    q.add_argument("--port", type=int, default=8111)
+    q.add_argument("--workers", type=int, default=0)
+    q.add_argument("--no-redis", action="store_true", help="the embedded shared cache, even if Redis answers")
     args = parser.parse_args()
     if args.command == "run" and not 1 <= args.seconds <= 600:
         parser.error("--seconds: 1 to 600")
-    (prepare if args.command == "prepare" else run)(args)
+    {"prepare": prepare, "run": run, "probe": probe}[args.command](args)
 
 
 if __name__ == "__main__":

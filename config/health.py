@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from config.workers import arrived_at
+
 EXEMPT_PATHS = ("/healthz", "/static/")
 SEARCH_PATHS = ("/tim-kiem/", "/search/", "/api/search/")  # the pages that read the search index
 
@@ -89,7 +91,9 @@ def _index_queue(checks: dict) -> list[str]:
 
 class LoadShedMiddleware:
     """At most MAX_ACTIVE_REQUESTS at once per process; a request that cannot start within
-    QUEUE_TIMEOUT seconds gets a clear 503 (JSON under /api/) with Retry-After."""
+    QUEUE_TIMEOUT seconds of reaching the server gets a clear 503 (JSON under /api/) with
+    Retry-After. Under gunicorn (config.workers) the wait counts from when the request reached the
+    worker, so the time it spent waiting for a thread counts too (issue #21)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,7 +103,9 @@ class LoadShedMiddleware:
     def __call__(self, request):
         if request.path.startswith(EXEMPT_PATHS):
             return self.get_response(request)
-        if not self.slots.acquire(timeout=self.timeout):
+        arrived = arrived_at()
+        left = self.timeout - (time.monotonic() - arrived if arrived is not None else 0.0)
+        if not self.slots.acquire(timeout=max(0.0, left)):
             return self.overloaded(request)
         try:
             return self.get_response(request)

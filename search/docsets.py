@@ -31,6 +31,8 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
+from search import decoded
+
 POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per process, across searchers
 SKIP_CANDIDATES = 32  # up to this many candidates in a segment are looked up block by block
 
@@ -93,6 +95,9 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
     found = _postings_cache.get(key)
     if found is not None:
         return found
+    shared = decoded.load(leaf, fieldname, btext)  # a long list another process decoded (issue #21)
+    if shared is not None:
+        return shared[0].astype(np.int64), shared[1].astype(np.float64)
     try:
         m = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
     except TermNotFound:
@@ -105,6 +110,8 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
             )
         elif isinstance(m, W3LeafMatcher):
             found = _read_blocks(m)
+            if decoded.store(leaf, fieldname, btext, *found):
+                return found  # shared through its file from now on: not kept here as well
         else:  # not a W3 segment: the generic walk
             ids, weights = [], []
             while m.is_active():
@@ -194,6 +201,7 @@ class SearchArrays:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+        decoded.forget_other_segments([leaf for leaf, _ in self.leaves])
         self.size = reader.doc_count_all()
         live = np.ones(self.size, dtype=bool)
         for leaf, offset in self.leaves:
@@ -346,6 +354,8 @@ class SearchArrays:
                 continue
             local = candidates[lo:hi] - offset
             cached = _postings_cache.get((leaf.segment().segment_id(), fieldname, btext))
+            if cached is None:
+                cached = decoded.load(leaf, fieldname, btext)
             if cached is None and hi - lo <= SKIP_CANDIDATES:
                 try:
                     m = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)

@@ -70,6 +70,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             return obj.province.successor.name
         return None
 
+    def prepare_published(self, obj: Article):
+        # A year inferred from the text is no date to sort by (issue #20: "vào năm 2025" put 2017
+        # news at the top of "Mới nhất"); the article keeps its year facet.
+        return obj.published_on if obj.date_precision == Article.Precision.DAY else None
+
     def prepare_year(self, obj: Article) -> str | None:
         return str(obj.published_on.year) if obj.published_on else None
 

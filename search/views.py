@@ -28,6 +28,11 @@ FEED_ITEMS = 30
 FACET_SHOWN = 12  # values per facet in the sidebar (the selected ones always show)
 
 
+def _dated(article) -> bool:
+    """Dated to the day on its page: only then is `published_on` shown as a date (issue #20)."""
+    return article.published_on is not None and article.date_precision == "day"
+
+
 def _url(request: HttpRequest, data: QueryDict, path: str | None = None) -> str:
     query = data.urlencode()
     return f"{path or request.path}?{query}" if query else (path or request.path)
@@ -365,7 +370,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 "id": a.pk,
                 "url": url,
                 "title": a.title,
-                "published": a.published_on.isoformat() if a.published_on else None,
+                # A year inferred from the text is no date (issue #20): the article's own API says it.
+                "published": a.published_on.isoformat() if _dated(a) else None,
                 "province": a.province.name if a.province_id else None,
                 "snippet": row.snippet_html,
                 "apart": row.apart,
@@ -467,7 +473,7 @@ def search_feed(request: HttpRequest) -> HttpResponse:
             # An undated article gets no invented publication date: Atom's <published> is optional;
             # its <updated> is when the record last changed.
             published = None
-            if a.published_on:
+            if _dated(a):
                 published = make_aware(datetime.combine(a.published_on, a.published_time or time(0, 0)))
             feed.add_item(
                 title=a.title,

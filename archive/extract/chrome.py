@@ -66,6 +66,10 @@ LINE_PATTERNS: list[str] = [
     r"(?:đt|điện thoại|tel)\s*:.*(?:fax|email).*",
     r"(?:fax|email|e-mail)\s*:.*",
     r"đang xem:.*",
+    # widgets a reader's copy of the page keeps (issue 20): an image's alternative text, a back link
+    r"image(?: banner)?|banner|hình ảnh|ảnh minh họa",
+    r"[‹«<←]?\s*(?:trở về|quay lại|quay về)(?: trang trước)?\s*[›»>]?",
+    r"về đầu trang|lên đầu trang",
 ]
 
 # Page chrome that stands above the title: site banners, menus, clocks, log-in and weather widgets.

@@ -14,14 +14,17 @@ from urllib.parse import urlsplit
 from . import chrome, reasons
 from .dates import (
     EARLIEST_NEWS_YEAR,
+    SPAN_WORD_BEFORE,
     YEAR,
     DateLine,
     full_date_of,
     lead_candidates,
     make_date,
+    mask_not_now,
     mask_years,
-    nearest_year,
+    nearest_year_at,
     parse_date_line,
+    year_not_now,
 )
 from .errors import ExtractError
 from .events import find_event_with_evidence
@@ -33,7 +36,8 @@ from .types import PRECISION_DAY, PRECISION_YEAR_INFERRED, ExtractedArticle
 MAX_TITLE = 250
 # "LSO-Chiều nay", "(BTV) Sáng 09/7", "LA34 - Sáng nay": an outlet code at the start of the lead.
 _CODE = rf"[{UPPER}\d]{{2,8}}"
-_SOURCE_CODE = re.compile(rf"^(?:\(({_CODE})\)\s*[-–]?\s*|({_CODE})\s*[-–]\s*)(?={UP}|\d)")
+# "(QNO)—Chiều", "(QNO): Sáng" too (issue 20: the code was ignored after an em dash).
+_SOURCE_CODE = re.compile(rf"^(?:\(({_CODE})\)\s*[-–—:]?\s*|({_CODE})\s*[-–—]\s*)(?={UP}|\d)")
 # A line continues the previous one when it starts in lower case after an unfinished line (a caption
 # wrapped by the page: "…Phó Bí thư Thường trực Tỉnh ủy\nphát biểu tại hội nghị").
 _STARTS_LOWER = re.compile(rf"^{LO}")
@@ -69,16 +73,22 @@ def check_text(raw: str) -> None:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines of normalised text, wrapped captions re-joined."""
-    out: list[str] = []
+    return [" ".join(lines) for lines in paragraph_lines(text)]
+
+
+def paragraph_lines(text: str) -> list[list[str]]:
+    """The lines of each paragraph: a line that starts in lower case after an unfinished line is
+    joined to it (a wrapped caption), so the title can be told apart from what it swallowed."""
+    out: list[list[str]] = []
     prev_blank = True
     for line in text.split("\n"):
         if not line:
             prev_blank = True
             continue
-        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1:] not in '.!?:;…"”)':
-            out[-1] = f"{out[-1]} {line}"
+        if out and not prev_blank and _STARTS_LOWER.match(line) and out[-1][-1][-1:] not in '.!?:;…"”)':
+            out[-1].append(line)
         else:
-            out.append(line)
+            out.append([line])
         prev_blank = False
     return out
 
@@ -95,7 +105,8 @@ def _ev(rule: str, words: str = "", line: str = "") -> dict:
 
 
 def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) -> ExtractedArticle:
-    paras = paragraphs(normalized)
+    grouped = paragraph_lines(normalized)
+    paras = [" ".join(lines) for lines in grouped]
     pre_dates: list[DateLine] = []
     header: list[str] = []  # page chrome above the title: banners, menus, the site's clock
     i = 0
@@ -114,6 +125,10 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
             i += 1
         if i == len(paras):
             raise ExtractError("no title found (only dates or page widgets)")
+        if len(grouped[i]) > 1:
+            # The title is one line: a lower-case line under it ("image banner", "date 2025-09-26", a
+            # teaser) is not its continuation but the next paragraph (issue 20: 6 of 47 real pages).
+            paras[i : i + 1] = [grouped[i][0], " ".join(grouped[i][1:])]
         title = paras[i]
         if len(title) > MAX_TITLE:
             raise ExtractError(f"no title found (first line is {len(title)} characters of running text)")
@@ -183,6 +198,7 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         if len(p) >= 200
         or not any(n != j and len(q) > len(p) and p.rstrip(".") in q for j, q in enumerate(body))
     ]
+    _drop_teasers_after_byline(body, dropped_chrome)
     for _ in range(2):  # the byline, and an outlet credit under it ("Thanh Hà" / "Theo Báo Tuyên Quang")
         found = parse_byline_with_code(body[-1]) if len(body) > 1 else None
         if not found:
@@ -240,6 +256,27 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     return art
 
 
+def _is_teaser(para: str) -> bool:
+    """A cut-off opening of another article under the byline: short, ending mid-sentence ("…", "...")
+    or a headline without a full stop."""
+    text = para.rstrip()
+    return len(text) < 300 and (text.endswith(("…", "...")) or not text.endswith((".", "!", "?", '"', "”")))
+
+
+def _drop_teasers_after_byline(body: list[str], dropped: list[str]) -> None:
+    """ "Phương Nam" then "Đồng chí …, Phó Chủ tịch UBND tỉnh kiểm tra … tại huyện…": the teaser of the
+    next article is page chrome, and its official is not this article's (issue 20)."""
+    if len(body) < 3 or parse_byline_with_code(body[-1]):
+        return
+    for k in (2, 3):
+        if len(body) <= k:
+            return
+        if parse_byline_with_code(body[-k]) and all(_is_teaser(p) for p in body[-k + 1 :]):
+            dropped.extend(body[-k + 1 :])
+            del body[-k + 1 :]
+            return
+
+
 def _title_follows(paras: list[str], start: int) -> bool:
     """Whether a title-like line (short, not a sentence) follows the header lines from `start`: only
     then is a short line above it a section name rather than the title itself."""
@@ -248,6 +285,61 @@ def _title_follows(paras: list[str], start: int) -> bool:
             continue
         return len(line) <= 200 and not line.rstrip().endswith((".", "…"))
     return False
+
+
+_SENTENCE_STOP = re.compile(r"[.!?;](?=\s)|\n")
+# A full date or a month with its year: "5-7-2019", "28/6/2017", "tháng 11/2018", "tháng 11 năm 2018".
+_MONTH_YEAR = re.compile(
+    r"(?<![\d/.-])(?:\d{1,2}\s*[/.-]\s*)?(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?![\d/])"
+    r"|tháng (\d{1,2}) năm ((?:19|20)\d\d)(?!\d)"
+)
+
+
+# A year the lead gives as the period its meeting reviews or plans: "6 tháng cuối năm 2020", "quý II/2024",
+# "tổng kết công tác dân vận năm 2018". Other years elsewhere in the lead are not the report's (issue 20).
+_PERIOD_YEAR = re.compile(
+    r"(?<!vào )(?<!đến )(?<!từ )(?<!trước )(?<!sau )"
+    r"(?:(?:quý|Quý)\s*(?:I|II|III|IV)\s*/\s*|\d tháng (?:đầu |cuối )?năm\s+"
+    r"|(?:tổng kết|sơ kết|Tổng kết|Sơ kết|nhiệm vụ|Nhiệm vụ|công tác|phương hướng|giao ban)[^.;:\n\d]{0,40}? năm\s+)"
+    r"((?:19|20)\d\d)(?!\d)"
+)
+
+
+def _period_year(masked: str) -> tuple[int, int] | None:
+    """(year, where) of the first period year in the (masked) lead."""
+    m = _PERIOD_YEAR.search(masked)
+    if not m or int(m.group(1)) > date.today().year:
+        return None
+    return int(m.group(1)), m.start(1)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for stop in _SENTENCE_STOP.finditer(text, 0, pos):
+        start = stop.end()
+    end = _SENTENCE_STOP.search(text, pos)
+    return start, end.start() if end else len(text)
+
+
+def _agreeing_year(text: str, month: int) -> tuple[int, int] | None:
+    """(year, where) of the first date printed with its year in the same month as `month` or the one
+    before or after ("Sáng 25/7" … "Ngày 5-7-2019, UBND …"), not a cited document's or a term's."""
+    for m in _MONTH_YEAR.finditer(text):
+        other, year = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+        start = m.start(2) if m.group(2) else m.start(4)
+        if not 1 <= other <= 12 or abs(other - month) > 1 or year < EARLIEST_NEWS_YEAR:
+            continue
+        if year > date.today().year or year_not_now(text, start, start + 4):
+            continue
+        if SPAN_WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+            continue
+        return year, start
+    return None
+
+
+def _around(text: str, pos: int) -> str:
+    """The words around a year printed at `pos`, for the evidence an editor reads."""
+    return " ".join(text[max(0, pos - 50) : pos + 12].split())
 
 
 def _lead_paragraphs(body: list[str]) -> list[str]:
@@ -273,16 +365,44 @@ def _lead_date(
                 continue
             day, month = int(m.group(1)), int(m.group(3))
             masked = masked_para = masked_para or mask_years(para)
-            year = nearest_year(masked, m.start()) or nearest_year(mask_years(title), 0)
-            source = "year printed near the date"
+            year, source, year_words = None, "", ""
+            # Only a year that speaks of now counts (issue 20): one printed in the date's own sentence
+            # or the title, none that is a birth year, target, term or cited document's; else a date
+            # elsewhere in the article within a month of this one. Never the nearest year anywhere.
+            a, b = _sentence_bounds(para, m.start())
+            found = nearest_year_at(mask_not_now(para[a:b]), m.start() - a)
+            if found:
+                year, source, year_words = (
+                    found[0],
+                    "year printed in the date's sentence",
+                    _around(para[a:b], found[1]),
+                )
+            else:
+                found = _period_year(mask_not_now(para))
+                if found:
+                    year, source, year_words = (
+                        found[0],
+                        "period reported in the lead",
+                        _around(para, found[1]),
+                    )
+            if year is None:
+                found = nearest_year_at(mask_not_now(title), 0)
+                if found:
+                    year, source, year_words = found[0], "year printed in the title", _around(title, found[1])
             if year is not None and str(year + 1) in masked and month <= 6:
                 # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
                 # in the first half of Y+1 (the plan year is printed too).
                 year += 1
                 source = "review of the year before"
             if year is None:
-                year = nearest_year(mask_years("\n".join(body)), m.start())
-                source = "year printed in the article"
+                joined = "\n".join(body)
+                found = _agreeing_year(joined, month)
+                if found:
+                    year, source, year_words = (
+                        found[0],
+                        "a date of the same month printed in the article",
+                        _around(joined, found[1]),
+                    )
             if year is None and pre_dates:
                 year, source = pre_dates[0].day.year, "year of the page's own date line"
             if year is None and default_year:
@@ -291,7 +411,10 @@ def _lead_date(
                 return None
             d = make_date(year, month, day)
             if d:
-                return d, PRECISION_YEAR_INFERRED, _ev(f"dated lead, {source}", m.group(0).strip(), para)
+                evidence = _ev(f"dated lead, {source}", m.group(0).strip(), para)
+                if year_words:
+                    evidence["year_words"] = year_words
+                return d, PRECISION_YEAR_INFERRED, evidence
     return None
 
 
@@ -352,6 +475,9 @@ def _dates(
         art.published_on, art.date_precision = day, precision
         art.evidence["date"] = evidence
         return
+    # A weekday date with no time and no label under the title is the site's clock ("thứ tư,
+    # 26/11/2025"), the day the page was read: never the publication date (issue 20).
+    near = [(dl, line) for dl, line in near if not (dl.weekday and dl.at is None and not dl.posted)]
     if near:  # an undated lead under a plain date line
         dl, line = near[0]
         art.published_on, art.published_time, art.date_precision = dl.day, dl.at, PRECISION_DAY

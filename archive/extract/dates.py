@@ -33,15 +33,23 @@ WEEKDAY = re.compile(r"^\s*" + _WEEKDAY + r"\b", re.IGNORECASE)
 # Explicit "posted on" labels: the strongest evidence of the publication date.
 POSTED_LABEL = re.compile(
     r"^(?:đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: lúc| ngày)?"
-    r"|ngày cập nhật|published)\b",
+    r"|ngày cập nhật|published|date)\b",
     re.IGNORECASE,
 )
+# An ISO date after a label, as a page's metadata line copies: "date 2025-09-26" (issue 20).
+ISO_DATE = re.compile(r"(?<![\d-])(" + _YEAR + r")-(\d{2})-(\d{2})(?![\d-])")
 # A site's clock line with a two-digit year: "Thứ bảy, 14-3-26 11:20:01".
 SHORT_YEAR_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")
+# A time the page glued to its view counter: "28/10/2025 22:584120" is 22:58 and 4,120 views (issue 20).
+_TIME_AND_COUNTER = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)()\d{1,7}\s*$")
+# A span of days: "Ngày 12-13/10/2023" is held from the 12th (issue 20: the range was not read).
+DAY_RANGE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})\s*[-–]\s*\d{1,2}\s*([/.])\s*(\d{1,2})\s*\2\s*(" + _YEAR + r")(?![\d/])"
+)
 # What may surround a date on a line that holds nothing but a date.
 _DATE_LINE_NOISE = re.compile(
     _WEEKDAY + r"|gmt\s*[+-]\s*\d+|đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản"
-    r"|ngày cập nhật|cập nhật|lúc|ngày|published|(?<![^\W\d_])a(?![^\W\d_])|[|,:\-–—\[\]()/. ]",
+    r"|ngày cập nhật|cập nhật|lúc|ngày|published|date|(?<![^\W\d_])a(?![^\W\d_])|[|,:\-–—\[\]()/. ]",
     re.IGNORECASE,
 )
 
@@ -64,6 +72,8 @@ def make_date(year: int, month: int, day: int) -> date | None:
 
 
 def _full(match: re.Match[str]) -> date | None:
+    if match.re is DAY_RANGE:
+        return make_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
     if match.group(1):
         return make_date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
     return make_date(int(match.group(7)), int(match.group(6)), int(match.group(5)))
@@ -76,6 +86,9 @@ def parse_date_line(line: str) -> DateLine | None:
     m = FULL_DATE.search(line)
     if m:
         day = _full(m)
+    elif (iso := ISO_DATE.search(line)) and POSTED_LABEL.match(line):
+        m = iso
+        day = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     else:
         m = SHORT_YEAR_DATE.search(line) if WEEKDAY.match(line) else None
         if not m:
@@ -84,7 +97,7 @@ def parse_date_line(line: str) -> DateLine | None:
     if day is None:
         return None
     rest = line[: m.start()] + " " + line[m.end() :]
-    t = TIME.search(rest)
+    t = TIME.search(rest) or _TIME_AND_COUNTER.search(rest)
     at = None
     if t:
         at = time(int(t.group(1)), int(t.group(2)), int(t.group(3) or 0))
@@ -118,16 +131,22 @@ EARLIEST_NEWS_YEAR = 1995
 
 def nearest_year(text: str, pos: int, *, latest: int | None = None) -> int | None:
     """The plausible year printed nearest to `pos` in `text` ("năm 2018", "quý II/2024", "2020")."""
+    found = nearest_year_at(text, pos, latest=latest)
+    return found[0] if found else None
+
+
+def nearest_year_at(text: str, pos: int, *, latest: int | None = None) -> tuple[int, int] | None:
+    """(year, where it is printed) for the plausible year nearest to `pos` in `text`."""
     latest = latest or date.today().year
-    best: tuple[int, int] | None = None
+    best: tuple[int, int, int] | None = None
     for m in YEAR.finditer(text):
         year = int(m.group(1))
         if not EARLIEST_NEWS_YEAR <= year <= latest:
             continue
         dist = abs(m.start() - pos)
         if best is None or dist < best[0]:
-            best = (dist, year)
-    return best[1] if best else None
+            best = (dist, year, m.start())
+    return (best[1], best[2]) if best else None
 
 
 def parse_iso(value: str) -> tuple[date | None, time | None]:
@@ -193,6 +212,73 @@ def mask_years(text: str) -> str:
     return "".join(chars)
 
 
+# Years that say nothing about when the article was written (issue 20: on the corpus an inferred year
+# came from these for half the articles): a birth year ("SN 1995", "sinh năm 1995"), a target or a
+# start ("vào năm 2025", "đến năm 2030", "từ năm 2010"), a term ("nhiệm kỳ 2015 - 2020"), a
+# cited document by number ("Nghị quyết 54/2017", "Luật … số 34/2018/QH14") or by name ("Luật Đất
+# đai năm 2013", "Hiến pháp 2013").
+_NOT_NOW_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])SN|(?<![^\W\d_])[Ss]inh(?: vào| ra)?(?: năm| ngày [\d/.-]{3,6}| tháng \d{1,2})?|[Nn]ăm sinh"
+    r"|(?<![^\W\d_])(?:vào|đến|tới|trước|sau|từ|kể từ|cho đến|hết|(?:vào|đến|tới|trước) cuối) năm|(?<![^\W\d_])(?:từ|đến|tới|trước)"
+    r"|[Nn]hiệm kỳ|[Gg]iai đoạn|[Kk]hóa|[Kk]hoá|[Tt]hời kỳ|[Nn]iên khóa|[Mm]ục tiêu|[Tt]ầm nhìn|[Cc]hiến lược"
+    r"|[Kk]ế hoạch|[Đđ]ề án|[Cc]hương trình)"
+    r"[\s,:(]*\Z"
+)
+_CITED_NAME = re.compile(
+    r"(?:Luật|luật|Bộ luật|Hiến pháp|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư|Kết luận|Công văn|"
+    r"Thông báo|Pháp lệnh|Quy định|Hướng dẫn|Công ước|Hiệp định)\b[^.;:\n()\-–—]{0,50}?\Z"
+)
+_DOC_NUMBER = re.compile(r"(?<![\d/])\d{1,5}\s*/\s*\Z")  # "54/2017", not "tháng 11/2018"
+_MONTH_OR_QUARTER = re.compile(r"(?:tháng|quý|Quý|Tháng)\s*(?:\d{1,2}|I|II|III|IV)\s*/\s*\Z")
+_DOC_AFTER = re.compile(r"\s*/\s*[A-ZĐ]")  # "2018/QH14", "2017/NĐ-CP"
+
+
+def year_not_now(text: str, start: int, end: int) -> str:
+    """Why the year printed at text[start:end] is not the year the article was written ("" when it
+    may be): a birth year, a target, a term, a cited document."""
+    before = text[max(0, start - 70) : start]
+    if _DOC_AFTER.match(text, end):
+        return "a cited document's number"
+    if _DOC_NUMBER.search(before) and not _MONTH_OR_QUARTER.search(before):
+        return "a cited document's number"
+    if _NOT_NOW_BEFORE.search(before[-30:]):
+        return "a birth year, target, start or term"
+    if _CITED_NAME.search(before):
+        return "a cited document's year"
+    return ""
+
+
+# A term, a school year or a season: both years go ("nhiệm kỳ 2015 - 2020", "năm học 2013-2014").
+_SHORT_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
+# A date that opens or closes a span: "từ tháng 5/2015", "(đến ngày 30/6/2018)", "kể từ tháng 11/2008".
+SPAN_WORD_BEFORE = re.compile(r"(?:từ|kể từ|đến|tới|trước|sau|cho đến|hết|hạn|hồi)\s*(?:ngày|tháng)?\s*\Z")
+
+
+def mask_not_now(text: str) -> str:
+    """`text` with the years `year_not_now` rejects blanked out (same length), on top of mask_years."""
+    if not YEAR.search(text):
+        return text
+    chars = list(mask_years(text))
+    # "sơ kết 5 năm thực hiện Chỉ thị …, giai đoạn 2018 - 2023": a review of the N years that end now
+    # is held in the span's last year, which stays.
+    reviewed = {int(n) for n in _REVIEW_OF_YEARS.findall(text)}
+    keep = {
+        m.start(2)
+        for m in _SHORT_SPAN.finditer(text)
+        if int(m.group(2)) - int(m.group(1)) in reviewed or int(m.group(2)) - int(m.group(1)) > 5
+    }
+    for m in _SHORT_SPAN.finditer(text):
+        if m.start(2) not in keep and int(m.group(2)) > int(m.group(1)):
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    for m in YEAR.finditer(text):
+        if m.start() not in keep and year_not_now(text, m.start(), m.end()):
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
+_REVIEW_OF_YEARS = re.compile(r"(?:sơ kết|tổng kết|Sơ kết|Tổng kết|SƠ KẾT|TỔNG KẾT) (\d{1,2}) năm")
+
+
 _DIGIT = re.compile(r"\d")
 
 
@@ -209,5 +295,6 @@ def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
     if not _DIGIT.search(head):
         return []
     out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
+    out += [LeadCandidate(m, True, why_not_published(head, m)) for m in DAY_RANGE.finditer(head)]
     out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
     return sorted(out, key=lambda c: c.match.start())

@@ -17,10 +17,20 @@ _KINDS = {"sơ kết": "so_ket", "tổng kết": "tong_ket", "giao ban": "giao_b
 _HOLD = "(?:tổ chức|Tổ chức|chủ trì|Chủ trì|khai mạc|Khai mạc|diễn ra)"
 _MEETING = "(?:hội nghị|Hội nghị|HỘI NGHỊ)"
 _KIND = "(sơ kết|tổng kết|giao ban|Sơ kết|Tổng kết|Giao ban|SƠ KẾT|TỔNG KẾT|GIAO BAN)"
-# Up to three words may stand between "Hội nghị" and the kind: "Hội nghị trực tuyến tổng kết" (issue 10).
-_BETWEEN = r"(?:\s+[^\s,.;:()\"“”]+){0,3}?"
+# Up to three words may stand between "Hội nghị" and the kind: "Hội nghị trực tuyến tổng kết" (issue 10),
+# one of them a bracket ("Hội nghị trực tuyến (toàn quốc) sơ kết"), and the form of the meeting
+# ("theo hình thức trực tiếp kết hợp với trực tuyến") besides (issue 20).
+_FORM = r"(?:\s+(?:theo hình thức\s+)?trực tiếp(?:\s+kết hợp(?:\s+với)?\s+trực tuyến)?)"
+_BETWEEN = rf"(?:\s+(?:\([^()\n]{{1,40}}\)|[^\s,.;:()\"“”]+)){{0,3}}?{_FORM}?"
+# An anniversary or a gathering held together with a review: "lễ kỷ niệm 20 năm … và tổng kết 10 năm
+# phong trào" is a review (tổng kết), not a plain ceremony (issue 20).
+_WITH_REVIEW = (
+    r"(?:[Ll]ễ kỷ niệm|[Kk]ỷ niệm|[Hh]ọp mặt|[Gg]ặp mặt)[^.;:\n]{0,140}?\s+(?:và|kết hợp)\s+"
+    r"(tổng kết|sơ kết)\s+\d+\s+năm"
+)
 EVENT = re.compile(
     rf"{_HOLD}\s+(?:{_MEETING}{_BETWEEN}\s+)?{_KIND}|{_MEETING}{_BETWEEN}\s+{_KIND}|{_HOLD}\s+({_MEETING})"
+    rf"|{_WITH_REVIEW}"
 )
 # "họp giao ban", "buổi giao ban", a title that begins "Giao ban": a second pattern, tried only when
 # "giao ban" is printed (common first letters such as "h", "b" would slow the main one down 3×).
@@ -86,6 +96,11 @@ _OTHER_WORDS = (
     "đoàn công tác",
     "đoàn đại biểu",
     "đoàn khảo sát",
+    "đoàn kiểm tra",
+    "trưởng đoàn",
+    "đối thoại",
+    "đoàn giám sát",
+    "tuyên dương",
     "làm việc với",
     "làm việc tại",
     "đến thăm",
@@ -177,6 +192,18 @@ def find_event(text: str, held: date | None, officials: list[OfficialMention]) -
     return event
 
 
+# What tells a report of something held from a feature (issue 20: a feature that reports no event was
+# filed as `other`): a date or a time word in the lead's opening, or a verb of holding.
+_HELD = re.compile(
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa) nay|[Hh]ôm nay|[Vv]ừa qua|[Mm]ới đây|vừa "
+    r"|tổ chức|diễn ra|khai mạc|[Đđ]oàn (?:công tác|đại biểu|khảo sát|kiểm tra|giám sát)"
+)
+
+
+def _held(lead: str) -> bool:
+    return any(_HELD.search(para[:200]) for para in lead.split("\n"))
+
+
 def find_event_with_evidence(
     title: str, lead: str, held: date | None, officials: list[OfficialMention], *, other: bool = True
 ) -> tuple[EventInfo, dict] | None:
@@ -189,7 +216,7 @@ def find_event_with_evidence(
             if event:
                 line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
                 return event, {"rule": f"meeting: {event.kind}", "words": m.group(0), "line": line[:300]}
-    if not other:
+    if not other or not _held(lead):
         return None
     for source in (title, lead[:400]):  # the lead's opening says what happened
         m = OTHER_EVENT.search(source)

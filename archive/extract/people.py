@@ -107,21 +107,28 @@ def _key(name: str) -> str:
 
 
 POSITION_HEAD = re.compile(
-    r"(?:Tỉnh ủy viên|Huyện ủy viên|Thành ủy viên|Đảng ủy viên|TVTU|UVBTV|UVTV|"
+    r"(?:Tỉnh ủy viên|Huyện ủy viên|Thành ủy viên|Đảng ủy viên|TVTU|UVBTV|UVTV|PBTTT|PCTTT|PBT|PCT|"
+    # printed in lower case (issue 20): "Phó bí thư thường trực Huyện ủy Hải Hậu Trần Văn Thuấn"
+    r"(?:[Pp]hó )?(?:bí thư|chủ tịch)(?= thường trực| [Tt]ỉnh ủy| [Hh]uyện ủy| [Tt]hành ủy| [Đđ]ảng ủy| UBND| HĐND)|"
     r"(?:[Nn]guyên )?(?:Phó |Tổng )?[Tt]rưởng [Bb]an|"
     r"(?:[Nn]guyên )?(?:Phó |Tổng )?(?:Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|"
     r"Thủ tướng|Chủ nhiệm|Đại biểu|Thường trực|Chỉ huy trưởng|Tư lệnh|Chính ủy|"
     r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)|Hiệu trưởng|Viện trưởng|Cục trưởng|Vụ trưởng|"
-    r"Tổng biên tập|Trưởng ban|Người phát ngôn|Phó Chính ủy|Chỉ huy trưởng))(?![^\W\d_])"
+    r"Tổng biên tập|Trưởng ban|Người phát ngôn|Phó Chính ủy|Chỉ huy trưởng|Tổng cục trưởng|Tổng Thư ký|"
+    r"Thư ký))(?![^\W\d_])"
 )
 # A rank printed before the name: "Đại tá Nguyễn Văn Hùng, Phó Chính ủy …" → "Đại tá, Phó Chính ủy …".
 _RANK_BEFORE = re.compile(r"(?:Đại|Thượng|Trung|Thiếu) (?:tá|tướng)\s*\Z")
 # A name tied to a position by an honorific: any capitalised syllables count, so names outside the
 # surname list ("A Pớt", "H'Yim Niê", "Bhling Mia") are read when a position follows (issue 10).
 _NAME_WORD = rf"{UP}(?:'{UP})?(?:{LO}+|{UP}+)?"
+# K'Ho, Ê Đê, Cơ Tu spellings: "K'Thanh", "K’Thanh", "H'Yim", "Bh'riu" (issue 20). A name of one such
+# syllable after an honorific is a whole name.
+_APOS_WORD = rf"{UP}{LO}*['’]{UP}?{LO}+"
+_ANY_NAME_WORD = rf"(?:{_APOS_WORD}|{_NAME_WORD})"
 _HONORIFIC_NAME = re.compile(
     r"(?:Đồng chí|đồng chí|Ông|ông|Bà|bà|Đại tá|Thượng tá|Trung tá|Thiếu tá|Thiếu tướng|Trung tướng|"
-    rf"Thượng tướng|Đại tướng) ({_NAME_WORD}(?: {_NAME_WORD}){{1,3}})"
+    rf"Thượng tướng|Đại tướng) ({_ANY_NAME_WORD}(?: {_ANY_NAME_WORD}){{1,3}}|{_APOS_WORD})"
     rf"(?=\s*(?:,|\s[-–]\s)\s*\S|\s+(?:chủ trì|đồng chủ trì))"
 )
 # Where a position printed after a name ends: the verb of the sentence.
@@ -137,25 +144,54 @@ _POSITION_END = re.compile(
 )
 # "." ends a sentence only before a space: "Bí thư T.Ư Đảng", "TP.HCM" are one position.
 _SENTENCE_END = re.compile(r"[;:!?\"“”(\n]|\.(?=\s|$)|\s[-–]\s")
+# What a position may hold across those stops (issue 20): a dash before another post ("Phó Chủ tịch –
+# Tổng Thư ký Hội Nhà báo Việt Nam"), a place in brackets ("Phó Trưởng Ban Dân vận Tỉnh ủy (Kiên Giang)").
+_PLACE_IN_BRACKETS = re.compile(rf"\({CAP_WORD}(?: {CAP_WORD}){{0,3}}\)")
+# Institutions whose name holds a dash: "Bộ Lao động - Thương binh và Xã hội", "Đài Phát thanh - Truyền hình".
+_NAME_AFTER_DASH = re.compile(r"(?:Thương binh|Xã hội|Truyền hình|Công nghệ|Thể thao|Du lịch|Hải đảo)\b")
+# An organ that names where the post before it sits: "…, Ban Dân vận Trung ương".
+_ORGAN = re.compile(r"(?:Ban|Bộ|Tổng cục|Cục|Vụ|Văn phòng) [^\W\d_]")
+
+
+def _position_stop(rest: str) -> int:
+    """Where a position printed after a name stops: the first sentence stop that is not a dash before
+    another post nor a place in brackets."""
+    pos = 0
+    while True:
+        stop = _SENTENCE_END.search(rest, pos)
+        if stop is None:
+            return len(rest)
+        if stop.group(0).strip() in ("-", "–") and (
+            POSITION_HEAD.match(rest, stop.end()) or _NAME_AFTER_DASH.match(rest, stop.end())
+        ):
+            pos = stop.end()
+            continue
+        if stop.group(0) == "(" and (place := _PLACE_IN_BRACKETS.match(rest, stop.start())):
+            pos = place.end()
+            continue
+        return stop.start()
+
+
 _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
 _CUE = re.compile(
     "ủy viên|TVTU|UVBTV|UVTV|Ủy viên|Bí thư|Trưởng|Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Chánh|Thủ tướng|Chủ nhiệm|Đại biểu|"
-    "Thường trực|Tư lệnh|Chính ủy|tá|tướng|trưởng|Tổng biên tập|Người phát ngôn|chủ trì"
+    "Thường trực|Tư lệnh|Chính ủy|tá|tướng|trưởng|Tổng biên tập|Người phát ngôn|chủ trì|bí thư|chủ tịch|PBT|PCT|"
+    "Thư ký"
 )
 
 
 def clean_name(raw: str) -> str | None:
     """Trim a matched name at the first syllable that starts a position; None if not a name."""
-    words = raw.split()
+    words = raw.replace("’", "'").split()
     if not words:
         return None
     for i, w in enumerate(words[1:], start=1):
         if w in _STOP:
             words = words[:i]
             break
-    if not 2 <= len(words) <= 5:
+    if not 2 <= len(words) <= 5 and not (len(words) == 1 and "'" in words[0] and len(words[0]) >= 4):
         return None
     name = " ".join(w if not w.isupper() or len(w) == 1 else w.capitalize() for w in words)
     if _key(name) in _NOT_PEOPLE:
@@ -170,16 +206,21 @@ def _position_after(text: str, end: int) -> str:
     """ "X, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy chủ trì" → the position after X."""
     m = re.match(r"\s*(?:,|[-–])\s*", text[end:])
     if not m:
-        return ""
+        # A caption without a comma: "Ông Võ Ngọc Chiến Phó Bí thư Thường trực …" (issue 20).
+        m = re.match(r" (?=[^\W\d_])", text[end:])
+        if not m or not POSITION_HEAD.match(text, end + 1):
+            return ""
     rest = text[end + m.end() : end + m.end() + 300]
-    stop = _SENTENCE_END.search(rest)
-    if stop:
-        rest = rest[: stop.start()]
+    rest = rest[: _position_stop(rest)]
     rest = _cut_at_verb(_POSITION_END.sub("", rest))
     chunks = []
     for chunk in rest.split(","):
         chunk = chunk.strip()
-        if not chunk or not (POSITION_HEAD.match(chunk) or (chunks and chunk.startswith("kiêm"))):
+        if not chunk or not (
+            POSITION_HEAD.match(chunk)
+            or (chunks and chunk.startswith("kiêm"))
+            or (chunks and _ORGAN.match(chunk))  # "Vụ trưởng Vụ Địa phương 1, Ban Dân vận Trung ương"
+        ):
             break
         chunks.append(chunk)
     position = ", ".join(chunks)
@@ -205,19 +246,40 @@ _POSITION_WORDS = frozenset(
 _WORD_OR_GAP = re.compile(r"\S+|\s+")
 
 
+# The lower-case second syllable of an institution's capitalised word (issue 20: positions were cut at
+# "Bộ Giáo dục và Đào[ tạo]", "Ủy viên Bộ Chính[ trị]", "Vụ Địa[ phương 1]", "Tổng[ cục …]").
+_NAME_TAILS = frozenset(
+    """
+    tạo trị phương cục ký tế thao lịch vụ sát án phòng hiệp cần thuật mưu nghệ thôn hiểm viện lực bạc kê
+    thập đỏ luận nguyện học quan chính trường sinh đạo tịch tra
+    """.split()
+)
+
+
 def _cut_at_verb(rest: str) -> str:
     kept: list[str] = []
     prev = ""
+    prev_capital = False
     for tok in _WORD_OR_GAP.findall(rest):
         word = tok.strip().strip(',.;:()"“”')
         if word and word[:1].islower() and word not in _POSITION_WORDS:
-            break
+            if not (prev_capital and word in _NAME_TAILS):
+                if word == "chí" and prev == "đồng":  # "… và đồng chí X": the next person
+                    kept = kept[:-2]
+                break
         if word == "trực" and prev != "thường":  # "Thường trực" is a post, "trực tiếp" a verb
             break
         if word:
             prev = word.lower()
+            prev_capital = word[:1].isupper()
         kept.append(tok)
-    return "".join(kept).rstrip()
+    out = "".join(kept).rstrip()
+    while out.rsplit(" ", 1)[-1] in _TRAILING_JOINS and " " in out:  # "… Trung ương và"
+        out = out.rsplit(" ", 1)[0].rstrip()
+    return out
+
+
+_TRAILING_JOINS = frozenset({"và", "của", "các", "cùng"})
 
 
 def _position_before(text: str, start: int) -> str:
@@ -378,9 +440,15 @@ _CREDIT = re.compile(r"^(?:Báo|Đài|Theo|Nguồn|Tạp chí|Cổng|Trang|Ban [
 _TRAILING_CODE = re.compile(rf"\s*(?:\(([{UPPER}\d&]{{2,8}})\)|[-–]\s*([{UPPER}\d&]{{2,8}}))\s*$")
 # A byline at the top, under the title: "Đức Cường | 15/09/2023", "Lò Thị Thu - 22/02/2024 09:15".
 _TOP_BYLINE = re.compile(r"^(.{3,60}?)\s*[|–-]\s*(\d{1,2}/\d{1,2}/\d{4}.*)$")
+_TOP_BYLINE_PIPE = re.compile(r"^(.{3,60}?)\s*\|\s*$")
 
 
 _CREDIT_FILLER = {"điện", "tử", "online", "theo", "và"}
+
+
+def _capitalize(word: str) -> str:
+    """ "NHIÊN" → "Nhiên", "H'LIM" → "H'Lim" (an Ê Đê name keeps its capital after the apostrophe)."""
+    return "'".join(part.capitalize() for part in word.split("'"))
 
 
 def parse_byline(line: str) -> list[str] | None:
@@ -400,7 +468,7 @@ def _byline_names(line: str) -> list[str] | None:
     for part in parts:
         if not _NAME_PART.fullmatch(part) or _CREDIT.match(part):
             return None
-        names.append(" ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in part.split()))
+        names.append(" ".join(_capitalize(w) if w.isupper() and len(w) > 1 else w for w in part.split()))
     return names
 
 
@@ -440,5 +508,9 @@ def parse_top_byline(line: str) -> tuple[list[str], DateLine | None] | None:
         return None
     if _BYLINE_PREFIX.match(line.strip()):
         names = _byline_names(line)
+        return (names, None) if names else None
+    m = _TOP_BYLINE_PIPE.match(line)
+    if m:  # "AN NHIÊN |": the author above the lead, the date widget lost in the copy (issue 20)
+        names = _byline_names(m.group(1))
         return (names, None) if names else None
     return None

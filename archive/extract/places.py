@@ -138,7 +138,12 @@ _OWN_COMMITTEE = re.compile(r"(?:Tỉnh|Thành) [Ủủ]y\s*\Z")
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"}
 _CITY_PREFIX = re.compile(r"(?:thành phố|tp\.?)\s*\Z", re.IGNORECASE)
 _OWN_COMMITTEE_UNNAMED = re.compile(rf"Tỉnh ủy(?! {UP})")  # "Ban Dân vận Tỉnh ủy tổ chức…"
-_PROVINCIAL_HINT = re.compile(rf"Tỉnh ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) tỉnh(?! {UP})")
+_PROVINCIAL_HINT = re.compile(
+    rf"Tỉnh ủy(?! {UP})|Thành ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) (?:tỉnh|thành phố)(?! {UP})"
+)
+# The article's own unnamed city committee ("Ban Dân vận Thành ủy tổ chức …"): a centrally-run city
+# named bare in the same article is that committee's (issue 20: "Hải Phòng" beside "Thành ủy" gave none).
+_OWN_CITY_COMMITTEE = re.compile(rf"Thành ủy(?! {UP})")
 # Outlet named in a footer or byline: "Báo Long An", "Đài Phát thanh và Truyền hình Long An".
 _OUTLET_NAME = re.compile(
     r"(?<![^\W\d_])(Báo|Đài Phát thanh và Truyền hình|Đài Phát thanh - Truyền hình|Đài PT-TH|Đài PTTH)\s+"
@@ -307,6 +312,8 @@ _GUEST = re.compile(
 )
 _GUEST_LEADER = re.compile(r"do (?:đồng chí|ông|bà) [^.;\n]{0,160}?(?:làm [Tt]rưởng đoàn|dẫn đầu)")
 _NOT_GUEST_BEFORE = re.compile(r"(?:Tỉnh|tỉnh|Huyện|huyện|Đại|đại|Thị|thị|Thành|thành) \Z")
+# The article's own committee receives the delegation: "tiếp và làm việc với đoàn", "tiếp đoàn", "đón đoàn".
+_HOSTS = re.compile(r"(?:tiếp|đón|Tiếp|Đón)(?: và làm việc với| và làm việc cùng)? (?:các )?đoàn")
 # Weights of each kind of evidence for a province. Two provinces within CLOSE of each other: none is
 # stored, the article is flagged (a wrong province is worse than none for an archive browsed by it).
 W_OUTLET, W_COMMITTEE, W_DISTRICT, W_NAMED_UNIT, W_TITLE, W_MENTION = 3.0, 3.0, 2.0, 1.5, 1.0, 0.5
@@ -399,6 +406,10 @@ def resolve_province(
     lead_district = _title_district(title)
     if lead_district:  # "Cù Lao Dung vận động …", "Đất Đỏ: …": a district opening the title
         vote(lead_district[1], W_DISTRICT, "district", f"district {lead_district[0]}", 0)
+    if _OWN_CITY_COMMITTEE.search(body):
+        cities = [p for p in plain if p in _CITIES]
+        if len(cities) == 1:
+            vote(cities[0], W_COMMITTEE, "own committee", f"named: Thành ủy, {cities[0]}", -1)
     if res.provincial:
         total = sum(plain.values())
         for prov, n in plain.items():
@@ -426,8 +437,10 @@ def resolve_province(
         detail = "; ".join(f"{p} ({', '.join(w for _, _, w, _ in why[p])})" for p in committees)
         res.reasons.append(f"{reasons.COMMITTEES_SEVERAL} named: {detail}")
         return res
-    if not ranked and len(guests) == 1:
-        # the only province named is the delegation's: its own officials visiting (flagged above)
+    if not ranked and len(guests) == 1 and not _HOSTS.search(body):
+        # the only province named is the delegation's: its own officials visiting (flagged above).
+        # Not when the article is the host's ("Ban Dân vận Tỉnh ủy tiếp đoàn công tác … Sơn La"):
+        # the host's province is then unnamed, and the guest's is the wrong one (issue 20).
         ranked = [(next(iter(guests)), W_NAMED_UNIT)]
         why[ranked[0][0]] = [(W_NAMED_UNIT, "delegation", ranked[0][0], -1)]
     if not ranked:

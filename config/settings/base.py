@@ -225,11 +225,28 @@ AXES_VERBOSE = False
 MAX_ACTIVE_REQUESTS = env.int("DJANGO_MAX_ACTIVE_REQUESTS", default=2)
 QUEUE_TIMEOUT = env.float("DJANGO_QUEUE_TIMEOUT", default=0.4)  # p95 under 1 s at 50 clients (bench/README)
 
-# --- Caches (issue 11) ------------------------------------------------------------------------------
-# "results": search results shared by every worker (search/shared_cache.py). Redis when REDIS_URL is
-# set (e.g. redis://127.0.0.1:6379/0), else memory local to each process.
+# --- Caches (issues 11 and 21) ----------------------------------------------------------------------
+# "results": search results and pages shared by every worker (search/shared_cache.py). Redis when
+# REDIS_URL is set (e.g. redis://127.0.0.1:6379/0: several machines share it); else the embedded
+# default, a SQLite-backed cache on disk (diskcache) that every worker process of this machine shares
+# (issue 21: with memory local to each process, 69% of repeats landed on a worker that had not seen
+# them). Its folder holds nothing that cannot be recomputed; entries are keyed by the index version.
 REDIS_URL = env("REDIS_URL", default="")
+RESULTS_CACHE_DIR = env.path("RESULTS_CACHE_DIR", default=str(VAR_DIR / "results-cache"))
 # "default" (set above) stays the file cache the browse pages' counts share across processes.
+RESULTS_CACHE_EMBEDDED = {
+    "BACKEND": "search.disk_cache.SharedDiskCache",
+    "LOCATION": str(RESULTS_CACHE_DIR),
+    "TIMEOUT": env.int("RESULTS_CACHE_SECONDS", default=3600),
+    # 4 SQLite files in WAL mode: reads never wait for writes; writes to one file take turns
+    # (a read that waits more than DATABASE_TIMEOUT seconds for a lock is a miss).
+    "SHARDS": 4,
+    "DATABASE_TIMEOUT": 0.05,
+    # Least recently stored entries go first past this size (a page is 40-80 KB). Each thread of
+    # each worker holds one connection per shard: 1 MiB of SQLite page cache each, not diskcache's
+    # 32 MiB (the files are read through the shared page cache and mmap anyway).
+    "OPTIONS": {"size_limit": env.int("RESULTS_CACHE_BYTES", default=512 * 2**20), "sqlite_cache_size": 256},
+}
 CACHES |= {
     "results": (
         {
@@ -240,11 +257,6 @@ CACHES |= {
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
         if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "results",
-            "TIMEOUT": 3600,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        else dict(RESULTS_CACHE_EMBEDDED)
     ),
 }

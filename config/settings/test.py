@@ -36,5 +36,13 @@ STORAGES = {
 # Test runs on one machine share its Redis (REDIS_URL, as CI sets it): one key space per run.
 if CACHES["results"]["BACKEND"].endswith("RedisCache"):
     CACHES["results"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.path.basename(WHOOSH_PATH)}"
+elif "RESULTS_CACHE_DIR" not in os.environ:  # the embedded shared cache: a run's own folder
+    CACHES["results"]["LOCATION"] = tempfile.mkdtemp(prefix="danvan-results-")
+
+    def _remove_results(path: str = CACHES["results"]["LOCATION"], owner: int = os.getpid()) -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(path, ignore_errors=True)
+
+    atexit.register(_remove_results)
 # One process (and the live server's thread): the per-process memory cache is shared by both.
 CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "danvan-test"}

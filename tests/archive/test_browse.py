@@ -122,15 +122,18 @@ def test_year_month_and_day(client, browse):
     assert one_h1(text) == "Năm 2024"
     n_2024 = Article.objects.filter(published_on__year=2024).count()
     assert f"{n_2024} bài viết" in text
-    # The Hòa Bình seed (11/4, year inferred from the text) is said to be inferred.
-    assert "năm suy ra" in text
+    # The Hòa Bình seed (11/4, year inferred from the text) is listed in its year, said to be inferred,
+    # and never shown as a date (issue #20): not on the month's calendar, not on the day's page.
+    assert "năm suy ra" in text and browse["003"].title in text
+    assert "11/04/2024" not in text and 'datetime="2024-04-11"' not in text
     assert 'href="/nam/2024/4/"' in text
     text = html(client.get("/nam/2024/4/"))
     assert one_h1(text) == "Tháng 4/2024"
-    assert 'href="/nam/2024/4/11/"' in text and "<table" in text
+    assert "<table" in text and 'href="/nam/2024/4/11/"' not in text
+    assert 'href="/nam/2024/"' in text and "năm suy ra từ nội dung" in text
     text = html(client.get("/nam/2024/4/11/"))
     assert one_h1(text) == "Ngày 11/04/2024"
-    assert browse["003"].title in text and "(năm suy ra)" in text
+    assert browse["003"].title not in text
     assert client.get("/nam/2024/2/30/").status_code == 404
     assert client.get("/nam/2024/13/").status_code == 404
 
@@ -164,6 +167,19 @@ def test_article_page_links_every_value_and_hides_the_file_name(client, browse, 
 def test_inferred_date_is_said_on_the_article(client, browse):
     text = html(client.get(browse["003"].get_absolute_url()))
     assert "năm suy ra từ nội dung" in text
+    # Issue #20: day and month as printed, the year apart, no link to a day and no machine date.
+    assert "ngày 11/04" in text and 'href="/nam/2024/"' in text
+    assert 'href="/nam/2024/4/11/"' not in text and 'datetime="2024-04-11"' not in text
+
+
+def test_latest_never_shows_an_inferred_year(client, browse):
+    latest = [a.pk for a in selectors.latest_dated(limit=50)]
+    inferred = Article.objects.filter(date_precision="year_inferred")
+    assert inferred.exists() and not set(latest) & set(inferred.values_list("pk", flat=True))
+    assert latest and all(Article.objects.get(pk=pk).date_precision == "day" for pk in latest)
+    text = html(client.get("/"))
+    home_latest = text.split('id="latest"', 1)[1]
+    assert not any(a.title in home_latest for a in inferred)
 
 
 # --- officials ---------------------------------------------------------------------------------
@@ -309,7 +325,7 @@ PAGES = {
     "/hoi-nghi/": (3, 0),
     "/api/provinces/": (2, 0),
     "/api/officials/": (2, 1),
-    "/api/articles/?province=tay-ninh-2025": (6, 6),
+    "/api/articles/?province=tay-ninh-2025": (7, 6),  # the count cached; the page: ids, then rows
 }
 
 
@@ -326,7 +342,8 @@ def test_pages_take_a_fixed_number_of_queries(client, seeded, tmp_path, extra):
     official = Official.objects.get(name="Trần Thị Mai")
     pages = {
         **PAGES,
-        article.get_absolute_url(): (5, 5),
+        # related articles: one small query per source (officials, province), then the cards
+        article.get_absolute_url(): (6, 6),
         official.get_absolute_url(): (3, 1),
         f"/api/officials/{official.pk}/": (3, 1),
         f"/api/articles/{article.pk}/": (3, 3),

@@ -5,6 +5,11 @@ Each fixture reproduces one or more causes (its gold entry lists them under "cau
 per-fixture test fails on the rules before issue 10 and passes after. The floors are the scores the
 reworked rules reach (before: title 88.7%, date 82.3%, province 45.2%, meeting 46.8%, bylines 83.9%,
 officials F1 0.875, positions 77.6%).
+
+Issue 20 added 24 pages (t11–t16, o10–o17, m08–m11, d17–d19, p17–p19) for the causes two held-out
+sets of real pages showed; on the rules before it they scored title 87.5%, date 79.2%, province 83.3%,
+meeting 70.8%, bylines 79.2%, officials F1 0.862, positions 76.0% (the 86 pages together: 96.5, 94.2,
+95.3, 91.9, 94.2, 0.956, 93.1%). The floors stay at 100% on all 86.
 """
 
 from __future__ import annotations
@@ -26,6 +31,13 @@ GOLD = json.loads((DEVSET / "gold.json").read_text(encoding="utf-8"))
 HOLDOUT = DATA / "holdout"
 HOLDOUT_GOLD = json.loads((HOLDOUT / "gold.json").read_text(encoding="utf-8"))
 SEEDS_GOLD = json.loads((DATA / "seeds_gold.json").read_text(encoding="utf-8"))
+# Twelve pages written after issue 20's rework, gold first. Their first score (title, date, province,
+# district 100%, meeting 83.3%, bylines 91.7%, officials F1 1.000, positions 92.3%; the rules before
+# issue 20 on them: title 91.7%, date 83.3%, meeting 58.3%, bylines 83.3%, F1 0.960, positions 91.7%)
+# led to four small changes (a dash inside a ministry's name, "đối thoại" and "trưởng đoàn" as events,
+# "H'LIM" → "H'Lim"); they now stay exact in CI like the rest.
+HOLDOUT2 = DATA / "holdout2"
+HOLDOUT2_GOLD = json.loads((HOLDOUT2 / "gold.json").read_text(encoding="utf-8"))
 
 # The causes the issue lists: every one needs at least one fixture.
 CAUSES = {
@@ -64,6 +76,29 @@ CAUSES = {
     "byline:tags",
     "byline:outlet_credit",
     "title:footer_word_paragraph",
+    # Issue 20: the causes the held-out real pages showed (each fixture fails on the rules before it).
+    "title:lowercase_next_line",
+    "position:institution_lowercase",
+    "position:dash",
+    "position:place_in_brackets",
+    "official:lowercase_title",
+    "official:abbreviation",
+    "name:one_syllable",
+    "official:caption_no_comma",
+    "official:teaser_next_article",
+    "meeting:online_bracket",
+    "meeting:direct_and_online",
+    "meeting:anniversary_and_review",
+    "meeting:feature_none",
+    "date:clock_line_under_title",
+    "date:day_range",
+    "date:time_glued_counter",
+    "province:host_not_guest",
+    "province:code_in_brackets",
+    "province:city_committee_bare",
+    "byline:caps_pipe",
+    "byline:back_link",
+    "byline:teaser_after",
 }
 
 # Floors the reworked rules reach on the development set (a drop fails CI).
@@ -87,7 +122,7 @@ def devset_items():
 
 def test_devset_is_big_enough_and_covers_every_cause():
     files = [p for p in DEVSET.iterdir() if p.suffix in (".txt", ".html")]
-    assert len(files) >= 60
+    assert len(files) >= 86
     assert sorted(p.name for p in files) == sorted(GOLD)
     assert {p.suffix for p in files} == {".txt", ".html"}
     covered = {cause for entry in GOLD.values() for cause in entry["causes"]}
@@ -105,6 +140,12 @@ def test_devset_scores_at_or_above_the_floors(devset_items):
 def test_second_set_stays_exact():
     result = score(iter_path(HOLDOUT), HOLDOUT_GOLD)
     assert result.articles == len(HOLDOUT_GOLD) == 12
+    assert result.misses == []
+
+
+def test_third_set_stays_exact():
+    result = score(iter_path(HOLDOUT2), HOLDOUT2_GOLD)
+    assert result.articles == len(HOLDOUT2_GOLD) == 12
     assert result.misses == []
 
 
