@@ -418,7 +418,13 @@ class PostgresEngine(SearchEngine):
             score = f"({score})::float8"
         if plan.by_date:
             direction = "DESC" if plan.newest_first else "ASC"
-            order = f"s.published {direction} NULLS LAST, s.article_id {direction}"
+            # Undated last, in the order they were indexed (as the Whoosh engine lists them).
+            tie = (
+                "CASE WHEN s.published IS NULL THEN s.article_id ELSE -s.article_id END"
+                if plan.newest_first
+                else "s.article_id"
+            )
+            order = f"s.published {direction} NULLS LAST, {tie}"
             source = "a"
         else:
             order = "s.score DESC, s.article_id"
