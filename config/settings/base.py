@@ -123,7 +123,7 @@ HAYSTACK_CONNECTIONS = {
         # The Whoosh engine's backend; with SEARCH_ENGINE=postgres a connection that only loads
         # search_indexes.py (search/engines/haystack.py: SearchQuerySet is not offered either way).
         "ENGINE": (
-            "search.backend.VietnameseWhooshEngine"
+            "search.engines.whoosh.backend.VietnameseWhooshEngine"
             if SEARCH_ENGINE == "whoosh"
             else "search.engines.haystack.IndexOnlyEngine"
         ),

@@ -58,5 +58,11 @@ def _modules_importing(prefix: str) -> list[str]:
 def test_views_selectors_health_and_commands_do_not_reach_past_the_interface():
     for name in ["search/views.py", "search/selectors.py", "config/health.py", "search/indexing.py"]:
         imported = _imports(ROOT / name)
-        assert not {"search.backend", "search.codec", "search.docsets"} & imported, name
+        assert not any(m.startswith("search.engines.whoosh") for m in imported), name
         assert not any(m == "whoosh" or m.startswith("whoosh.") for m in imported), name
+
+
+def test_no_module_outside_the_whoosh_engine_imports_whoosh():
+    assert _modules_importing("whoosh") == []
+    # and the engine's folder does (the scan would pass on an empty project too)
+    assert any(n == "whoosh" or n.startswith("whoosh.") for n in _imports(WHOOSH_HOME / "backend.py"))

@@ -1,8 +1,11 @@
 """The Whoosh engine: the archive's index in one machine's folder (issue #3, #8, #15, #16).
 
-Everything that touches Whoosh lives under this folder. The engine adapts the Haystack backend
-(`search.backend.VietnameseWhooshBackend`, which owns the schema, the writers and the query
-reading) to the one interface of `search.engines.base`.
+Everything that touches Whoosh lives under this folder: the Haystack backend (`backend.py`: the
+schema, the forked segment writers, the query reading, the exclusion matcher), whole-set evaluation
+(`docsets.py`), the compact postings codec (`codec.py`), the decoded posting lists shared between
+processes (`decoded.py`) and the analyzer as Whoosh takes it (`analyzer.py`). No other module of the
+project imports Whoosh (tests/search/test_engine_seam.py). This module adapts the backend to the one
+interface of `search.engines.base`.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ class WhooshEngine(SearchEngine):
         return self.backend.searcher().doc_count()
 
     def version(self) -> str:
-        from search.backend import index_version
+        from search.engines.whoosh.backend import index_version
 
         return index_version(self.backend.searcher())
 

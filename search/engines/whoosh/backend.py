@@ -44,19 +44,27 @@ from whoosh.system import pack_ushort
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
-from search import abbreviations, docsets, shared_cache
+from search import abbreviations, shared_cache
 from search.analysis import (
     ParsedQuery,
     Run,
-    VietnameseAnalyzer,
     accented_forms,
     adjacency_terms,
     segment,
     word_terms,
 )
-from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, length_range, packed
 from search.engines.base import Hit, SearchOutcome, fill_periods
 from search.engines.haystack import NotOfferedQuery
+from search.engines.whoosh import docsets
+from search.engines.whoosh.analyzer import VietnameseAnalyzer
+from search.engines.whoosh.codec import (
+    DanvanCodec,
+    compact_entry,
+    fill_blocks,
+    inline_terminfo,
+    length_range,
+    packed,
+)
 from search.query import SORTS, TREND_BY  # noqa: F401 — read here by older callers
 
 FOLDED_SUFFIX = "_f"
@@ -690,7 +698,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self._searcher
 
     def _arrays(self, searcher) -> docsets.SearchArrays:
-        """Whole-set evaluation's view of the open searcher (`search.docsets`)."""
+        """Whole-set evaluation's view of the open searcher (`docsets.py`)."""
         arrays = self._search_arrays
         if arrays is None or arrays.searcher is not searcher:
             arrays = self._search_arrays = docsets.SearchArrays(searcher)
@@ -820,24 +828,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     @staticmethod
     def word_groups(run: Run) -> list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
-        """The run's words, consecutive words that spell a known abbreviation or what it stands
-        for grouped with its other spellings (`abbreviations.py`): `Ủy ban nhân dân tỉnh` →
-        [([ủy ban, nhân dân], [ubnd]), ([tỉnh], [])]. A quoted phrase is literal: no other spelling."""
-        words = run.words
-        if run.quoted:
-            return [([w], []) for w in words]
-        out, i = [], 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                others = abbreviations.alternatives(tuple(s for w in words[i:j] for s in w))
-                if others:
-                    out.append((words[i:j], others))
-                    i = j
-                    break
-            else:
-                out.append(([words[i]], []))
-                i += 1
-        return out
+        """The run's words with their other spellings (`abbreviations.word_groups`, shared by the
+        engines)."""
+        return abbreviations.word_groups(run)
 
     def word_query(self, word: tuple[str, ...], *, widened: bool, readings: bool = True) -> wq.Query:
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
