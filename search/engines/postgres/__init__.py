@@ -234,6 +234,16 @@ class PostgresEngine(SearchEngine):
             )
         return connection.cursor()
 
+    @contextmanager
+    def _reading(self):
+        """A cursor for a search: in a transaction that tells the planner to read through the GIN
+        index. Its row estimates make a common syllable (56% of the rows at 20,000 articles) look
+        cheaper to scan whole, but every row scanned detoasts a ~20 kB vector: 2.7 s against 55 ms
+        through the index for `dien`."""
+        with transaction.atomic(using=self.db), self._cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield cursor
+
     def setup(self) -> None:
         from search.engines.postgres.schema import CREATE
 
@@ -265,7 +275,7 @@ class PostgresEngine(SearchEngine):
             self._counts, self._counts_version = {}, version
         wanted = [x for x in dict.fromkeys(lexemes) if (weight, x) not in self._counts]
         if wanted:
-            with self._cursor() as cursor:
+            with self._reading() as cursor:
                 cursor.execute(
                     "SELECT t, (SELECT count(*) FROM search_document WHERE tsv @@ q) "
                     "FROM unnest(%s::text[], %s::tsquery[]) AS u(t, q)",
@@ -352,7 +362,7 @@ class PostgresEngine(SearchEngine):
         for cond, values in filters.values():
             where.append(cond)
             params += values
-        with self._cursor() as cursor:
+        with self._reading() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {' AND '.join(where)} LIMIT %s) x",
                 [*params, need],
@@ -473,7 +483,7 @@ class PostgresEngine(SearchEngine):
             "c AS (SELECT count(*) FILTER (WHERE word) AS total, count(*) FILTER (WHERE NOT word) AS apart FROM a) "
             + " UNION ALL ".join(f"({p})" for p in parts)
         )
-        with self._cursor() as cursor:
+        with self._reading() as cursor:
             cursor.execute(sql, [*params, *tail_params])
             rows = cursor.fetchall()
         out = {"total": 0, "apart": 0, "hits": [], "facets": {}, "periods": Counter(), "undated": 0}
