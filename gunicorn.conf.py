@@ -53,12 +53,12 @@ def post_worker_init(worker):
         import time
 
         from archive.selectors import warm_up as warm_up_browse
-        from search.indexing import backend
+        from search.engines import engine
         from search.views import warm_up_page
 
         started = time.perf_counter()
         warm_up_browse()
-        backend().warm_up()
+        engine().warm_up()
         warm_up_page()
         # What the warm-up read (facet values and ids of every article: millions of objects) lives
         # as long as the index: out of the collector's sight, a full collection no longer walks it

@@ -22,6 +22,12 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYe
 from django.utils import timezone
 
 from archive.extract.positions import fold_short_posts, posts
+from archive.gazetteer import (  # noqa: F401 — province_member_* are read through selectors too
+    province_member_ids,
+    province_member_names,
+    province_resolve,
+    province_rows,
+)
 from archive.models import Article, ArticleOfficial, Event, IndexPending, Official, Province
 
 COUNTS_TIMEOUT = 24 * 3600  # the version key does the invalidating; this only bounds stale keys
@@ -213,16 +219,11 @@ def warm_up() -> None:
 @lru_cache(maxsize=1)
 def _coordinates() -> dict[tuple[str, str], tuple[float, float]]:
     """(era, code) → (lat, lon) of the province's seat, from the gazetteer the provinces come from."""
-    from vietnamadminunits.database import get_data
-
     coords = {}
-    for era, table in (
-        (Province.Era.FROM_2025, "admin_units"),
-        (Province.Era.BEFORE_2025, "admin_units_legacy"),
-    ):
-        for row in get_data(["provinceCode", "provinceLat", "provinceLon"], table):
-            if row["provinceLat"] and row["provinceLon"]:
-                coords.setdefault((str(era), row["provinceCode"]), (row["provinceLat"], row["provinceLon"]))
+    for era in (Province.Era.FROM_2025, Province.Era.BEFORE_2025):
+        for row in province_rows(str(era)):
+            if row["lat"] and row["lon"]:
+                coords.setdefault((str(era), row["code"]), (row["lat"], row["lon"]))
     return coords
 
 
@@ -361,28 +362,8 @@ def provinces_by_region(rows: list[dict]) -> list[dict]:
 
 
 def province_get(*, ref: str) -> Province | None:
-    """A province by its reference: the slug (63 before 2025) or the slug + "-2025" (34 after)."""
-    ref = (ref or "").strip().lower()
-    if ref.endswith(Province.REF_2025_SUFFIX):
-        slug, era = ref[: -len(Province.REF_2025_SUFFIX)], Province.Era.FROM_2025
-    else:
-        slug, era = ref, Province.Era.BEFORE_2025
-    if not slug:
-        return None
-    return Province.objects.select_related("successor").filter(slug=slug, era=era).first()
-
-
-def province_member_ids(province: Province) -> list[int]:
-    """The legacy provinces whose articles a province's pages show: itself, or (2025) its predecessors."""
-    if province.is_2025:
-        return list(province.predecessors.values_list("pk", flat=True))
-    return [province.pk]
-
-
-def province_member_names(province: Province) -> list[str]:
-    if province.is_2025:
-        return list(province.predecessors.order_by("name").values_list("name", flat=True))
-    return [province.name]
+    """A province by any reference a parameter or URL may hold (see `archive.gazetteer`)."""
+    return province_resolve(ref)
 
 
 def _year_of_published():

@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history
 from archive import selectors
 from archive.extract import reasons as review
 from archive.extract.inputs import mojibake_reason, show, text_problem
-from archive.extract.normalize import fold_key, normalize_line, slugify_vi
-from archive.extract.places import LEGACY_RENAMED
+from archive.extract.normalize import fold_key, slugify_vi
 from archive.extract.positions import canonical_position
 from archive.extract.types import ExtractedArticle
+from archive.gazetteer import province_rows
 from archive.models import (
     Article,
     ArticleOfficial,
@@ -96,38 +96,27 @@ def provinces_load() -> int:
 
     Idempotent; returns how many provinces were created.
     """
-    from vietnamadminunits import convert_address
-    from vietnamadminunits.database import get_data
-
     created = 0
     current: dict[str, Province] = {}
-    for row in get_data(["provinceCode", "province", "provinceShort"], "admin_units"):
-        name = normalize_line(row["provinceShort"])
+    for row in province_rows("2025"):
         province, was_created = Province.objects.update_or_create(
             era=Province.Era.FROM_2025,
-            slug=slugify_vi(name),
-            defaults={
-                "name": name,
-                "full_name": normalize_line(row["province"]),
-                "code": row["provinceCode"],
-            },
+            slug=slugify_vi(row["name"]),
+            defaults={"name": row["name"], "full_name": row["full_name"], "code": row["code"]},
         )
-        current[name] = province
+        current[row["name"]] = province
         created += was_created
-    for row in get_data(["provinceCode", "province", "provinceShort"], "admin_units_legacy"):
-        successor = normalize_line(convert_address(row["province"]).short_province)
+    for row in province_rows("legacy"):
         # The package's legacy table already gives Huế its 2025 city name; articles before
-        # 2025 name the province "Thừa Thiên Huế", as extraction does.
-        name = normalize_line(LEGACY_RENAMED.get(row["provinceShort"], row["provinceShort"]))
-        full_name = f"Tỉnh {name}" if name != row["provinceShort"] else normalize_line(row["province"])
+        # 2025 name the province "Thừa Thiên Huế", as extraction does (the gazetteer renames it).
         _, was_created = Province.objects.update_or_create(
             era=Province.Era.BEFORE_2025,
-            code=row["provinceCode"],
+            code=row["code"],
             defaults={
-                "name": name,
-                "slug": slugify_vi(name),
-                "full_name": full_name,
-                "successor": current[successor],
+                "name": row["name"],
+                "slug": slugify_vi(row["name"]),
+                "full_name": row["full_name"],
+                "successor": current[row["successor"]],
             },
         )
         created += was_created

@@ -17,6 +17,7 @@ from archive import selectors
 from archive.citation import cite
 from archive.export import ExportError, ExportHead, export_format, export_response
 from archive.forms import ReaderReportForm
+from archive.gazetteer import unknown_province_message
 from archive.http import api_page_size, json_error, json_response
 from archive.models import Article, Event, Province
 from archive.serializers import article_data, article_summary, official_data, official_summary
@@ -181,6 +182,8 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
     province = selectors.province_get(ref=ref)
     if province is None:
         raise Http404(_("Không có tỉnh/thành này."))
+    if ref != province.ref:  # /tinh/Long An/ → /tinh/long-an/: one address per province
+        return redirect(province.get_absolute_url(), permanent=True)
     head = selectors.province_head(province)
     articles = selectors.province_articles(province, member_ids=head["member_ids"])
     exported = _export(request, articles, title=str(province), filters={"province": province.ref})
@@ -648,13 +651,14 @@ def _api_envelope(request: HttpRequest, page, results: list) -> dict:
 
 
 def _api_province(request: HttpRequest):
-    """The `province=` parameter (a slug, a name or a 2025 province) as (Province or None, error)."""
+    """The `province=` parameter as (Province or None, error): whatever `archive.gazetteer` resolves,
+    as every other API and form takes it."""
     ref = request.GET.get("province", "").strip()
     if not ref:
         return None, None
     province = selectors.province_get(ref=ref)
     if province is None:
-        return None, json_error(400, f"province: no province with slug {ref!r} (see /api/provinces/)")
+        return None, json_error(400, unknown_province_message("province", ref))
     return province, None
 
 

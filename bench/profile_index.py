@@ -52,7 +52,7 @@ def main() -> None:
     prof = None if args.no_profile or args.procs > 1 else cProfile.Profile()
     if args.procs > 1 and not args.no_profile:
         # Profile the forked workers (where the work is) instead of the waiting parent.
-        from search import backend
+        from search.engines.whoosh import backend
 
         build = backend._build_segment
         stats_dir = tempfile.mkdtemp(prefix="danvan-prof-stats-")

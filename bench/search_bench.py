@@ -442,7 +442,7 @@ def run(args, workdir: str) -> None:
     # Queries through the engine (what the page and the API call).
     from django.core.cache import caches
 
-    from search import docsets
+    from search.engines.whoosh import docsets
 
     be.setup()  # drop the searcher: the first query opens it
     t0 = time.perf_counter()

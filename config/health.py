@@ -43,13 +43,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as err:  # noqa: BLE001 — a health check reports, it does not raise
         checks["database"] = f"error: {type(err).__name__}"
     try:
-        from search.indexing import backend
+        from search.engines import engine
 
-        be = backend()
-        checks["index_documents"] = be.searcher().doc_count()
+        be = engine()
+        checks["index_documents"] = be.doc_count()
         checks["index"] = "ok"
-        if getattr(be, "read_only", False):
-            checks["index_writable"] = False
+        status = be.status()
+        checks.update(status)
+        if status.get("index_writable") is False:
             reasons.append("index folder is read-only: searches use the last good index, changes stay queued")
     except Exception as err:  # noqa: BLE001
         checks["index"] = f"error: {type(err).__name__}"
@@ -156,11 +157,9 @@ class IndexUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not request.path.startswith(SEARCH_PATHS):
             return None
-        from whoosh.filedb.filestore import StorageError
-        from whoosh.index import IndexError as WhooshIndexError
-        from whoosh.index import LockError
+        from search.engines import engine
 
-        if not isinstance(exception, (OSError, WhooshIndexError, StorageError, LockError)):
+        if not isinstance(exception, engine().unavailable_errors):
             return None
         import logging
 

@@ -42,3 +42,25 @@ def alternatives(word: tuple[str, ...]) -> list[tuple[str, ...]]:
     `("ubnd",)` → `[("uy", "ban", "nhan", "dan")]`, and back; [] for any other word."""
     key = " ".join(fold(s) for s in word)
     return [tuple(other.split(" ")) for other in _OTHERS.get(key, ())]
+
+
+def word_groups(run) -> list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
+    """A run's words, consecutive words that spell a known abbreviation or what it stands for
+    grouped with its other spellings: `Ủy ban nhân dân tỉnh` → [([ủy ban, nhân dân], [ubnd]),
+    ([tỉnh], [])]. A quoted phrase is literal: no other spelling. Engine-neutral: each engine
+    compiles the groups to its own queries."""
+    words = run.words
+    if run.quoted:
+        return [([w], []) for w in words]
+    out, i = [], 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            others = alternatives(tuple(s for w in words[i:j] for s in w))
+            if others:
+                out.append((words[i:j], others))
+                i = j
+                break
+        else:
+            out.append(([words[i]], []))
+            i += 1
+    return out

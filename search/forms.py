@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 from archive.extract.normalize import normalize_line
 from archive.models import Event
 from search.analysis import ParsedQuery, parse_query
-from search.backend import SORTS
+from search.query import SORTS
 
 FACETS = ("province", "year", "kind", "official", "outlet")
 FACET_LABELS = {
@@ -62,24 +62,18 @@ class SearchParams:
 
 
 def province_filter_values(values: list[str]) -> list[str]:
-    """One spelling of a province across the APIs: the name ("Long An"), the slug the archive's
-    API takes ("long-an"), or a 2025 province ("tay-ninh-2025", "Tây Ninh (2025)") meaning every
-    province merged into it. The index holds the name the article gave (pre-2025)."""
-    from archive.models import Province
-    from archive.selectors import province_get, province_member_names
+    """`province=` values → the names the index holds (the pre-2025 name an article gave): whatever
+    the one gazetteer resolves ("Long An", "long-an", "long an", "tay-ninh-2025", "Tây Ninh (2025)"
+    meaning every province merged into it), as every API and form takes it. An unknown value is an
+    error naming the parameter, as in /api/articles/."""
+    from archive.gazetteer import province_member_names, province_resolve, unknown_province_message
 
     out: list[str] = []
     for value in values:
-        names = [value]
-        if value.endswith(" (2025)"):
-            province = Province.objects.filter(
-                era=Province.Era.FROM_2025, name=value[: -len(" (2025)")]
-            ).first()
-            names = province_member_names(province) if province else names
-        elif not Province.objects.filter(era=Province.Era.BEFORE_2025, name=value).exists():
-            province = province_get(ref=value)
-            names = province_member_names(province) if province else names
-        out += [n for n in names if n not in out]
+        province = province_resolve(value)
+        if province is None:
+            raise SearchParamsError(unknown_province_message("province", value))
+        out += [n for n in province_member_names(province) if n not in out]
     return out
 
 

@@ -33,9 +33,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 from haystack import connections
-from haystack.constants import DJANGO_ID, ID
 
 from archive.models import Article, IndexPending
+from search.engines import engine
 
 BATCH = 500  # articles read from the database at a time
 # A bulk run commits every SEGMENT_DOCS × procs articles, each worker writing one segment of
@@ -78,6 +78,8 @@ def is_suspended() -> bool:
 
 
 def backend(using: str = "default"):
+    """The Whoosh engine's Haystack backend (its own tests and benchmarks read it); everything
+    else talks to `search.engines.engine()`."""
     return connections[using].get_backend()
 
 
@@ -96,29 +98,25 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def _whoosh_id(pk: int) -> str:
-    return f"archive.article.{pk}"
-
-
-def _read_documents(be, index, ids: list[int], using: str) -> tuple[list[dict], list[str]]:
-    """The prepared documents of these articles as the database holds them now, and the index ids
-    of those no longer in the database."""
+def _read_documents(be, index, ids: list[int], using: str) -> tuple[list[dict], list[int]]:
+    """The prepared documents of these articles as the database holds them now, and the ids of
+    those no longer in the database."""
     docs: list[dict] = []
-    deletes: list[str] = []
+    deletes: list[int] = []
     for chunk in _chunks(ids, BATCH):
         articles = {a.pk: a for a in index.index_queryset(using=using).filter(pk__in=chunk)}
         for pk in chunk:
             article = articles.get(pk)
             if article is None:
-                deletes.append(_whoosh_id(pk))
+                deletes.append(pk)
             else:
-                docs.extend(be._prepared(index, [article]))
+                docs.extend(be.prepare(index, [article]))
     return docs, deletes
 
 
 def _write(ids: list[int], *, using: str, procs: int) -> int:
     """Read these rows while holding the index's write lock, and write them in one commit."""
-    be = backend(using)
+    be = engine(using)
     index = article_index(using)
     return be.write_under_lock(
         lambda: _read_documents(be, index, ids, using), procs=procs if len(ids) > 1000 else 1
@@ -126,9 +124,8 @@ def _write(ids: list[int], *, using: str, procs: int) -> int:
 
 
 def _setup(using: str):
-    be = backend(using)
-    if not be.setup_complete:
-        be.setup()
+    be = engine(using)
+    be.setup()
     return be
 
 
@@ -225,7 +222,7 @@ def forget_queued(rows: Iterable[int]) -> None:
 def remove_articles(ids: Iterable[int], *, using: str = "default") -> None:
     """Delete these articles' documents from the index (whether or not they are in the database)."""
     for chunk in _chunks(ids, SEGMENT_DOCS):
-        backend(using).write_documents([], delete_ids=[_whoosh_id(pk) for pk in chunk])
+        engine(using).write([], delete=chunk)
 
 
 # --- verification: the index's documents against the database's rows -----------------------------
@@ -248,13 +245,7 @@ class Difference:
 
 def indexed_digests(using: str = "default") -> dict[int, str]:
     """{article id: stored digest} of every live document in the index."""
-    be = _setup(using)
-    found: dict[int, str] = {}
-    with be.index.refresh().searcher() as searcher:
-        for stored in searcher.reader().all_stored_fields():
-            if stored.get(ID, "").startswith("archive.article."):
-                found[int(stored[DJANGO_ID])] = stored.get("digest", "")
-    return found
+    return _setup(using).digests()
 
 
 def database_digests(using: str = "default") -> Iterator[tuple[int, str]]:

@@ -11,7 +11,7 @@ from search import analysis
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
-    # Title and body: searched as Vietnamese words, exact and folded (search.backend).
+    # Title and body: searched as Vietnamese words, exact and folded (search/engines/).
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title", boost=3.0)
     published = indexes.DateField(model_attr="published_on", null=True)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from archive.extract.normalize import fold
 from archive.models import Article
 from search.analysis import ParsedQuery, Run, parse_query
-from search.backend import SearchOutcome
+from search.engines import SearchOutcome, engine
 from search.forms import FACETS, SearchParams
 from search.highlight import highlight_text, snippet
-from search.indexing import backend
+from search.query import SearchPlan, build_plan, plan_for
 
 
 @dataclass
@@ -51,7 +51,7 @@ def readings(query: ParsedQuery) -> list[Reading]:
     words = query.required[0][0].words
     if len(words) != 1:
         return []
-    found = backend().readings(words[0])
+    found = engine().readings(words[0])
     return [Reading(q, n) for q, n in found] if len(found) > 1 else []
 
 
@@ -64,20 +64,22 @@ class Suggestion:
     note: str = ""  # what the suggestion changes, in the page's language: "(bỏ các bộ lọc)"
 
 
+def search_plan(
+    params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None, trend_by: str | None = None
+) -> SearchPlan:
+    return plan_for(params, per_page=per_page, facets=FACETS, facet_limit=facet_limit, trend_by=trend_by)
+
+
 def search_articles(
-    params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None
+    params: SearchParams,
+    *,
+    per_page: int = 20,
+    facet_limit: int | None = None,
+    trend_by: str | None = None,
 ) -> tuple[SearchOutcome, list[ResultRow]]:
-    outcome = backend().article_search(
-        params.query,
-        filters=params.filters,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        sort=params.sort,
-        page=params.page,
-        per_page=per_page,
-        facets=FACETS,
-        facet_limit=facet_limit,
-    )
+    """One evaluation of the search: its page of rows, totals, facets and (asked) the trend."""
+    plan = search_plan(params, per_page=per_page, facet_limit=facet_limit, trend_by=trend_by)
+    outcome = engine().search(plan)
     pks = [h.pk for h in outcome.hits]
     articles = Article.objects.select_related("province__successor", "outlet").in_bulk(pks)
     rows = []
@@ -111,9 +113,9 @@ SUGGESTION_SECONDS = 0.3
 
 def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
     """For a search with no results: the nearest broader searches that do find something."""
-    be = backend()
+    be = engine()
     # Each word of the query on its own, as the search read it: dropping one is a suggestion.
-    read = be.segment_query(params.query)
+    read = be.segment(params.query)
     query = ParsedQuery(
         tuple(
             group2
@@ -140,10 +142,12 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
         if parsed.empty and not parsed.excluded:
             return
         count = be.count(
-            parsed,
-            filters=None if drop_filters else params.filters,
-            date_from=None if drop_filters else params.date_from,
-            date_to=None if drop_filters else params.date_to,
+            build_plan(
+                parsed,
+                filters=None if drop_filters else params.filters,
+                date_from=None if drop_filters else params.date_from,
+                date_to=None if drop_filters else params.date_to,
+            )
         )
         if count:
             out.append(Suggestion(label or q, q, drop_filters, count, note))
@@ -181,9 +185,7 @@ def suggestions(params: SearchParams, *, limit: int = 3) -> list[Suggestion]:
 
 
 def _spelling(query: ParsedQuery) -> str | None:
-    be = backend()
-    searcher = be.searcher()
-    reader = searcher.reader()
+    be = engine()
     changed = False
     lookups = SUGGESTION_SPELLINGS
     groups = []
@@ -193,16 +195,12 @@ def _spelling(query: ParsedQuery) -> str | None:
             syls = []
             for syl in run.syllables:
                 key = fold(syl)
-                if (
-                    not 3 <= len(key) <= SPELL_MAX_LETTERS
-                    or lookups <= 0
-                    or reader.frequency("text_f", key) > 0
-                ):
+                if not 3 <= len(key) <= SPELL_MAX_LETTERS or lookups <= 0 or be.term_counts([key]):
                     syls.append(key)
                     continue
                 lookups -= 1
                 try:
-                    candidates = _near_syllables(reader, key)
+                    candidates = _near_syllables(be, key)
                 except Exception:  # a corrector failure must not break an empty result page
                     candidates = []
                 syls.append(candidates[0] if candidates else key)
@@ -212,7 +210,7 @@ def _spelling(query: ParsedQuery) -> str | None:
     return ParsedQuery(tuple(groups), query.excluded).display() if changed else None
 
 
-def _near_syllables(reader, key: str, *, limit: int = 5) -> list[str]:
+def _near_syllables(be, key: str, *, limit: int = 5) -> list[str]:
     """Indexed syllables one edit (insert, delete, replace a letter) from `key` that keep its first
     letter, most frequent first: what `reader.corrector("text_f").suggest(key, maxdist=1,
     prefix=1)` returned, by looking up the key's variants instead of scanning the lexicon."""
@@ -226,6 +224,6 @@ def _near_syllables(reader, key: str, *, limit: int = 5) -> list[str]:
             variants.add(head + before + after[1:])  # delete
             variants.update(head + before + c + after[1:] for c in letters)  # replace
     variants.discard(key)
-    found = [(f, v) for v in variants if (f := reader.frequency("text_f", v)) > 0]
+    found = [(f, v) for v, f in be.term_counts(sorted(variants)).items()]
     found.sort(key=lambda item: (-item[0], item[1]))
     return [v for _, v in found[:limit]]

@@ -21,30 +21,22 @@ ALIAS = "results"
 log = logging.getLogger(__name__)
 
 
-def index_version(searcher) -> str:
-    reader = searcher.reader()
-    segments = sorted(
-        leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if hasattr(leaf, "segment")
-    )
-    return f"{reader.generation()}:{','.join(segments)}"
-
-
-def _key(searcher, key) -> str:
-    digest = hashlib.blake2b(repr((index_version(searcher), key)).encode(), digest_size=20).hexdigest()
+def _key(version: str, key) -> str:
+    digest = hashlib.blake2b(repr((version, key)).encode(), digest_size=20).hexdigest()
     return f"search:{digest}"
 
 
-def get(searcher, key):
+def get(version: str, key):
     try:
-        return caches[ALIAS].get(_key(searcher, key))
+        return caches[ALIAS].get(_key(version, key))
     except Exception as err:  # noqa: BLE001 — Redis down: search without the shared cache
         log.warning("results cache unavailable: %s", err)
         return None
 
 
-def put(searcher, key, outcome) -> None:
+def put(version: str, key, outcome) -> None:
     try:
-        caches[ALIAS].set(_key(searcher, key), outcome)
+        caches[ALIAS].set(_key(version, key), outcome)
     except Exception as err:  # noqa: BLE001
         log.warning("results cache unavailable: %s", err)
 
@@ -56,11 +48,11 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_HOLE = "\x00csrf\x00"
 
 
-def page_key(searcher, request) -> str:
+def page_key(version: str, request) -> str:
     """A search page's key: its URL and language, and the index version. Every change to what a
     result shows (an article, its province, outlet or officials) reaches the index through its
     queue (docs/index-integrity.md), so a new index version is also a new page."""
-    parts = (index_version(searcher), request.get_full_path(), get_language())
+    parts = (version, request.get_full_path(), get_language())
     return "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 

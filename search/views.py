@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from archive.export import ExportError, ExportHead, export_format, export_response
 from archive.http import api_page_size, json_error, json_response
 from search import shared_cache
-from search.backend import fill_periods
+from search.engines import engine, fill_periods
 from search.forms import (
     CONTENT_FACETS,
     FACET_LABELS,
@@ -29,7 +29,7 @@ from search.forms import (
     facet_label,
     parse_params,
 )
-from search.indexing import backend
+from search.query import build_plan
 from search.selectors import readings, search_articles, suggestions
 
 PER_PAGE = 20
@@ -99,7 +99,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:  # staff pages differ (admin links): never cached
         return _search_response(request)
     # A repeated search is served whole from the shared cache, whichever worker answers.
-    key = shared_cache.page_key(backend().searcher(), request)
+    key = shared_cache.page_key(engine().version(), request)
     cached = shared_cache.page_get(key, request)
     if cached is not None:
         return HttpResponse(cached, content_type="text/html; charset=utf-8")
@@ -136,7 +136,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     head = ExportHead(source="", title=_("Tìm kiếm"))
-    outcome = backend().article_search(
+    plan = build_plan(
         params.query,
         filters=params.filters,
         date_from=params.date_from,
@@ -144,8 +144,8 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
         sort=params.sort,
         page=1,
         per_page=head.cap,
-        facets=(),
     )
+    outcome = engine().search(plan)
     data = request.GET.copy()
     for name in ("format", "page"):
         data.pop(name, None)
@@ -182,7 +182,9 @@ def _search_response(request: HttpRequest) -> HttpResponse:
 
 
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
-    outcome, rows = search_articles(params, per_page=PER_PAGE)
+    # The month trend is counted with the results, in the one evaluation of the search (issue #18:
+    # `Kim Bôi` evaluated its query twice, results then months); the chart uses it when it shows months.
+    outcome, rows = search_articles(params, per_page=PER_PAGE, trend_by="month")
     num_pages = max(1, math.ceil(outcome.listed / PER_PAGE))
     if params.page > num_pages:
         raise Http404("Trang này nằm ngoài kết quả tìm kiếm.")
@@ -360,19 +362,14 @@ CHART_W, CHART_H = 300, 90  # the search page's trend chart, in SVG user units
 
 def _trend_chart(request, params, outcome) -> dict | None:
     """Bars per year (per month when the matches span at most three years) for the page's SVG.
-    Years come from the year facet the search already counted; months from `backend().trend`."""
+    Years come from the year facet the search already counted; months from the trend it counted
+    in the same evaluation (`SearchPlan.trend_by`)."""
     counts = Counter({year: n for year, n in outcome.facets.get("year", []) if year.isdigit()})
     series, undated = fill_periods(counts, "year"), max(0, outcome.counted - sum(counts.values()))
     by = "year"
     if 0 < len(series) <= 3:
         by = "month"
-        series, undated, _ = backend().trend(
-            params.query,
-            by="month",
-            filters=params.filters,
-            date_from=params.date_from,
-            date_to=params.date_to,
-        )
+        series, undated = outcome.trend
     if not series:
         return None
     top = max(c for _, c in series) or 1
@@ -486,9 +483,11 @@ def api_trend(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "").strip() or "json"
     if fmt not in ("json", "csv"):
         return json_error(400, f"format: expected json or csv, got {fmt!r}")
-    series, undated, total = backend().trend(
-        params.query, by=by, filters=params.filters, date_from=params.date_from, date_to=params.date_to
+    plan = build_plan(
+        params.query, filters=params.filters, date_from=params.date_from, date_to=params.date_to, trend_by=by
     )
+    trend = engine().trend(plan)
+    series, undated, total = trend.series, trend.undated, trend.total
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="trend-{by}.csv"'

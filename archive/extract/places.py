@@ -16,14 +16,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from archive.gazetteer import ALIASES, canonical_province, legacy_units
+
 from . import reasons
 from .letters import CAP_WORD, UP
 from .normalize import fold_key
 
-# The legacy table already carries Huế's 2025 city status; the pre-2025 province was "Thừa Thiên Huế".
-LEGACY_RENAMED = {"Huế": "Thừa Thiên Huế"}
-# Extra spellings seen in print → gazetteer short name.
-_ALIASES = {"Thừa Thiên - Huế": "Thừa Thiên Huế", "TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh"}
+# The names, the aliases and the table itself come from the one gazetteer (issue #18).
+_ALIASES = ALIASES
 # Pre-2025 districts missing from the table (it lists Huế's 2025 quận instead), and districts abolished
 # or merged before the table was made that older articles still name (issue 10: "Đất Đỏ").
 _EXTRA_DISTRICTS = {
@@ -83,19 +83,15 @@ class Gazetteer:
 @cache
 def gazetteer() -> Gazetteer:
     """Province names and the district → province map, loaded once per process."""
-    from vietnamadminunits.database import query  # local import: the SQLite read happens once
-
-    rows = query("SELECT DISTINCT provinceShort, districtShort FROM admin_units_legacy")
     districts: dict[str, set[str]] = {}
     provinces: list[str] = []
-    for row in rows:
-        prov = LEGACY_RENAMED.get(row["provinceShort"], row["provinceShort"])
+    for prov, district in legacy_units():
         if prov not in provinces:
             provinces.append(prov)
-        if row["districtShort"]:
+        if district:
             # "Kỳ Anh (Huyện)" / "Kỳ Anh (Thị xã)": the table disambiguates same-named units of one
             # province; the article prints just "Kỳ Anh".
-            name = _DISAMBIGUATOR.sub("", row["districtShort"])
+            name = _DISAMBIGUATOR.sub("", district)
             districts.setdefault(name, set()).add(prov)
     for name, prov in _EXTRA_DISTRICTS.items():
         districts.setdefault(name, set()).add(prov)
@@ -114,10 +110,6 @@ def gazetteer() -> Gazetteer:
     )
     frozen = {k: frozenset(v) for k, v in districts.items()}
     return Gazetteer(tuple(provinces), frozen, province_re, district_re)
-
-
-def canonical_province(name: str) -> str:
-    return _ALIASES.get(name, LEGACY_RENAMED.get(name, name))
 
 
 # A capitalised word that may stand before a province name without making it part of a longer proper

@@ -113,10 +113,20 @@ STORAGES = {
 # One entry per province, year, month, official page and fragment: room for all of them at 100k articles.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=50000")}
 
+# The search engine (issue #18, docs/search-engines.md): "whoosh", an index folder on this machine
+# (the default), or "postgres", the index in the archive's PostgreSQL database (DATABASE_URL), which
+# several web machines can share.
+SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="whoosh")
 WHOOSH_PATH = env.path("WHOOSH_PATH", default=str(VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.VietnameseWhooshEngine",
+        # The Whoosh engine's backend; with SEARCH_ENGINE=postgres a connection that only loads
+        # search_indexes.py (search/engines/haystack.py: SearchQuerySet is not offered either way).
+        "ENGINE": (
+            "search.engines.whoosh.backend.VietnameseWhooshEngine"
+            if SEARCH_ENGINE == "whoosh"
+            else "search.engines.haystack.IndexOnlyEngine"
+        ),
         "PATH": str(WHOOSH_PATH),
         # Bulk writes (ingest, rebuild) fork this many segment writers: the machine has 2 cores.
         "PROCS": env.int("WHOOSH_PROCS", default=2),

@@ -6,8 +6,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from search.analysis import parse_query
+from search.engines import engine
 from search.highlight import highlight_text
-from search.indexing import backend
 
 register = template.Library()
 log = logging.getLogger(__name__)
@@ -19,8 +19,8 @@ def highlight_terms(text: str, query: str | None) -> str:
     # The words of the query as the search read them (boundaries come from the index).
     parsed = parse_query(query or "")
     try:
-        words = backend().segment_query(parsed)
-    except OSError:
+        words = engine().segment(parsed)
+    except engine().unavailable_errors:
         # The index cannot be read (issue #16, finding 5): the article still shows, unhighlighted.
         log.warning("search index unreadable: article shown without highlighting", exc_info=True)
         words = parse_query("")

@@ -56,7 +56,7 @@ def test_a_500_under_the_api_is_json(seeded, monkeypatch):
 
 def test_did_you_mean_is_bounded(seeded, monkeypatch):
     """A 302-character query of unknown words costs a few count searches, not one per word group."""
-    from search import backend as backend_module
+    from search.engines.whoosh import backend as backend_module
 
     calls = {"count": 0, "suggest": 0}
     real_count = backend_module.VietnameseWhooshBackend.count

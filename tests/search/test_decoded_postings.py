@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from search import decoded, docsets
 from search.analysis import parse_query
+from search.engines.whoosh import decoded, docsets
 from search.forms import FACETS
 from search.indexing import backend
 from tests.conftest import CORPUS, run_ingest

@@ -4,7 +4,7 @@ through Whoosh's matchers and through the whole-set evaluation the search runs (
 `-word` returned documents holding the word, and some filtered exclusions raised IndexError in
 ListMatcher.id under AndNotMatcher.skip_to. Both come from whoosh-reloaded 2.7.5's AndNotMatcher,
 and both happen on an index written by stock Whoosh (no inline postings): the first two tests show
-it on the matcher and on a stock-written index; search.backend.ExclusionMatcher fixes it. The
+it on the matcher and on a stock-written index; search.engines.whoosh.backend.ExclusionMatcher fixes it. The
 property test then checks the backend's queries on a few thousand corpus articles, in every layout
 (stock blocks, inline + block postings, several segments, after deletes, merged), against the set
 computed from the texts themselves.
@@ -28,9 +28,10 @@ from whoosh import query as wq
 from whoosh.matching import AndNotMatcher, ListMatcher
 from whoosh.writing import OPTIMIZE
 
-from search import docsets, indexing
+from search import indexing
 from search.analysis import fold, index_terms, parse_query, run_terms
-from search.backend import ExclusionMatcher, FastSegmentWriter
+from search.engines.whoosh import docsets
+from search.engines.whoosh.backend import ExclusionMatcher, FastSegmentWriter
 from tests.conftest import CORPUS
 
 CT = "archive.article"

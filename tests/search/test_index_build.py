@@ -1,4 +1,4 @@
-"""The fast index build (search.backend) writes what stock Whoosh writes, in every path."""
+"""The fast index build (search/engines/whoosh/backend.py) writes what stock Whoosh writes, in every path."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
-from search import backend as be
-from search.analysis import VietnameseAnalyzer, analyse, index_terms, syllables
-from search.backend import FastSegmentWriter, VietnameseText
+from search.analysis import analyse, index_terms, syllables
+from search.engines.whoosh import backend as be
+from search.engines.whoosh.analyzer import VietnameseAnalyzer
+from search.engines.whoosh.backend import FastSegmentWriter, VietnameseText
 
 SYLS = "dân vận khéo tỉnh ủy hòa bình long an kim bôi thanh thuỷ ngọc hạnh công tác năm covid y tế".split()
 

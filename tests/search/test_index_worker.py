@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 
 from archive.models import Article, IndexPending
-from search import backend as search_backend
 from search import indexing
+from search.engines.whoosh import backend as search_backend
 from tests.archive._admin_support import browser_form_data, set_value
 
 pytestmark = pytest.mark.django_db

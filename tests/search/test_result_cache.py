@@ -40,7 +40,7 @@ def test_another_worker_answers_a_repeat_from_the_shared_cache(seeds):
     first = indexing.backend()
     query = parse_query("dan van kheo")
     found = first.article_search(query, per_page=20)
-    engine = load_backend("search.backend.VietnameseWhooshEngine")
+    engine = load_backend("search.engines.whoosh.backend.VietnameseWhooshEngine")
     other = engine.backend("default", **settings.HAYSTACK_CONNECTIONS["default"])
 
     def no_search(*args, **kwargs):

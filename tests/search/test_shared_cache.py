@@ -16,8 +16,9 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
 
-from search import docsets, indexing, shared_cache
+from search import indexing, shared_cache
 from search.analysis import parse_query
+from search.engines.whoosh import docsets
 
 REDIS = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +80,8 @@ CHILD = textwrap.dedent(
     import json, sys
     import django
     django.setup()
-    from search import docsets, indexing
+    from search import indexing
+from search.engines.whoosh import docsets
     from search.analysis import parse_query
 
     def no_search(*args, **kwargs):

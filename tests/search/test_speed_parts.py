@@ -17,9 +17,10 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.fields import DATETIME, ID, Schema
 
-from search import docsets, indexing
-from search.backend import FastSegmentWriter
-from search.codec import CompactTermInfo, packed
+from search import indexing
+from search.engines.whoosh import docsets
+from search.engines.whoosh.backend import FastSegmentWriter
+from search.engines.whoosh.codec import CompactTermInfo, packed
 
 
 def _terminfo(ids, weights, values, lengths=(10, 40)):
@@ -208,8 +209,8 @@ def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_reque
 def test_the_direct_entry_writer_gives_the_term_infos_bytes(seed):
     import random
 
-    from search.backend import _FREQ_BITS, _compact_entry, _TermPool
-    from search.codec import inline_terminfo
+    from search.engines.whoosh.backend import _FREQ_BITS, _compact_entry, _TermPool
+    from search.engines.whoosh.codec import inline_terminfo
 
     rng = random.Random(seed)
     ids = sorted(rng.sample(range(70_000), rng.randint(1, 127)))

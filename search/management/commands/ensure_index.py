@@ -12,18 +12,20 @@ from tqdm import tqdm
 
 from archive.models import Article, IndexPending
 from search import indexing
+from search.engines import engine
 
 
 def rebuild(*, stdout, verbosity: int) -> int:
     """Clear the index and write every article through the bulk path; then drain the queue."""
-    backend = indexing.backend()
     # Queue rows committed before the rebuild reads anything are covered by it: forget them after.
     covered = list(IndexPending.objects.values_list("pk", flat=True))
-    backend.clear()
-    backend.setup()
+    engine().clear()
     stored = Article.objects.count()
     ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator()
-    with tqdm(total=stored, desc="index", unit=" bài", file=sys.stderr, disable=verbosity < 1) as bar:
+    with (
+        engine().bulk_load(),
+        tqdm(total=stored, desc="index", unit=" bài", file=sys.stderr, disable=verbosity < 1) as bar,
+    ):
         indexing.index_articles(ids, progress=bar.update)
     indexing.forget_queued(covered)
     indexing.drain()  # what was queued while the rebuild ran
@@ -39,11 +41,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, verbosity, no_verify=False, **options):
-        backend = indexing.backend()
-        if not backend.setup_complete:
-            backend.setup()  # creates an empty index where there is none
+        be = engine()
+        be.setup()  # creates an empty index where there is none
         stored = Article.objects.count()
-        indexed = backend.index.refresh().doc_count()
+        indexed = be.doc_count()
         if stored and not indexed:
             self.stdout.write(f"Index holds 0 of {stored} articles: rebuilding.")
             rebuild(stdout=self.stdout, verbosity=verbosity)

@@ -31,7 +31,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
-from search import decoded
+from search.engines.whoosh import decoded
 
 POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per process, across searchers
 SKIP_CANDIDATES = 32  # up to this many candidates in a segment are looked up block by block

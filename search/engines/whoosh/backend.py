@@ -28,7 +28,7 @@ from datetime import time as dtime
 
 import numpy as np
 from haystack.backends import BaseEngine
-from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
@@ -44,17 +44,28 @@ from whoosh.system import pack_ushort
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from archive.extract.normalize import fold
-from search import abbreviations, docsets, shared_cache
+from search import abbreviations, shared_cache
 from search.analysis import (
     ParsedQuery,
     Run,
-    VietnameseAnalyzer,
     accented_forms,
     adjacency_terms,
     segment,
     word_terms,
 )
-from search.codec import DanvanCodec, compact_entry, fill_blocks, inline_terminfo, length_range, packed
+from search.engines.base import Hit, SearchOutcome, fill_periods
+from search.engines.haystack import NotOfferedQuery
+from search.engines.whoosh import docsets
+from search.engines.whoosh.analyzer import VietnameseAnalyzer
+from search.engines.whoosh.codec import (
+    DanvanCodec,
+    compact_entry,
+    fill_blocks,
+    inline_terminfo,
+    length_range,
+    packed,
+)
+from search.query import SORTS, TREND_BY  # noqa: F401 — read here by older callers
 
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
@@ -71,7 +82,6 @@ RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form ...
 WIDEN_SYLLABLES = 6  # ... in a line this short; a longer one widens only when exact finds nothing
-SORTS = ("relevance", "newest", "oldest")
 ADJACENT_BOOST = 0.5  # words typed together that also stand together in a document rank higher
 READING_BOOST = 2.0  # an unaccented word ranks its most used accented reading first
 PASTE_SYLLABLES = 24  # a query longer than this is read as a pasted passage (see `paste_query`)
@@ -84,7 +94,6 @@ READING_LINE_SYLLABLES = 6  # ... in a line of at most this many syllables
 READING_SYLLABLE_FORMS = 6  # accented forms of each syllable tried when reading a two-syllable word
 FOLDED_WEIGHT = 0.25  # an unaccented word's folded match, beside its readings' weighted scores
 ALTERNATIVE_WEIGHT = 0.5  # `UBND` also finds "Ủy ban nhân dân", ranked after what was typed
-TREND_BY = ("year", "month")
 
 logger = logging.getLogger(__name__)
 
@@ -395,39 +404,6 @@ def _build_segment(storage, indexname, docs, results, kwargs) -> None:
         results.put((os.getpid(), None, traceback.format_exc()))
 
 
-@dataclass
-class Hit:
-    pk: int
-    score: float
-    apart: bool = False  # holds every syllable typed, not the words (issue #15)
-
-
-@dataclass
-class SearchOutcome:
-    total: int  # word-level matches: what the line means (issue #15)
-    hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]
-    query: ParsedQuery
-    widened: bool = False  # a diacritic query also searched the folded form
-    page: int = 1
-    per_page: int = 20
-    elapsed_ms: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    pasted: bool = False  # a long line searched as a pasted passage (`paste_query`)
-    apart: int = 0  # more articles holding every syllable typed, not as the words: listed after
-
-    @property
-    def listed(self) -> int:
-        """Every article the results list: the word-level matches, then the syllables apart."""
-        return self.total + self.apart
-
-    @property
-    def counted(self) -> int:
-        """What the facets and the trend count (`Matched.counted`): the word-level matches, or
-        the syllables apart when no article holds the words."""
-        return self.total or self.apart
-
-
 _NONE = np.zeros(0, dtype=np.int64)
 
 
@@ -722,7 +698,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         return self._searcher
 
     def _arrays(self, searcher) -> docsets.SearchArrays:
-        """Whole-set evaluation's view of the open searcher (`search.docsets`)."""
+        """Whole-set evaluation's view of the open searcher (`docsets.py`)."""
         arrays = self._search_arrays
         if arrays is None or arrays.searcher is not searcher:
             arrays = self._search_arrays = docsets.SearchArrays(searcher)
@@ -852,24 +828,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
 
     @staticmethod
     def word_groups(run: Run) -> list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
-        """The run's words, consecutive words that spell a known abbreviation or what it stands
-        for grouped with its other spellings (`abbreviations.py`): `Ủy ban nhân dân tỉnh` →
-        [([ủy ban, nhân dân], [ubnd]), ([tỉnh], [])]. A quoted phrase is literal: no other spelling."""
-        words = run.words
-        if run.quoted:
-            return [([w], []) for w in words]
-        out, i = [], 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                others = abbreviations.alternatives(tuple(s for w in words[i:j] for s in w))
-                if others:
-                    out.append((words[i:j], others))
-                    i = j
-                    break
-            else:
-                out.append(([words[i]], []))
-                i += 1
-        return out
+        """The run's words with their other spellings (`abbreviations.word_groups`, shared by the
+        engines)."""
+        return abbreviations.word_groups(run)
 
     def word_query(self, word: tuple[str, ...], *, widened: bool, readings: bool = True) -> wq.Query:
         """One word: exact form when typed with diacritics (and, widened, the folded one too);
@@ -1331,6 +1292,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         per_page: int = 20,
         facets: tuple[str, ...] | None = None,
         facet_limit: int | None = None,
+        trend_by: str | None = None,
     ) -> SearchOutcome:
         started = time.perf_counter()
         filters = {k: v for k, v in (filters or {}).items() if v}
@@ -1347,10 +1309,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             per_page,
             facets,
             facet_limit,
+            trend_by,
         )
         cached = self._cached_result(searcher, key)
         if cached is None and per_page > 1:  # not did-you-mean counts: too many, too cheap
-            cached = shared_cache.get(searcher, key)  # another worker's result (issue 11)
+            cached = shared_cache.get(index_version(searcher), key)  # another worker's result (issue 11)
             if cached is not None:
                 self._remember_result(searcher, key, cached)
         if cached is not None:
@@ -1421,6 +1384,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
                     these = text_ids[keep]
             ordered = arrays.facet_counts(name, self.facet_fields[name], these)
             counted[name] = ordered[:facet_limit] if facet_limit else ordered
+        trend = self._periods(arrays, docs, trend_by)[:2] if trend_by else None
 
         outcome = SearchOutcome(
             total=total,
@@ -1433,10 +1397,11 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             per_page=per_page,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             pasted=pasted,
+            trend=trend,
         )
         self._remember_result(searcher, key, outcome)
         if per_page > 1:
-            shared_cache.put(searcher, key, outcome)
+            shared_cache.put(index_version(searcher), key, outcome)
         return outcome
 
     def trend(
@@ -1466,19 +1431,25 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         )
         found = self._cached_result(searcher, key)
         if found is None:
-            found = shared_cache.get(searcher, key)
+            found = shared_cache.get(index_version(searcher), key)
             if found is not None:
                 self._remember_result(searcher, key, found)
         if found is None:
             found = self._trend(searcher, parsed, by, filters, date_from, date_to)
             self._remember_result(searcher, key, found)
-            shared_cache.put(searcher, key, found)
+            shared_cache.put(index_version(searcher), key, found)
         series, undated, total = found
         return list(series), undated, total
 
     def _trend(self, searcher, parsed, by, filters, date_from, date_to):
         docs = self._match(searcher, parsed, filters, date_from, date_to).counted[1]
-        labels, codes = self._arrays(searcher).periods(by)
+        return self._periods(self._arrays(searcher), docs, by)
+
+    @staticmethod
+    def _periods(arrays, docs, by):
+        """(series, undated, total) of these documents per period: from the `published` column,
+        no document loaded. The search page asks for it with its results: one evaluation."""
+        labels, codes = arrays.periods(by)
         per_doc = codes[docs]
         dated = per_doc[per_doc >= 0]
         found = np.bincount(dated, minlength=len(labels))
@@ -1513,22 +1484,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         ).total
 
 
-def fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:
-    """Counts in time order, the periods between the first and the last with none at 0."""
-    if not counts:
-        return []
-    first, last = min(counts), max(counts)
-    if by == "year":
-        keys = [str(y) for y in range(int(first), int(last) + 1)]
-    else:
-        y, m = int(first[:4]), int(first[5:7])
-        keys = []
-        while f"{y:04d}-{m:02d}" <= last:
-            keys.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return [(k, counts.get(k, 0)) for k in keys]
+def index_version(searcher) -> str:
+    """The index's version: its generation and segment ids. Any commit changes it, and a
+    cleared-and-rebuilt index (new random segment ids) never repeats an older one."""
+    reader = searcher.reader()
+    segments = sorted(
+        leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if hasattr(leaf, "segment")
+    )
+    return f"{reader.generation()}:{','.join(segments)}"
 
 
 class VietnameseWhooshEngine(BaseEngine):
     backend = VietnameseWhooshBackend
-    query = WhooshSearchQuery
+    query = NotOfferedQuery  # SearchQuerySet is not offered (search/engines/haystack.py)
