@@ -156,6 +156,11 @@ SCHEMAS = {
                 "items": _obj(
                     {
                         "position": STR,
+                        "written": {
+                            "type": "array",
+                            "items": STR,
+                            "description": "the other spellings of the post the articles used (issue #20)",
+                        },
                         "province": _nullable(STR),
                         "province_name": _nullable(STR),
                         "first_seen": _nullable(DATE),
