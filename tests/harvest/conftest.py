@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.browser.conftest import browser  # noqa: F401 — the capture page is checked in a real browser
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

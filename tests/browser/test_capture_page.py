@@ -1,4 +1,5 @@
-"""'Bản lưu gốc': the captured page served from its WARC record, sandboxed (issue #17)."""
+"""'Bản lưu gốc': the captured page served from its WARC record, sandboxed (issue #17; here for the
+session's one browser)."""
 
 from __future__ import annotations
 
