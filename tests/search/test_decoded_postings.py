@@ -53,6 +53,8 @@ def outcomes() -> list:
 
 
 def test_searches_read_shared_lists_and_find_the_same(news, monkeypatch):
+    """Another process answers from the files what decoding answered, and every file holds its
+    segment's list (one test: the 600 articles are ingested once per pass)."""
     docsets.forget_postings()
     assert not folder().exists() or not any(folder().rglob("*.npy"))
     first = outcomes()  # decodes, and writes the long lists
@@ -69,11 +71,9 @@ def test_searches_read_shared_lists_and_find_the_same(news, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(decoded, "_missing", set())
         assert outcomes() == first
+    monkeypatch.undo()
 
-
-def test_every_shared_list_is_the_segment_s_own(news):
-    docsets.forget_postings()
-    outcomes()
+    # Every file holds exactly what its segment's list decodes to.
     searcher = backend().searcher()
     checked = 0
     for leaf, _ in searcher.reader().leaf_readers():
