@@ -95,9 +95,6 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
     found = _postings_cache.get(key)
     if found is not None:
         return found
-    shared = decoded.load(leaf, fieldname, btext)  # a long list another process decoded (issue #21)
-    if shared is not None:
-        return shared[0].astype(np.int64), shared[1].astype(np.float64)
     try:
         m = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
     except TermNotFound:
@@ -109,9 +106,13 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
                 np.asarray(m._weights if m._weights is not None else [1.0] * len(m._ids), dtype=np.float64),
             )
         elif isinstance(m, W3LeafMatcher):
+            long = decoded.worth_a_file(m)  # a long list: decoded once, by any process (issue #21)
+            shared = decoded.load(leaf, fieldname, btext) if long else None
+            if shared is not None:
+                return shared[0].astype(np.int64), shared[1].astype(np.float64)
             found = _read_blocks(m)
-            if decoded.store(leaf, fieldname, btext, *found):
-                return found  # shared through its file from now on: not kept here as well
+            if long and decoded.store(leaf, fieldname, btext, *found):
+                return found  # read from its file from now on: not kept here as well
         else:  # not a W3 segment: the generic walk
             ids, weights = [], []
             while m.is_active():
@@ -354,8 +355,6 @@ class SearchArrays:
                 continue
             local = candidates[lo:hi] - offset
             cached = _postings_cache.get((leaf.segment().segment_id(), fieldname, btext))
-            if cached is None:
-                cached = decoded.load(leaf, fieldname, btext)
             if cached is None and hi - lo <= SKIP_CANDIDATES:
                 try:
                     m = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
