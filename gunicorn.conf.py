@@ -20,8 +20,11 @@ bind = os.environ.get(
 # at 100,000 articles (bench/README.md, "Issue #21").
 workers = int(os.environ.get("GUNICORN_WORKERS", cores))
 worker_class = "config.workers.StampedThreadWorker"  # gthread, each request stamped on arrival
-# more threads than DJANGO_MAX_ACTIVE_REQUESTS: the rest wait their turn, or get 503
-threads = int(os.environ.get("GUNICORN_THREADS", 8))
+# More threads than DJANGO_MAX_ACTIVE_REQUESTS: the rest wait their turn, or get 503. Each thread
+# holds its own search backend (Haystack's connections are per thread) and database connections:
+# at 100,000 articles a worker took 259-283 MiB private memory after the load with 8 threads,
+# 190-195 MiB with 4 (issue #21). Requests waiting for a thread are shed on time too (config.workers).
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))  # a worker stuck this long is restarted
 graceful_timeout = 30
 keepalive = 5

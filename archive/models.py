@@ -202,7 +202,10 @@ class ArticleOfficial(models.Model):
     official = models.ForeignKey(
         Official, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="mentions"
     )
-    position = models.CharField("chức vụ", max_length=300, blank=True)
+    position = models.CharField("chức vụ", max_length=300, blank=True)  # the words as written
+    # One official, one career (issue #20): the position in one spelling ("PBTTT huyện ủy" and "Phó bí
+    # thư thường trực Huyện uỷ" alike), from archive.extract.positions; careers group by its posts.
+    position_canonical = models.CharField("chức vụ (dạng chuẩn)", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:

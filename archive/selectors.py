@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef,
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
+from archive.extract.positions import fold_short_posts, posts
 from archive.gazetteer import (  # noqa: F401 — province_member_* are read through selectors too
     province_member_ids,
     province_member_names,
@@ -561,9 +562,19 @@ def official_get(*, pk: int) -> Official | None:
     return Official.objects.filter(pk=pk).first()
 
 
+def _career_post(post: str, province: Province | None) -> str:
+    """A post without the article's own province at its end: "Bí thư Tỉnh ủy Long An" in a Long An
+    article is the row "Bí thư Tỉnh ủy" of the career's Long An part."""
+    if province is not None and post.endswith(" " + province.name):
+        return post[: -len(province.name) - 1]
+    return post
+
+
 def official_timeline(official: Official, *, evidence: int = 5) -> dict:
-    """A career from the articles: one row per (position, province), in order of first appearance,
-    with first and last seen and the articles as evidence. Cached."""
+    """A career from the articles: one row per (post, province), in order of first appearance, with
+    first and last seen, the spellings the articles used and the articles as evidence. Posts are the
+    canonical form's (issue #20): "PBTTT huyện ủy" and "Phó bí thư thường trực Huyện ủy" are one row,
+    and a shorter spelling ("Thứ trưởng") joins the one fuller post it begins. Cached."""
 
     def compute():
         mentions = (
@@ -571,6 +582,7 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
             .select_related("article__province")
             .only(
                 "position",
+                "position_canonical",
                 "article__id",
                 "article__title",
                 "article__published_on",
@@ -581,18 +593,30 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
             )
             .order_by(F("article__published_on").asc(nulls_last=True), "article_id")
         )
-        rows: OrderedDict[tuple, dict] = OrderedDict()
-        provinces: dict[str, dict] = {}
+        seen: list[tuple[ArticleOfficial, str]] = []
+        by_province: dict[int | None, set[str]] = {}
         total = 0
         for m in mentions:
             total += 1
+            province = m.article.province
+            for post in posts(m.position_canonical or m.position) or [""]:
+                post = _career_post(post, province)
+                seen.append((m, post))
+                by_province.setdefault(province.pk if province else None, set()).add(post)
+        folds = {pk: fold_short_posts(sorted(p for p in found if p)) for pk, found in by_province.items()}
+        rows: OrderedDict[tuple, dict] = OrderedDict()
+        provinces: dict[str, dict] = {}
+        counted: set[tuple] = set()
+        for m, post in seen:
             a = m.article
             province = a.province
-            key = (m.position, province.pk if province else None)
+            pk = province.pk if province else None
+            post = folds[pk].get(post, post)
+            key = (post, pk)
             row = rows.get(key)
             if row is None:
                 row = rows[key] = {
-                    "position": m.position,
+                    "position": post,
                     "province": {
                         "name": province.name,
                         "ref": province.ref,
@@ -603,10 +627,16 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
                     "first": None,
                     "last": None,
                     "count": 0,
+                    "written": [],
                     "articles": [],
                 }
+            if m.position and m.position not in row["written"] and m.position != post:
+                row["written"].append(m.position)
+            if (key, a.pk) in counted:
+                continue
+            counted.add((key, a.pk))
             row["count"] += 1
-            if a.published_on:
+            if a.published_on and a.date_precision == Article.Precision.DAY:  # an inferred year is no date
                 row["first"] = row["first"] or a.published_on
                 row["last"] = a.published_on
             if len(row["articles"]) < evidence:
@@ -624,10 +654,20 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
                     province.ref, {"name": province.name, "url": province.get_absolute_url()}
                 )
         timeline = sorted(rows.values(), key=lambda r: (r["first"] or date.max, r["position"]))
+        for row in timeline:
+            row["written"] = row["written"][:6]
         chaired = list(
             Event.objects.filter(chair=official)
             .select_related("article__province")
-            .only("kind", "period", "held_on", "article__id", "article__title", "article__province__name")
+            .only(
+                "kind",
+                "period",
+                "held_on",
+                "article__id",
+                "article__title",
+                "article__date_precision",
+                "article__province__name",
+            )
             .order_by(F("held_on").asc(nulls_last=True), "id")[:50]
         )
         return {
@@ -639,6 +679,7 @@ def official_timeline(official: Official, *, evidence: int = 5) -> dict:
                     "kind": e.get_kind_display(),
                     "period": e.period,
                     "held_on": e.held_on,
+                    "inferred": e.article.date_precision == Article.Precision.YEAR_INFERRED,
                     "article": {"title": e.article.title, "url": e.article.get_absolute_url()},
                     "province": e.article.province.name if e.article.province_id else None,
                 }

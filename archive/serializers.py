@@ -118,7 +118,8 @@ def official_data(official, data: dict, request: HttpRequest) -> dict:
         "provinces": [p["name"] for p in data["provinces"]],
         "timeline": [
             {
-                "position": row["position"],
+                "position": row["position"],  # the canonical post (issue #20)
+                "written": list(row["written"]),  # the other spellings the articles used
                 "province": row["province"]["ref"] if row["province"] else None,
                 "province_name": row["province"]["name"] if row["province"] else None,
                 "first_seen": day(row["first"]),
@@ -129,7 +130,7 @@ def official_data(official, data: dict, request: HttpRequest) -> dict:
                         "id": a["id"],
                         "title": a["title"],
                         "url": request.build_absolute_uri(a["url"]),
-                        "published": day(a["published"]),
+                        "published": None if a["inferred"] else day(a["published"]),
                     }
                     for a in row["articles"]
                 ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from archive import selectors
 from archive.extract import reasons as review
 from archive.extract.inputs import mojibake_reason, show, text_problem
 from archive.extract.normalize import fold_key, slugify_vi
+from archive.extract.positions import canonical_position
 from archive.extract.types import ExtractedArticle
 from archive.gazetteer import province_rows
 from archive.models import (
@@ -343,7 +345,13 @@ def _related_rows(item: ExtractedArticle, article: Article, lookups: IngestLooku
     for m in item.officials:  # two spellings merged into one official are one mention
         official = lookups.official(m.name)
         mentions.setdefault(
-            official.pk, ArticleOfficial(article=article, official=official, position=m.position)
+            official.pk,
+            ArticleOfficial(
+                article=article,
+                official=official,
+                position=m.position,
+                position_canonical=m.position_canonical or canonical_position(m.position),
+            ),
         )
     mentions = list(mentions.values())
     events = [
@@ -372,17 +380,19 @@ def _event_signature(event, chair_key: str) -> tuple:
 
 def _related_signature(article: Article) -> tuple:
     # .all(): served from the batch's prefetch, not one query per article
-    mentions = sorted((m.official.key, m.position) for m in article.mentions.all())
+    mentions = sorted((m.official.key, m.position, m.position_canonical) for m in article.mentions.all())
     events = sorted(_event_signature(e, e.chair.key if e.chair else "") for e in article.events.all())
     return tuple(mentions), tuple(events)
 
 
 def _item_signature(item: ExtractedArticle, lookups: IngestLookups) -> tuple:
     key = lookups.official_key
-    positions: dict[str, str] = {}
+    positions: dict[str, tuple[str, str]] = {}
     for m in item.officials:  # two spellings merged into one official are one mention
-        positions.setdefault(key(m.name), m.position)
-    mentions = sorted(positions.items())
+        positions.setdefault(
+            key(m.name), (m.position, m.position_canonical or canonical_position(m.position))
+        )
+    mentions = sorted((k, written, canonical) for k, (written, canonical) in positions.items())
     events = sorted(_event_signature(e, key(e.chair) if e.chair else "") for e in item.events)
     return tuple(mentions), tuple(events)
 
@@ -658,6 +668,7 @@ class ReextractResult:
     updated: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)  # "source: reason"
+    fields: Counter = field(default_factory=Counter)  # field name → articles where it changed
 
 
 @transaction.atomic
@@ -682,6 +693,7 @@ def articles_reextract(*, articles: Iterable[Article]) -> ReextractResult:
         digest = content_hash(title=item.title, text=item.text)
         outcome = _article_update(article=article, item=item, digest=digest, overwrite=False, lookups=lookups)
         if outcome.status == UPDATED:
+            result.fields.update(set(outcome.changed))
             if not set(outcome.changed) - set(RELATED_FIELDS):
                 # Only officials or events changed (bulk rows, no signals): save the article so the
                 # history and the index see the change.
@@ -715,6 +727,7 @@ def officials_merge(*, keep: Official, others: Iterable[Official]) -> int:
                 continue
             if not twin.position and mention.position:
                 twin.position = mention.position
+                twin.position_canonical = mention.position_canonical or canonical_position(mention.position)
                 twin._change_reason = reason
                 twin.save()
             mention.delete()

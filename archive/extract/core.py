@@ -14,14 +14,15 @@ from urllib.parse import urlsplit
 from . import chrome, reasons
 from .dates import (
     EARLIEST_NEWS_YEAR,
-    SPAN_WORD_BEFORE,
     YEAR,
     DateLine,
+    date_not_now,
     full_date_of,
     lead_candidates,
     make_date,
     mask_not_now,
     mask_years,
+    month_years,
     nearest_year_at,
     parse_date_line,
     year_not_now,
@@ -288,29 +289,35 @@ def _title_follows(paras: list[str], start: int) -> bool:
 
 
 _SENTENCE_STOP = re.compile(r"[.!?;](?=\s)|\n")
-# A full date or a month with its year: "5-7-2019", "28/6/2017", "tháng 11/2018", "tháng 11 năm 2018".
-_MONTH_YEAR = re.compile(
-    r"(?<![\d/.-])(?:\d{1,2}\s*[/.-]\s*)?(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?![\d/])"
-    r"|tháng (\d{1,2}) năm ((?:19|20)\d\d)(?!\d)"
-)
 
 
 # A year the lead gives as the period its meeting reviews or plans: "6 tháng cuối năm 2020", "quý II/2024",
 # "tổng kết công tác dân vận năm 2018". Other years elsewhere in the lead are not the report's (issue 20).
 _PERIOD_YEAR = re.compile(
-    r"(?<!vào )(?<!đến )(?<!từ )(?<!trước )(?<!sau )"
     r"(?:(?:quý|Quý)\s*(?:I|II|III|IV)\s*/\s*|\d tháng (?:đầu |cuối )?năm\s+"
     r"|(?:tổng kết|sơ kết|Tổng kết|Sơ kết|nhiệm vụ|Nhiệm vụ|công tác|phương hướng|giao ban)[^.;:\n\d]{0,40}? năm\s+)"
     r"((?:19|20)\d\d)(?!\d)"
 )
 
 
+_TARGET_BEFORE = re.compile(r"(?:vào|đến|từ|trước|sau|hết) \Z")
+
+
 def _period_year(masked: str) -> tuple[int, int] | None:
-    """(year, where) of the first period year in the (masked) lead."""
-    m = _PERIOD_YEAR.search(masked)
-    if not m or int(m.group(1)) > date.today().year:
+    """(year, where) of the first period year in the (masked) lead, not a target ("đến hết quý I/2019")."""
+    if "năm" not in masked and "uý" not in masked:
         return None
-    return int(m.group(1)), m.start(1)
+    for m in _PERIOD_YEAR.finditer(masked):
+        if int(m.group(1)) > date.today().year or _TARGET_BEFORE.search(
+            masked, max(0, m.start() - 6), m.start()
+        ):
+            continue
+        return int(m.group(1)), m.start(1)
+    return None
+
+
+# "Tháng 3/2006 đến 5/2008": a span's start; "(ngày 30-6-2018 hết nhiệm kỳ)": an end.
+_SPAN_NEXT = re.compile(r"\s*(?:(?:-|–|đến|tới)\s*(?:tháng\s*|ngày\s*)?\d|\)?\s*(?:hết|kết thúc))")
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -323,17 +330,15 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _agreeing_year(text: str, month: int) -> tuple[int, int] | None:
     """(year, where) of the first date printed with its year in the same month as `month` or the one
-    before or after ("Sáng 25/7" … "Ngày 5-7-2019, UBND …"), not a cited document's or a term's."""
-    for m in _MONTH_YEAR.finditer(text):
-        other, year = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
-        start = m.start(2) if m.group(2) else m.start(4)
+    before or after ("Sáng 25/7" … "Ngày 5-7-2019, UBND …"), not a cited document's, a span's or a plan's."""
+    for other, year, start, year_start, year_end in month_years(text):
         if not 1 <= other <= 12 or abs(other - month) > 1 or year < EARLIEST_NEWS_YEAR:
             continue
-        if year > date.today().year or year_not_now(text, start, start + 4):
+        if year > date.today().year or year_not_now(text, year_start, year_end):
             continue
-        if SPAN_WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+        if date_not_now(text, start) or _SPAN_NEXT.match(text, year_end):
             continue
-        return year, start
+        return year, year_start
     return None
 
 

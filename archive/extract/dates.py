@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
 _YEAR = r"(?:19[4-9]\d|20\d\d)"
 FULL_DATE = re.compile(
@@ -43,9 +44,7 @@ SHORT_YEAR_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?!
 # A time the page glued to its view counter: "28/10/2025 22:584120" is 22:58 and 4,120 views (issue 20).
 _TIME_AND_COUNTER = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)()\d{1,7}\s*$")
 # A span of days: "Ngày 12-13/10/2023" is held from the 12th (issue 20: the range was not read).
-DAY_RANGE = re.compile(
-    r"(?<![\d/.-])(\d{1,2})\s*[-–]\s*\d{1,2}\s*([/.])\s*(\d{1,2})\s*\2\s*(" + _YEAR + r")(?![\d/])"
-)
+DAY_RANGE = re.compile(r"(\d{1,2})\s*[-–]\s*\d{1,2}\s*([/.])\s*(\d{1,2})\s*\2\s*(" + _YEAR + r")(?![\d/])")
 # What may surround a date on a line that holds nothing but a date.
 _DATE_LINE_NOISE = re.compile(
     _WEEKDAY + r"|gmt\s*[+-]\s*\d+|đã đăng vào|đăng vào|ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản"
@@ -191,6 +190,7 @@ def why_not_published(text: str, m: re.Match[str]) -> str:
     return ""
 
 
+@lru_cache(maxsize=512)
 def mask_years(text: str) -> str:
     """`text` with the years that say nothing about when it was written blanked out (same length):
     cited documents' and historical dates, the first year of a span, plan years ("đến năm 2030")."""
@@ -221,28 +221,38 @@ _NOT_NOW_BEFORE = re.compile(
     r"(?:(?<![^\W\d_])SN|(?<![^\W\d_])[Ss]inh(?: vào| ra)?(?: năm| ngày [\d/.-]{3,6}| tháng \d{1,2})?|[Nn]ăm sinh"
     r"|(?<![^\W\d_])(?:vào|đến|tới|trước|sau|từ|kể từ|cho đến|hết|(?:vào|đến|tới|trước) cuối) năm|(?<![^\W\d_])(?:từ|đến|tới|trước)"
     r"|[Nn]hiệm kỳ|[Gg]iai đoạn|[Kk]hóa|[Kk]hoá|[Tt]hời kỳ|[Nn]iên khóa|[Mm]ục tiêu|[Tt]ầm nhìn|[Cc]hiến lược"
-    r"|[Kk]ế hoạch|[Đđ]ề án|[Cc]hương trình)"
-    r"[\s,:(]*\Z"
+    r"|[Kk]ế hoạch|[Đđ]ề án|[Cc]hương trình|sửa đổi|bổ sung|vào dịp(?: cuối| đầu)? năm)"
+    r"(?: năm)?[\s,:(]*\Z"
 )
 _CITED_NAME = re.compile(
     r"(?:Luật|luật|Bộ luật|Hiến pháp|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư|Kết luận|Công văn|"
-    r"Thông báo|Pháp lệnh|Quy định|Hướng dẫn|Công ước|Hiệp định)\b[^.;:\n()\-–—]{0,50}?\Z"
+    r"Thông báo|Pháp lệnh|Quy định|Hướng dẫn|Công ước|Hiệp định|Văn bản|văn bản|BLHS|BLDS|BLTTHS|Điều \d+)\b[^.;:\n()\-–—]{0,50}?\Z"
 )
 _DOC_NUMBER = re.compile(r"(?<![\d/])\d{1,5}\s*/\s*\Z")  # "54/2017", not "tháng 11/2018"
 _MONTH_OR_QUARTER = re.compile(r"(?:tháng|quý|Quý|Tháng)\s*(?:\d{1,2}|I|II|III|IV)\s*/\s*\Z")
 _DOC_AFTER = re.compile(r"\s*/\s*[A-ZĐ]")  # "2018/QH14", "2017/NĐ-CP"
 
 
+_COUNT_OF_YEARS = re.compile(r"\s*năm\b")  # "đồ trang sức Óc Eo 2000 năm tuổi": no year at all
+_NUMBER_BEFORE = re.compile(r"(?<![^\W\d_])số\s*\Z")  # "phiếu số 2019-06-15/V": a document's number
+
+
 def year_not_now(text: str, start: int, end: int) -> str:
     """Why the year printed at text[start:end] is not the year the article was written ("" when it
     may be): a birth year, a target, a term, a cited document."""
     before = text[max(0, start - 70) : start]
+    if _COUNT_OF_YEARS.match(text, end):
+        return "a count of years"
+    if _NUMBER_BEFORE.search(before):
+        return "a cited document's number"
     if _DOC_AFTER.match(text, end):
         return "a cited document's number"
     if _DOC_NUMBER.search(before) and not _MONTH_OR_QUARTER.search(before):
         return "a cited document's number"
     if _NOT_NOW_BEFORE.search(before[-30:]):
         return "a birth year, target, start or term"
+    if _FUTURE_BEFORE.search(before):
+        return "a plan's year"
     if _CITED_NAME.search(before):
         return "a cited document's year"
     return ""
@@ -251,9 +261,60 @@ def year_not_now(text: str, start: int, end: int) -> str:
 # A term, a school year or a season: both years go ("nhiệm kỳ 2015 - 2020", "năm học 2013-2014").
 _SHORT_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
 # A date that opens or closes a span: "từ tháng 5/2015", "(đến ngày 30/6/2018)", "kể từ tháng 11/2008".
-SPAN_WORD_BEFORE = re.compile(r"(?:từ|kể từ|đến|tới|trước|sau|cho đến|hết|hạn|hồi)\s*(?:ngày|tháng)?\s*\Z")
+SPAN_WORD_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?:từ|kể từ|đến|tới|trước|sau|cho đến|hết|hạn|hồi|vào|hẹn|dự kiến|là)|[-–](?=\s*tháng))\s*"
+    r"(?:(?:đầu|giữa|cuối|trưa|sáng|chiều|tối|đêm|dịp)\s+)?(?:ngày|tháng|quý)?\s*\Z",
+    re.IGNORECASE,
+)
+# A date that is a cited document's: "văn bản số 3110/UBND-KGVX ngày 27/6/2017", "công văn 5028 ký ngày
+# 6-12-2013", "quyết định ghi ngày 21-3-2019", "… phê duyệt ngày 30/05/2017" (seen on the corpus).
+DOC_DATE_BEFORE = re.compile(
+    r"(?:(?:văn bản|công văn|quyết định|nghị quyết|chỉ thị|thông tư|nghị định|thông báo|tờ trình|biên bản|"
+    r"hợp đồng|giấy phép|luật|(?<![^\W\d_])số\s*\S+|\d+/[A-ZĐ]\S*)[^.;\n]{0,40}?"
+    r"(?:ký|ban hành|phê duyệt|ghi|đề)?|(?<![^\W\d_])(?:ký|ban hành|phê duyệt))\s*ngày\s*\Z",
+    re.IGNORECASE,
+)
+# A date or a month printed with its year: "5-7-2019", "28/6/2017", "tháng 11/2018", "tháng 11 năm 2018".
+# No look-behind in front (Python's re then loses its fast path, FIELD-NOTES): the character before a
+# match is checked by `month_years`.
+MONTH_YEAR = re.compile(
+    r"(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?![\d/])|tháng (\d{1,2}) năm ((?:19|20)\d\d)(?!\d)"
+)
+_DAY_BEFORE = re.compile(r"\d{1,2}\s*[/.-]\s*\Z")
 
 
+def month_years(text: str):
+    """(month, year, where the date starts, where the year starts, where it ends) for each date or
+    month printed with its year; a document number ("3110/2017") is none."""
+    for m in MONTH_YEAR.finditer(text):
+        if m.group(1):
+            start = m.start()
+            if start and (
+                text[start - 1].isdigit() or text[start - 1] == "/" and not _DAY_BEFORE.search(text, 0, start)
+            ):
+                continue
+            day = _DAY_BEFORE.search(text, max(0, start - 6), start)
+            yield int(m.group(1)), int(m.group(2)), day.start() if day else start, m.start(2), m.end(2)
+        else:
+            yield int(m.group(3)), int(m.group(4)), m.start(), m.start(4), m.end(4)
+
+
+# Words of a plan in the clause before a year: "Mỹ sẽ dời Đại sứ quán về Jerusalem năm 2019".
+_FUTURE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:sẽ|dự kiến|phấn đấu|kế hoạch|mục tiêu|hoàn thành|hoàn tất|sẵn sàng|đưa vào)(?![^\W\d_])[^.;!?\n]{0,60}\Z"
+)
+_TERM_BEFORE = re.compile(
+    r"(?:[Nn]hiệm kỳ|[Gg]iai đoạn|[Kk]hóa|[Kk]hoá|[Nn]iên khóa|[Tt]hời kỳ|[Nn]ăm học|[Mm]ùa giải)\s*\Z"
+)
+
+
+def date_not_now(text: str, start: int) -> bool:
+    """Whether the date printed at `start` opens or closes a span, is planned, or is a cited document's."""
+    before = text[max(0, start - 80) : start]
+    return bool(SPAN_WORD_BEFORE.search(before[-24:]) or DOC_DATE_BEFORE.search(before))
+
+
+@lru_cache(maxsize=512)
 def mask_not_now(text: str) -> str:
     """`text` with the years `year_not_now` rejects blanked out (same length), on top of mask_years."""
     if not YEAR.search(text):
@@ -268,8 +329,13 @@ def mask_not_now(text: str) -> str:
         if int(m.group(2)) - int(m.group(1)) in reviewed or int(m.group(2)) - int(m.group(1)) > 5
     }
     for m in _SHORT_SPAN.finditer(text):
-        if m.start(2) not in keep and int(m.group(2)) > int(m.group(1)):
+        gap = int(m.group(2)) - int(m.group(1))
+        term = _TERM_BEFORE.search(text[max(0, m.start() - 16) : m.start()]) and gap not in reviewed
+        if (m.start(2) not in keep or term) and gap > 0:
             chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    for _month, _year, start, year_start, year_end in month_years(text):
+        if date_not_now(text, start):
+            chars[year_start:year_end] = " " * (year_end - year_start)
     for m in YEAR.finditer(text):
         if m.start() not in keep and year_not_now(text, m.start(), m.end()):
             chars[m.start() : m.end()] = " " * (m.end() - m.start())
@@ -295,6 +361,11 @@ def lead_candidates(paragraph: str, window: int = 260) -> list[LeadCandidate]:
     if not _DIGIT.search(head):
         return []
     out = [LeadCandidate(m, True, why_not_published(head, m)) for m in FULL_DATE.finditer(head)]
-    out += [LeadCandidate(m, True, why_not_published(head, m)) for m in DAY_RANGE.finditer(head)]
+    if "-" in head or "–" in head:
+        out += [
+            LeadCandidate(m, True, why_not_published(head, m))
+            for m in DAY_RANGE.finditer(head)
+            if not (m.start() and head[m.start() - 1] in "0123456789/.-")
+        ]
     out += [LeadCandidate(m, False, "") for m in PARTIAL_DATE.finditer(head)]
     return sorted(out, key=lambda c: c.match.start())

@@ -15,6 +15,7 @@ from .dates import DateLine, parse_date_line
 from .letters import CAP_WORD, LO, UP, UPPER
 from .normalize import fold_key
 from .places import gazetteer
+from .positions import canonical_position
 from .types import OfficialMention
 
 # ~100 common Vietnamese surnames, tone placement as normalize_text writes it ("Thủy" style).
@@ -172,6 +173,10 @@ def _position_stop(rest: str) -> int:
         return stop.start()
 
 
+_VERB_BEFORE_NAME = re.compile(
+    _POSITION_END.pattern.replace(r"\s+(?:", r"\s+(?:dẫn lời|bức xúc|vì|theo|khi|nói về|", 1),
+    re.DOTALL,
+)
 _HONORIFIC_BEFORE = re.compile(r"(?:đồng chí|ông|bà|Đồng chí|Ông|Bà)\s*\Z")
 _CHAIR = re.compile(r"\bchủ trì\b")
 # Cheap pre-filter: words that start a position, or "chủ trì" (literal alternation: fast).
@@ -294,13 +299,18 @@ def _position_before(text: str, start: int) -> str:
     for sep in (" và ", "đồng chí ", "Đồng chí "):
         if sep in last:
             last = last[last.rindex(sep) + len(sep) :]
-    m = POSITION_HEAD.search(last)
+    # The first position word from which the words run into the name without a verb: "Hiệu trưởng …
+    # dẫn lời Chủ tịch X" is a sentence, the position is "Chủ tịch" (issue 20, seen on the corpus).
+    m = next(
+        (h for h in POSITION_HEAD.finditer(last) if not _VERB_BEFORE_NAME.search(" " + last[h.start() :])),
+        None,
+    )
     if not m:
         return ""
     kept = [last[m.start() :].strip()]
     for chunk in reversed(chunks[:-1]):
         chunk = chunk.strip()
-        if not POSITION_HEAD.match(chunk):
+        if not POSITION_HEAD.match(chunk) or _VERB_BEFORE_NAME.search(" " + chunk):
             break
         kept.insert(0, chunk)
     position = ", ".join(kept)
@@ -392,6 +402,8 @@ def find_officials_with_evidence(text: str) -> tuple[list[OfficialMention], list
                 evidence[key].update(position=position, rule=f"{rule} ({how})", words=words)
             prev.chaired = prev.chaired or chaired
     mentions = sorted((found[k] for k in order), key=lambda o: not o.chaired)
+    for mention in mentions:
+        mention.position_canonical = canonical_position(mention.position)
     return mentions, [evidence[_key(o.name)] for o in mentions]
 
 

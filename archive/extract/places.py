@@ -138,9 +138,7 @@ _OWN_COMMITTEE = re.compile(r"(?:Tỉnh|Thành) [Ủủ]y\s*\Z")
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"}
 _CITY_PREFIX = re.compile(r"(?:thành phố|tp\.?)\s*\Z", re.IGNORECASE)
 _OWN_COMMITTEE_UNNAMED = re.compile(rf"Tỉnh ủy(?! {UP})")  # "Ban Dân vận Tỉnh ủy tổ chức…"
-_PROVINCIAL_HINT = re.compile(
-    rf"Tỉnh ủy(?! {UP})|Thành ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) (?:tỉnh|thành phố)(?! {UP})"
-)
+_PROVINCIAL_HINT = re.compile(rf"Tỉnh ủy(?! {UP})|(?:của|toàn|trong|Toàn|Trong|trên địa bàn) tỉnh(?! {UP})")
 # The article's own unnamed city committee ("Ban Dân vận Thành ủy tổ chức …"): a centrally-run city
 # named bare in the same article is that committee's (issue 20: "Hải Phòng" beside "Thành ủy" gave none).
 _OWN_CITY_COMMITTEE = re.compile(rf"Thành ủy(?! {UP})")

@@ -17,6 +17,7 @@ class OfficialMention:
     name: str  # as printed, normalised ("Nguyễn Thị Ngọc Hạnh")
     position: str = ""  # as the article gives it ("Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy")
     chaired: bool = False  # chaired the meeting the article reports
+    position_canonical: str = ""  # archive.extract.positions.canonical_position(position)
 
 
 @dataclass

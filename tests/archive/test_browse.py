@@ -422,7 +422,10 @@ def test_api_officials_list_and_detail_with_the_timeline(client, browse):
     detail = client.get(f"/api/officials/{mai.pk}/").json()
     assert detail["name"] == "Trần Thị Mai" and detail["article_count"] == mai.mentions.count()
     row = detail["timeline"][0]
-    assert row["province"] == "long-an" and row["position"].endswith("Trưởng Ban Dân vận Tỉnh ủy Long An")
+    # Issue #20: one row per canonical post, the province's own name off its end, the spellings kept.
+    assert row["province"] == "long-an" and row["position"] == "Trưởng Ban Dân vận Tỉnh ủy"
+    written = {w for r in detail["timeline"] for w in r["written"]}
+    assert any(w.endswith("Trưởng Ban Dân vận Tỉnh ủy Long An") for w in written)
     assert row["first_seen"] <= row["last_seen"] and row["articles"]
     assert client.get("/api/officials/999999/").status_code == 404
     assert client.get("/api/officials/", {"province": "khong-co"}).status_code == 400

@@ -68,7 +68,7 @@ def test_admin_shows_evidence_read_only(client, django_user_model, tmp_path):
 def test_score_extraction_command(capsys):
     call_command("score_extraction", str(DEVSET), gold=str(DEVSET / "gold.json"))
     out = capsys.readouterr().out
-    assert out.startswith("62 articles scored")
+    assert out.startswith("86 articles scored")
     assert "officials  P 1.000" in out
 
 

@@ -96,6 +96,11 @@ def test_date_forms(lines, day, at, precision):
         f"Sáng 27/5, {BODY} Ông là Bí thư nhiệm kỳ 2015 - 2020.",
         f"Sáng 27/5, {BODY} Năm 2007, khi ông về công tác ở xã, đường còn lầy lội.",
         f"Sáng 27/5, {BODY} Trước đó, từ tháng 5/2015 đến nay ông đã nhiều lần vi phạm.",
+        f"Sáng 27/5, {BODY} Hợp đồng với trạm giống ký ngày 2-5-2017 vẫn còn hiệu lực.",
+        f"Sáng 27/5, {BODY} Văn bản số 3110/UBND-KGVX ngày 27/5/2017 cho phép làm việc này.",
+        f"Sáng 27/5, {BODY} Dự án dự kiến khai trương vào tháng 6/2019.",
+        "Sáng 27/5, bảo tàng trưng bày đồ trang sức Óc Eo 2000 năm tuổi.",
+        "Sáng 27/5, Mỹ nói sẽ dời đại sứ quán về Jerusalem năm 2019.",
     ],
 )
 def test_a_year_that_is_not_the_articles_is_never_inferred(lead):

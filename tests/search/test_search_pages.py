@@ -25,15 +25,11 @@ def test_filters_and_across_facets_and_date_range(seeds, client):
     api = client.get(
         "/api/search/", {"q": "dan van", "from": "2019-01-01", "to": "2020-12-31", "sort": "oldest"}
     ).json()
-    assert [r["id"] for r in api["results"]] == [seeds["004"].pk, seeds["000"].pk]
+    # Issue #20: dates to sort and filter by are the ones the page prints; the seed 000's 9/7, whose
+    # year (2020) was inferred from the text, is not in a date range (its year facet keeps it).
+    assert [r["id"] for r in api["results"]] == [seeds["004"].pk]
     api = client.get("/api/search/", {"q": "dan van", "sort": "newest"}).json()
-    assert [r["published"] for r in api["results"]] == [
-        "2024-04-11",
-        "2024-02-13",
-        "2020-07-09",
-        "2019-06-27",
-        "2018-12-25",
-    ]
+    assert [r["published"] for r in api["results"]] == ["2024-02-13", "2019-06-27", None, None, None]
     assert api["facets"]["province"] == [["Long An", 2], ["Hòa Bình", 1], ["Lạng Sơn", 1]]
     assert sorted(api["facets"]["year"]) == [["2018", 1], ["2019", 1], ["2020", 1], ["2024", 2]]
     assert set(api["results"][0]) == {"id", "url", "title", "published", "province", "snippet", "apart"}

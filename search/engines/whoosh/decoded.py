@@ -23,6 +23,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -48,17 +50,46 @@ def _path(leaf, fieldname: str, btext: bytes) -> Path | None:
     return folder / DIRNAME / leaf.segment().segment_id() / f"{name}.npy"
 
 
+# Per process: the files mapped so far (opening one costs more than a short list's decoding), and the
+# lists looked for without a file (this process decodes them, and then writes the file itself).
+_mapped: OrderedDict = OrderedDict()
+_missing: set = set()
+_lock = threading.Lock()
+MAPPED_KEPT = 8192
+
+
 def load(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     """The list as (local ids, weights) from its file, mapped (not read into this process's
     memory), or None when there is no file."""
+    key = (leaf.segment().segment_id(), fieldname, btext)
+    with _lock:
+        found = _mapped.get(key)
+        if found is not None:
+            _mapped.move_to_end(key)
+            return found
+        if key in _missing:
+            return None
     path = _path(leaf, fieldname, btext)
-    if path is None:
-        return None
     try:
+        if path is None:
+            raise FileNotFoundError("not on disk")
         both = np.load(path, mmap_mode="r")
     except (OSError, ValueError):
+        with _lock:
+            if len(_missing) > 100_000:
+                _missing.clear()
+            _missing.add(key)
         return None
-    return both[0], both[1].view(np.float32)
+    return _remember(key, (both[0], both[1].view(np.float32)))
+
+
+def _remember(key, found):
+    with _lock:
+        _missing.discard(key)
+        _mapped[key] = found
+        while len(_mapped) > MAPPED_KEPT:
+            _mapped.popitem(last=False)
+    return found
 
 
 def store(leaf, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray) -> bool:
@@ -79,6 +110,8 @@ def store(leaf, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarr
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
             np.save(out, both)
         os.replace(out.name, path)
+        with _lock:
+            _missing.discard((leaf.segment().segment_id(), fieldname, btext))
         return True
     except OSError as err:
         log.debug("decoded postings not written (%s): %s", path, err)
@@ -93,6 +126,10 @@ def forget_other_segments(leaves) -> None:
     """Delete the files of segments that are no longer in the index (merged or cleared away)."""
     folders = {_folder(leaf) for leaf in leaves} - {None}
     live = {leaf.segment().segment_id() for leaf in leaves}
+    with _lock:
+        for key in [k for k in _mapped if k[0] not in live]:
+            del _mapped[key]  # unmapped: a deleted file's space is freed
+        _missing.difference_update([k for k in _missing if k[0] not in live])
     for folder in folders:
         root = folder / DIRNAME
         try:
