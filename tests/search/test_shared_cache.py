@@ -81,7 +81,7 @@ CHILD = textwrap.dedent(
     import django
     django.setup()
     from search import indexing
-from search.engines.whoosh import docsets
+    from search.engines.whoosh import docsets
     from search.analysis import parse_query
 
     def no_search(*args, **kwargs):
