@@ -54,10 +54,10 @@ def legacy_units() -> tuple[tuple[str, str | None], ...]:
     )
 
 
-def province_rows(era: str) -> list[dict]:
+def province_rows(era: str, *, successors: bool = False) -> list[dict]:
     """The provinces of one era ("legacy" or "2025") as the table gives them: code, name, full name,
-    the seat's coordinates, and for a legacy province its 2025 successor's short name."""
-    from vietnamadminunits import convert_address
+    the seat's coordinates, and with `successors` a legacy province's 2025 successor's short name
+    (the package's converter: about 3 s the first time in a process, so only the loader asks)."""
     from vietnamadminunits.database import get_data
 
     from archive.extract.normalize import normalize_line
@@ -74,7 +74,10 @@ def province_rows(era: str) -> list[dict]:
             "lon": row["provinceLon"],
         }
         if era == "legacy":
-            out["successor"] = normalize_line(convert_address(row["province"]).short_province)
+            if successors:
+                from vietnamadminunits import convert_address
+
+                out["successor"] = normalize_line(convert_address(row["province"]).short_province)
             renamed = LEGACY_RENAMED.get(row["provinceShort"])
             if renamed:
                 out["name"], out["full_name"] = renamed, f"Tỉnh {renamed}"

@@ -106,7 +106,7 @@ def provinces_load() -> int:
         )
         current[row["name"]] = province
         created += was_created
-    for row in province_rows("legacy"):
+    for row in province_rows("legacy", successors=True):
         # The package's legacy table already gives Huế its 2025 city name; articles before
         # 2025 name the province "Thừa Thiên Huế", as extraction does (the gazetteer renames it).
         _, was_created = Province.objects.update_or_create(

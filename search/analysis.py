@@ -514,3 +514,13 @@ def accented_forms(syllable: str) -> tuple[str, ...]:
                 marked[i] = unicodedata.normalize("NFC", marked[i] + tone)
                 out.add(normalize_text("".join(marked)))
     return tuple(sorted(out))
+
+
+def __getattr__(name: str):
+    """`search.analysis.VietnameseAnalyzer`, as indexes written before issue #18 pickled it: the
+    Whoosh analyzer lives in the Whoosh engine now, loaded only when such an index is opened."""
+    if name == "VietnameseAnalyzer":
+        from search.engines.whoosh.analyzer import VietnameseAnalyzer
+
+        return VietnameseAnalyzer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -66,3 +66,16 @@ def test_no_module_outside_the_whoosh_engine_imports_whoosh():
     assert _modules_importing("whoosh") == []
     # and the engine's folder does (the scan would pass on an empty project too)
     assert any(n == "whoosh" or n.startswith("whoosh.") for n in _imports(WHOOSH_HOME / "backend.py"))
+
+
+def test_an_index_written_before_the_move_still_opens():
+    """Whoosh pickles its schema's and segments' classes by module name: the names before issue
+    #18 (search.codec, search.backend, search.analysis) still load."""
+    import pickle
+
+    from search.engines.whoosh import backend, codec
+    from search.engines.whoosh.analyzer import VietnameseAnalyzer
+
+    assert pickle.loads(b"csearch.codec\nDanvanCodec\n.") is codec.DanvanCodec
+    assert pickle.loads(b"csearch.backend\nVietnameseText\n.") is backend.VietnameseText
+    assert pickle.loads(b"csearch.analysis\nVietnameseAnalyzer\n.") is VietnameseAnalyzer

@@ -1497,3 +1497,23 @@ def index_version(searcher) -> str:
 class VietnameseWhooshEngine(BaseEngine):
     backend = VietnameseWhooshBackend
     query = NotOfferedQuery  # SearchQuerySet is not offered (search/engines/haystack.py)
+
+
+# Indexes written before issue #18 moved these modules hold pickled references to their old names
+# (Whoosh pickles the schema and each segment's codec): they open as they are, no rebuild needed.
+def _old_module_names() -> None:
+    import sys
+
+    from search.engines.whoosh import codec, decoded
+
+    here = sys.modules[__name__]
+    for old, module in (
+        ("search.backend", here),
+        ("search.codec", codec),
+        ("search.docsets", docsets),
+        ("search.decoded", decoded),
+    ):
+        sys.modules.setdefault(old, module)
+
+
+_old_module_names()
