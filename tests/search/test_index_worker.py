@@ -8,6 +8,7 @@ a real process, picking up a save within seconds, is in test_index_integrity.py.
 from __future__ import annotations
 
 import errno
+import re
 import time
 from datetime import timedelta
 
@@ -101,8 +102,9 @@ def test_the_editor_is_told_when_a_save_will_be_searchable_if_the_queue_is_behin
     age_queue(40)  # the worker is 40 s behind
     response, _ = save_title(editor_client, seeded["004"], "Tin hai", django_capture_on_commit_callbacks)
     page = response.content.decode()
-    assert "Chỉ mục tìm kiếm đang chậm khoảng 40 giây (2 bài đang chờ)" in page
-    assert "this change will be searchable in about 40 s" in page
+    # 40 s, or 41 when the save itself took over half a second (a loaded machine: load 13 here).
+    assert re.search(r"Chỉ mục tìm kiếm đang chậm khoảng 4[01] giây \(2 bài đang chờ\)", page)
+    assert re.search(r"this change will be searchable in about 4[01] s", page)
 
 
 def test_healthz_reports_the_queue_and_turns_degraded_past_the_limit(client, seeded, settings):
