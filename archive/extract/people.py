@@ -365,6 +365,9 @@ def find_officials_with_evidence(text: str) -> tuple[list[OfficialMention], list
         if POSITION_HEAD.match(text, m_start):
             continue  # "Phó Chính ủy": a position, not a person called "Phó Chính"
         start, matched = _skip_place(m_start, m_text)
+        if start != m_start and (again := NAME.match(text, start)):
+            # "TP Hồ Chí Minh Đinh La Thăng": the match stopped at five words, inside the person's name
+            matched = again.group(0)
         name = clean_name(matched)
         if not name:
             continue

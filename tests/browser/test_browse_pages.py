@@ -26,8 +26,11 @@ def test_walk_home_province_year_article_official_and_back(page, site):
     assert page.locator("h1").inner_text() == "Năm 2024"
     page.locator(".month-tiles a", has_text="Tháng 4").click()
     page.wait_for_url(re.compile(r"/nam/2024/4/$"))
-    page.locator(".calendar a").first.click()
-    page.wait_for_url(re.compile(r"/nam/2024/4/11/$"))
+    # Issue #20: the seed's 11/4 has an inferred year: not on the calendar; the month page says so and
+    # points to the year's page, which lists it.
+    assert page.locator(".calendar a").count() == 0
+    page.locator("a", has_text="trang năm 2024").click()
+    page.wait_for_url(re.compile(r"/nam/2024/$"))
     page.locator(".result-title", has_text="quý II/ 2024").click()
     page.wait_for_url(re.compile(r"/bai-viet/\d+/$"))
     assert page.locator("h1").inner_text() == "Triển khai nhiệm vụ công tác dân vận quý II/ 2024"

@@ -79,3 +79,10 @@ def test_a_short_post_that_could_start_two_posts_stays():
 def test_a_position_before_a_name_is_never_a_sentence():
     text = "Hiệu trưởng Trường tiểu học Nam Trung Yên đã báo cáo, báo chí dẫn lời Chủ tịch Nguyễn Văn An cho biết."
     assert [(o.name, o.position) for o in find_officials(text)] == [("Nguyễn Văn An", "Chủ tịch")]
+
+
+def test_a_name_after_a_city_is_read_whole():
+    text = "Ủy viên Bộ Chính trị, Bí thư Thành ủy TP Hồ Chí Minh Đinh La Thăng cho biết những tiếng cồng."
+    assert [(o.name, o.position_canonical) for o in find_officials(text)] == [
+        ("Đinh La Thăng", "Ủy viên Bộ Chính trị, Bí thư Thành ủy TP.HCM")
+    ]
