@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -211,6 +212,16 @@ def drain(
             progress(len(taken["ids"]))
         if wanted is None and len(rows) < limit:
             return handled
+
+
+def drain_shown(*, show_progress: bool) -> None:
+    """`drain` with a progress bar on stderr: the last step of `ingest`, `reextract` and `harvest`."""
+    from tqdm import tqdm
+
+    with tqdm(
+        total=pending_count(), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
+    ) as bar:
+        drain(progress=bar.update)
 
 
 def forget_queued(rows: Iterable[int]) -> None:

@@ -180,9 +180,6 @@ class Command(BaseCommand):
         return suspended()
 
     def _index(self, *, show_progress):
-        from search.indexing import drain, pending_count
+        from search.indexing import drain_shown
 
-        with tqdm(
-            total=pending_count(), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
-        ) as bar:
-            drain(progress=bar.update)
+        drain_shown(show_progress=show_progress)

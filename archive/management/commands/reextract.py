@@ -44,7 +44,7 @@ class Command(BaseCommand):
         totals = services.ReextractResult()
         fields: Counter[str] = Counter()
         with (
-            self._suspend_indexing(),
+            _suspended_indexing(),
             tqdm(
                 total=len(ids), desc="reextract", unit=" bài", disable=not show_progress, file=sys.stderr
             ) as bar,
@@ -71,15 +71,13 @@ class Command(BaseCommand):
         if totals.failed:
             raise CommandError(f"{len(totals.failed)} article(s) failed; see the messages above")
 
-    def _suspend_indexing(self):
-        from search.indexing import suspended
-
-        return suspended()
-
     def _index(self, *, show_progress):
-        from search.indexing import drain, pending_count
+        from search.indexing import drain_shown
 
-        with tqdm(
-            total=pending_count(), desc="index", unit=" bài", disable=not show_progress, file=sys.stderr
-        ) as bar:
-            drain(progress=bar.update)
+        drain_shown(show_progress=show_progress)
+
+
+def _suspended_indexing():
+    from search.indexing import suspended
+
+    return suspended()
