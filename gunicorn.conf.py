@@ -39,8 +39,8 @@ limit_request_fields = 100
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-# %(M)s: request time in milliseconds
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+# %(M)s: request time in milliseconds; %(p)s: the worker's process id (which worker answered)
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" %(p)s'
 
 
 def post_worker_init(worker):

@@ -125,7 +125,9 @@ def article_pages(*, province: Province | None = None, year: int | None = None) 
 
 
 def article_get(*, pk: int) -> Article | None:
-    return article_list().filter(pk=pk).first()
+    """One article with what its page shows; the page as received (`raw`, as long as the text or
+    longer) is left unread: no page or API answer shows it (the admin and "Bản lưu gốc" read it)."""
+    return article_list().defer("raw").filter(pk=pk).first()
 
 
 def article_cards(queryset: QuerySet[Article]) -> QuerySet[Article]:

@@ -24,6 +24,7 @@ import http.client
 import itertools
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -137,6 +138,28 @@ def client(port: int, stop: float, seed: int, t: dict, results: list, lock: thre
         mine.append((kind, status, time.monotonic() - started, started))
     with lock:
         results.extend(mine)
+
+
+def access_log_size(db: Path) -> int:
+    log = db / "access.log"
+    return log.stat().st_size if log.exists() else 0
+
+
+def access_log_by_worker(db: Path, start: int) -> dict[str, tuple[int, int]]:
+    """Requests and 503s per worker process since byte `start` of the access log (its last field
+    is the worker's pid, gunicorn.conf.py): shows whether the clients' kept-alive connections, and
+    the shedding, are spread evenly."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    with open(db / "access.log", "rb") as log:
+        log.seek(start)
+        for line in log.read().decode("utf-8", "replace").splitlines():
+            fields = line.rsplit(" ", 1)
+            match = re.search(r'" (\d{3}) ', line)
+            if len(fields) != 2 or not match:
+                continue
+            counts[fields[1].strip("<>")][0] += 1
+            counts[fields[1].strip("<>")][1] += match.group(1) == "503"
+    return {pid: (n, shed) for pid, (n, shed) in counts.items()}
 
 
 def worker_memory(master: int) -> list[float]:
@@ -253,6 +276,7 @@ def run(args) -> None:
             for th in threads:
                 th.join()
         load_before = os.getloadavg()
+        log_from = access_log_size(db)
         results: list = []
         stop = time.monotonic() + args.seconds
         threads = [
@@ -268,6 +292,7 @@ def run(args) -> None:
         load_after = os.getloadavg()
         memory = worker_memory(server.pid)
         memory_text = memory_line(server.pid)
+        per_worker = access_log_by_worker(db, log_from)
 
     ok = [r for r in results if 200 <= r[1] < 400 or r[1] == 404]
     shed = [r for r in results if r[1] == 503]
@@ -297,6 +322,10 @@ def run(args) -> None:
               f"{100 * sum(values) / total_time:4.1f}% of time")  # fmt: skip
     if errors:
         print("errors by status:", dict(Counter(r[1] for r in errors)))
+    if per_worker:
+        print("by worker (access log): " + "; ".join(
+            f"pid {pid}: {n} requests, {shed_n} shed ({100 * shed_n / max(1, n):.1f}%)"
+            for pid, (n, shed_n) in sorted(per_worker.items())))  # fmt: skip
     if shed:
         waits = [r[2] for r in shed]
         print(f"503s at the client: p50 {pct(waits, 50) * 1000:.0f} ms  p95 {pct(waits, 95) * 1000:.0f} ms  "

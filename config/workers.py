@@ -7,6 +7,11 @@ answered 1.8 s (median) after it was sent, with a timeout of 0.4 s. This worker 
 when its connection is handed to the pool (accepted, or readable again on a kept-alive connection);
 `LoadShedMiddleware` counts the wait from there, so a request that has already waited its queue
 timeout is answered 503 at once.
+
+A 503 also closes its connection. With keep-alive, each client stays on the worker that accepted it:
+a worker that happened to take more of the clients queues longer and sheds more while the other
+has room. Closed after a 503, the client's next request is a new connection, accepted by whichever
+worker gets to it first: the less busy one (issue #21).
 """
 
 from __future__ import annotations
@@ -29,6 +34,22 @@ class StampedThreadWorker(ThreadWorker):
     def enqueue_req(self, conn):
         conn.danvan_arrived = time.monotonic()
         super().enqueue_req(conn)
+
+    def load_wsgi(self):
+        super().load_wsgi()
+        app = self.wsgi
+
+        def closing_when_shed(environ, start_response):
+            def start(status, headers, exc_info=None):
+                if status.startswith("503"):
+                    response = getattr(start_response, "__self__", None)  # gunicorn's Response
+                    if response is not None and hasattr(response, "force_close"):
+                        response.force_close()
+                return start_response(status, headers, exc_info)
+
+            return app(environ, start)
+
+        self.wsgi = closing_when_shed
 
     def handle_request(self, req, conn):
         _serving.arrived = getattr(conn, "danvan_arrived", None)

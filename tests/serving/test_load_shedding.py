@@ -5,6 +5,7 @@ it was sent with a 0.4 s timeout). Real gunicorn with gunicorn.conf.py, real soc
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -38,7 +39,11 @@ def get(port: int, path: str, timeout: float = 60) -> int:
         conn.close()
 
 
-def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_path):
+@contextlib.contextmanager
+def slow_site(tmp_path):
+    """gunicorn (gunicorn.conf.py, one worker of two threads, one request slot) serving the archive
+    plus /slow/ and /fast/: yields (port, started, release) — /slow/ touches `started` and holds its
+    slot until `release` exists."""
     port = free_port()
     started, release = tmp_path / "slow-started", tmp_path / "slow-release"
     env = {
@@ -75,7 +80,15 @@ def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_pat
                 tmp_path / "gunicorn.err"
             ).read_text()
             time.sleep(0.2)
+        yield port, started, release
+    finally:
+        release.touch()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
+
+def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_path):
+    with slow_site(tmp_path) as (port, started, release):
         order: list[str] = []
         statuses: list[int] = []
         lock = threading.Lock()
@@ -109,9 +122,32 @@ def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_pat
         for c in clients:
             c.join(60)
         holder.join(60)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
     assert statuses == [503] * QUEUED, statuses
     assert order[-1] == "slow 200" and len(order) == QUEUED + 1
+
+
+def test_a_shed_request_closes_its_connection_and_a_served_one_keeps_it(tmp_path):
+    """With keep-alive a client stays on the worker that took it; after a 503 it reconnects, and
+    the next request goes to whichever worker accepts first (config.workers)."""
+    with slow_site(tmp_path) as (port, started, release):
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        kept.request("GET", "/fast/")
+        served = kept.getresponse()
+        served.read()
+        assert served.status == 200 and served.getheader("Connection", "").lower() == "keep-alive"
+        assert kept.sock is not None  # still open for the next request
+
+        holder = threading.Thread(target=get, args=(port, "/slow/"))
+        holder.start()
+        while not started.exists():
+            assert holder.is_alive()
+            time.sleep(0.01)
+        kept.request("GET", "/fast/")  # the same kept-alive connection, while the slot is taken
+        shed = kept.getresponse()
+        shed.read()
+        assert shed.status == 503 and shed.getheader("Connection", "").lower() == "close"
+        assert shed.getheader("Retry-After") == "5"
+        assert kept.sock is None  # http.client closed it, as the server asked
+        release.touch()
+        holder.join(60)
