@@ -3,8 +3,9 @@
 Every value can be overridden from the environment (GUNICORN_*), e.g. GUNICORN_WORKERS=8.
 Searching is CPU-bound Python: one process per core runs searches side by side, and a few threads
 per process keep slow clients and database waits from holding a core. Requests beyond
-DJANGO_MAX_ACTIVE_REQUESTS per process wait at most DJANGO_QUEUE_TIMEOUT seconds, then get 503
-(config.health.LoadShedMiddleware) instead of queueing for seconds.
+DJANGO_MAX_ACTIVE_REQUESTS per process wait their turn; one predicted on arrival to wait more than
+DJANGO_QUEUE_TIMEOUT seconds gets 503 at once (config.workers, config.health.LoadShedMiddleware)
+instead of queueing for seconds.
 """
 
 import multiprocessing

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from config.workers import arrived_at
+from config.workers import arrived_at, service_time, shed_at_door
 
 EXEMPT_PATHS = ("/healthz", "/static/")
 SEARCH_PATHS = ("/tim-kiem/", "/search/", "/api/search/")  # the pages that read the search index
@@ -90,29 +90,35 @@ def _index_queue(checks: dict) -> list[str]:
 
 
 class LoadShedMiddleware:
-    """At most MAX_ACTIVE_REQUESTS at once per process; a request that cannot start within
-    QUEUE_TIMEOUT seconds of reaching the server gets a clear 503 (JSON under /api/) with
-    Retry-After. Under gunicorn (config.workers) the wait counts from when the request reached the
-    worker, so the time it spent waiting for a thread counts too (issue #21)."""
+    """At most MAX_ACTIVE_REQUESTS at once per process. Under gunicorn (config.workers) a request
+    predicted on arrival to wait more than QUEUE_TIMEOUT for a slot is answered 503 at once, and
+    one let in waits at most QUEUE_LIMIT from when it reached the worker (time spent waiting for a
+    thread included), then gets 503. Elsewhere (runserver, tests) a request waits QUEUE_TIMEOUT.
+    A 503 is a clear message (JSON under /api/) with Retry-After (issue #21)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.slots = threading.BoundedSemaphore(max(1, settings.MAX_ACTIVE_REQUESTS))
         self.timeout = settings.QUEUE_TIMEOUT
+        self.limit = settings.QUEUE_LIMIT
 
     def __call__(self, request):
         if request.path.startswith(EXEMPT_PATHS):
             return self.get_response(request)
+        if shed_at_door():
+            return self.overloaded(request, reason="predicted-wait")
         arrived = arrived_at()
-        left = self.timeout - (time.monotonic() - arrived if arrived is not None else 0.0)
+        left = self.timeout if arrived is None else self.limit - (time.monotonic() - arrived)
         if not self.slots.acquire(timeout=max(0.0, left)):
-            return self.overloaded(request)
+            return self.overloaded(request, reason="waited")
+        started = time.monotonic()
         try:
             return self.get_response(request)
         finally:
             self.slots.release()
+            service_time.add(time.monotonic() - started)
 
-    def overloaded(self, request):
+    def overloaded(self, request, *, reason: str):
         from django.http import HttpResponse
 
         message = (
@@ -125,6 +131,7 @@ class LoadShedMiddleware:
         else:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "5"
+        response["X-Shed-Reason"] = reason  # refused on arrival, or after waiting its limit
         return response
 
 

@@ -1,4 +1,5 @@
-"""The archive's URLs plus /slow/ (holds its request slot until a file appears) and /fast/."""
+"""The archive's URLs plus /slow/ (holds its request slot until a file appears), /sleep/?s=N and
+/fast/."""
 
 import os
 import time
@@ -17,8 +18,19 @@ def slow(request):
     return HttpResponse("slow done")
 
 
+def sleep(request):
+    """Holds its slot the given seconds: teaches the worker how long a request takes."""
+    time.sleep(float(request.GET.get("s", "1")))
+    return HttpResponse("slept")
+
+
 def fast(request):
     return HttpResponse("fast")
 
 
-urlpatterns = [path("slow/", slow), path("fast/", fast), path("", include("config.urls"))]
+urlpatterns = [
+    path("slow/", slow),
+    path("sleep/", sleep),
+    path("fast/", fast),
+    path("", include("config.urls")),
+]

@@ -151,3 +151,52 @@ def test_a_shed_request_closes_its_connection_and_a_served_one_keeps_it(tmp_path
         assert kept.sock is None  # http.client closed it, as the server asked
         release.touch()
         holder.join(60)
+
+
+def test_a_request_predicted_to_wait_too_long_is_refused_on_arrival(tmp_path):
+    """The worker predicts each arrival's wait from the requests ahead of it and the time a request
+    holds its slot: past the queue timeout it answers 503 at once, on a thread of its own, instead
+    of after waiting (config.workers). The ones let in still wait at most their limit."""
+    with slow_site(tmp_path) as (port, started, release):
+        # One request of 5 s: the moving average of a slot's time becomes ~0.1 s (its weight is
+        # 0.02), so with the slot held, the 10th request in line is predicted to wait more than the
+        # 1 s queue timeout.
+        assert get(port, "/sleep/?s=5") == 200
+        order: list[tuple[int, str]] = []
+        lock = threading.Lock()
+
+        def queued_client():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.request("GET", "/fast/")
+                response = conn.getresponse()
+                response.read()
+                with lock:
+                    order.append((response.status, response.getheader("X-Shed-Reason", "")))
+            finally:
+                conn.close()
+
+        holder = threading.Thread(target=get, args=(port, "/slow/"))
+        holder.start()
+        while not started.exists():
+            assert holder.is_alive()
+            time.sleep(0.01)
+        clients = []
+        for _ in range(QUEUED):  # one after another: each arrives behind the ones before
+            clients.append(threading.Thread(target=queued_client))
+            clients[-1].start()
+            time.sleep(0.02)
+        wait_until = time.monotonic() + HELD
+        while len(order) < QUEUED and time.monotonic() < wait_until:
+            time.sleep(0.05)
+        release.touch()
+        for c in clients:
+            c.join(60)
+        holder.join(60)
+
+    assert [status for status, _ in order] == [503] * QUEUED, order
+    reasons = [reason for _, reason in order]
+    refused = reasons.count("predicted-wait")
+    assert refused >= QUEUED // 2 and set(reasons) == {"predicted-wait", "waited"}, reasons
+    # Those refused on arrival were answered before any of those let in had waited its limit.
+    assert reasons[:refused] == ["predicted-wait"] * refused, reasons
