@@ -8,6 +8,7 @@ every index layout in test_exclusion.py), and a cached page is the page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -220,3 +221,27 @@ def test_the_direct_entry_writer_gives_the_term_infos_bytes(seed):
     fast = _compact_entry(postings, lengths)
     assert fast == inline_terminfo(postings, lengths, _TermPool.decode)
     assert CompactTermInfo.from_bytes(fast).inlined_postings()[0] == tuple(ids)
+
+
+def test_facet_counts_order_most_first_then_by_value_as_python_sorts(seeds):
+    """Issue #21: the facet values are ordered in numpy (count, then the value's rank in string
+    order); the order is the one a Python sort of (-count, value) gives, ties included."""
+    import numpy as np
+
+    be = indexing.backend()
+    arrays = be._arrays(be.searcher())
+    everyone = np.flatnonzero(arrays.live)
+    rng = np.random.default_rng(21)
+    for name, multi in be.facet_fields.items():
+        values, first, second = arrays.facet_codes(name, multi)
+        for docs in (everyone, np.sort(rng.choice(everyone, size=max(1, len(everyone) // 2), replace=False))):
+            if second is None:
+                codes = first[docs]
+                expected_counts = Counter(values[c] for c in codes if c >= 0)
+            else:
+                chosen = set(docs.tolist())
+                expected_counts = Counter(
+                    values[c] for d, c in zip(first.tolist(), second.tolist(), strict=True) if d in chosen
+                )
+            expected = sorted(expected_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            assert arrays.facet_counts(name, multi, docs) == expected, name

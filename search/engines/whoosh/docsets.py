@@ -214,6 +214,7 @@ class SearchArrays:
         self._published: np.ndarray | None = None
         self._periods: dict[str, tuple[list[str], np.ndarray]] = {}
         self._facets: dict[str, tuple] = {}
+        self._facet_ranks: dict[str, np.ndarray] = {}
         self.lock = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
@@ -318,8 +319,22 @@ class SearchArrays:
             chosen[docs] = True
             codes = second[chosen[first]]
         counts = np.bincount(codes, minlength=len(values))
-        found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
-        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+        present = np.flatnonzero(counts)
+        # Most first, then by value: ordered in numpy with each value's rank in string order (a
+        # common syllable's 50,000 documents hold thousands of officials and outlets: building and
+        # sorting a Python tuple per value took 7 ms a facet, issue #21).
+        order = present[np.lexsort((self._facet_rank(name, values)[present], -counts[present]))]
+        return list(zip(map(values.__getitem__, order.tolist()), counts[order].tolist(), strict=True))
+
+    def _facet_rank(self, name: str, values: list[str]) -> np.ndarray:
+        """Each value's position in string order (the tie-break of `facet_counts`)."""
+        rank = self._facet_ranks.get(name)
+        if rank is None or len(rank) != len(values):
+            rank = np.empty(len(values), dtype=np.int64)
+            rank[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+            with self.lock:
+                self._facet_ranks[name] = rank
+        return rank
 
     # --- terms ----------------------------------------------------------------------------------
 
