@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,16 +27,17 @@ from archive.models import (
     ReaderReport,
     ReviewQueueArticle,
 )
+from archive.rule_labels import rule_label
 
 # The evidence extraction stores on each article (issue 10), in the order the admin shows it.
 EVIDENCE_LABELS = [
-    ("date", "ngày đăng"),
-    ("province", "tỉnh"),
-    ("district", "huyện"),
-    ("outlet", "cơ quan báo chí"),
-    ("authors", "tác giả"),
-    ("meeting", "sự kiện"),
-    ("officials", "cán bộ"),
+    ("date", _("ngày đăng")),
+    ("province", _("tỉnh")),
+    ("district", _("huyện")),
+    ("outlet", _("cơ quan báo chí")),
+    ("authors", _("tác giả")),
+    ("meeting", _("sự kiện")),
+    ("officials", _("cán bộ")),
 ]
 
 
@@ -200,7 +202,8 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
 
     @admin.display(description="bằng chứng")
     def evidence_table(self, obj):
-        """What extraction read for each field (rule, words, line): read-only, beside the fields."""
+        """What extraction read for each field (rule, words, line): read-only, beside the fields. The
+        rule is stored as a code (archive.extract.rules) and shown in the admin's language."""
         rows = []
         for key, label in EVIDENCE_LABELS:
             items = obj.evidence.get(key) if obj and obj.evidence else None
@@ -210,13 +213,24 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
                     if key == "officials"
                     else ev.get("words")
                 )
-                rows.append((label, ev.get("rule", ""), words or "", ev.get("line") or ev.get("words", "")))
+                rule = ev.get("rule", "")
+                rows.append(
+                    (label, rule_label(rule), rule, words or "", ev.get("line") or ev.get("words", ""))
+                )
         if not rows:
             return "—"
         return format_html(
-            '<table class="evidence"><tr><th>trường</th><th>quy tắc</th><th>giá trị đọc được</th>'
-            "<th>câu/dòng nguồn</th></tr>{}</table>",
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+            '<table class="evidence"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>',
+            _("trường"),
+            _("quy tắc"),
+            _("giá trị đọc được"),
+            _("câu/dòng nguồn"),
+            # the stored code in data-rule: what a bug report or a search of the evidence can quote
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td class="rule" data-rule="{}">{}</td><td>{}</td><td>{}</td></tr>',
+                ((label, code, shown, words, line) for label, shown, code, words, line in rows),
+            ),
         )
 
     @admin.action(description="Đánh dấu đã xem lại")

@@ -8,6 +8,14 @@ family name first; inverting them would invent a "first name"). When the article
 APA and Chicago start with the title and the Vietnamese form with the outlet. A date whose year was
 inferred is cited with the mark "[year inferred]" / "[năm suy ra]"; the machine-read meta tags give
 no date then, rather than a guess a reference manager would store as fact.
+
+The meta tags were checked against Zotero's own translation-server (Embedded Metadata translator,
+docs/zotero-check.md). What it needs: no `citation_journal_title` (it makes every page a journal
+article), `DC.type` "News Item" (a newspaper article) and `prism.publicationName` for the outlet; each
+`citation_author` as "Family, Given" (Vietnamese names put the family name first; without the comma
+Zotero takes the last word as the family name); the place as `DCTERMS.spatial` (Zotero reads
+`DC.coverage` as a location in an archive), and no `article:section` (Zotero saves it as the
+newspaper's section); a description cut at a word.
 """
 
 from __future__ import annotations
@@ -121,17 +129,34 @@ def _join(parts: list, sep: str) -> SafeString:
     return mark_safe(sep.join(str(conditional_escape(p)) for p in parts))
 
 
+def family_first(name: str) -> str:
+    """ "Phạm Tiến" → "Phạm, Tiến": the family name first, as Vietnamese names are written, marked
+    with the comma reference managers read as "Family, Given" (one word stays as it is)."""
+    words = name.split()
+    return f"{words[0]}, {' '.join(words[1:])}" if len(words) > 1 else " ".join(words)
+
+
+def description_of(text: str, limit: int = 200) -> str:
+    """The text's start, at most `limit` characters, cut at a word with "…" when it is cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def _meta(article, permalink: str, title: str, outlet: str, authors: list[str]) -> list[tuple[str, str, str]]:
-    """Highwire Press tags (Zotero, Mendeley, Google Scholar), Dublin Core and Open Graph."""
+    """Highwire Press tags (Zotero, Mendeley, Google Scholar), Dublin Core, PRISM and Open Graph."""
     sure = _sure_date(article)
     province = article.province.name if article.province_id else ""
-    description = " ".join(article.text.split())[:200]
+    description = description_of(article.text)
     meta = [("name", "citation_title", title)]
-    meta += [("name", "citation_author", a) for a in authors]
+    meta += [("name", "citation_author", family_first(a)) for a in authors]
     if sure:
         meta.append(("name", "citation_publication_date", sure.strftime("%Y/%m/%d")))
     if outlet:
-        meta.append(("name", "citation_journal_title", outlet))
+        meta.append(("name", "prism.publicationName", outlet))
     meta += [
         ("name", "citation_language", "vi"),
         ("name", "citation_public_url", permalink),
@@ -144,7 +169,7 @@ def _meta(article, permalink: str, title: str, outlet: str, authors: list[str]) 
     if outlet:
         meta.append(("name", "DC.publisher", outlet))
     meta += [
-        ("name", "DC.type", "Text"),
+        ("name", "DC.type", "News Item"),  # Zotero: a newspaper article
         ("name", "DC.format", "text/html"),
         ("name", "DC.language", "vi"),
         ("name", "DC.identifier", permalink),
@@ -152,7 +177,7 @@ def _meta(article, permalink: str, title: str, outlet: str, authors: list[str]) 
     if article.url:
         meta.append(("name", "DC.source", article.url))
     if province:
-        meta.append(("name", "DC.coverage", province))
+        meta.append(("name", "DCTERMS.spatial", province))
     meta += [
         ("name", "description", description),
         ("property", "og:type", "article"),
@@ -164,6 +189,4 @@ def _meta(article, permalink: str, title: str, outlet: str, authors: list[str]) 
     ]
     if sure:
         meta.append(("property", "article:published_time", sure.isoformat()))
-    if province:
-        meta.append(("property", "article:section", province))
     return meta

@@ -2,8 +2,10 @@
 list's own URL gives the whole list, streamed, up to EXPORT_CAP articles.
 
 Every file states what it holds: the list's address, the query and filters, when it was exported,
-how many articles it has and whether the cap cut it. CSV carries that in `#` lines above the header
-row (LibreOffice shows them as the first rows; pandas' `comment="#"` skips them), JSON Lines in its
+how many articles it has and whether the cap cut it. CSV carries that in `#` rows above the header
+row, each two cells, `# query` and the query, quoted as CSV quotes (a query or filter with a comma
+or a quote stays in its row; line breaks become spaces): LibreOffice shows them as the first rows,
+pandas' `comment="#"` skips them. JSON Lines in its
 first line, RIS in `#` lines before the first record (readers skip text outside a record), BibTeX
 in an `@comment` entry. The article fields are the same in all four: one record each.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -122,9 +125,19 @@ def article_record(article, request: HttpRequest, *, with_text: bool = False) ->
     }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(…)" in a harvested title)
+    gets a leading apostrophe, as OWASP advises against CSV injection: LibreOffice then shows the
+    text, apostrophe included, instead of running it. Other values are written as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv_row(record: dict) -> list:
     row = dict(record, authors="; ".join(record["authors"]), needs_review=int(record["needs_review"]))
-    return [row[name] for name in CSV_FIELDS]
+    return [spreadsheet_safe(row[name]) for name in CSV_FIELDS]
 
 
 def _csv(head: ExportHead, records: Iterable[dict]) -> Iterator[str]:
@@ -138,8 +151,11 @@ def _csv(head: ExportHead, records: Iterable[dict]) -> Iterator[str]:
         return text
 
     # A byte-order mark: spreadsheets then read the file as UTF-8 (LibreOffice and Excel alike).
-    yield "\ufeff" + "".join(f"# {line}\r\n" for line in head.lines())
+    for line in head.lines():
+        key, _, value = line.partition(": ")
+        writer.writerow([f"# {key}", re.sub(r"[\r\n]+", " ", value)])
     writer.writerow(CSV_FIELDS)
+    yield "\ufeff" + flush()
     for i, record in enumerate(records):
         writer.writerow(_csv_row(record))
         if i % 200 == 199:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
 
-from . import chrome, reasons
+from . import chrome, reasons, rules
 from .dates import (
     EARLIEST_NEWS_YEAR,
     YEAR,
@@ -226,11 +226,11 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     art.outlet_code = outlet_code
     if hints.authors:
         art.authors = list(hints.authors)
-        art.evidence["authors"] = _ev(f"page metadata ({hints.authors_source})", ", ".join(hints.authors))
+        art.evidence["authors"] = _ev(rules.page_metadata(hints.authors_source), ", ".join(hints.authors))
     elif authors:
-        art.evidence["authors"] = _ev("byline", ", ".join(authors), author_line)
+        art.evidence["authors"] = _ev(rules.BYLINE, ", ".join(authors), author_line)
     if hints.section:
-        art.evidence["section"] = _ev("page metadata", hints.section)
+        art.evidence["section"] = _ev(rules.PAGE_METADATA, hints.section)
 
     lead_date = _lead_date(body, title, hints.default_year, pre_dates)
     _dates(art, hints, pre_dates, posted, lead_date)
@@ -245,7 +245,7 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
     if prov.province:
         art.evidence["province"] = _ev(prov.rule, prov.evidence, prov.line)
     if prov.district:
-        art.evidence["district"] = _ev("district named", prov.district, prov.district_line)
+        art.evidence["district"] = _ev(rules.DISTRICT_NAMED, prov.district, prov.district_line)
     if not art.province and not prov.reasons and (hints.always_flag_province or prov.committee):
         art.review_reasons.append(reasons.PROVINCE_UNKNOWN)
 
@@ -376,7 +376,7 @@ def _lead_date(
             if cand.full:
                 d = full_date_of(m)
                 if d:
-                    return d, PRECISION_DAY, _ev("dated lead", m.group(0), para)
+                    return d, PRECISION_DAY, _ev(rules.DATED_LEAD, m.group(0), para)
                 continue
             day, month = int(m.group(1)), int(m.group(3))
             masked = masked_para = masked_para or mask_years(para)
@@ -389,7 +389,7 @@ def _lead_date(
             if found:
                 year, source, year_words = (
                     found[0],
-                    "year printed in the date's sentence",
+                    rules.YEAR_IN_SENTENCE,
                     _around(para[a:b], found[1]),
                 )
             else:
@@ -397,36 +397,36 @@ def _lead_date(
                 if found:
                     year, source, year_words = (
                         found[0],
-                        "period reported in the lead",
+                        rules.YEAR_OF_PERIOD,
                         _around(para, found[1]),
                     )
             if year is None:
                 found = nearest_year_at(mask_not_now(title), 0)
                 if found:
-                    year, source, year_words = found[0], "year printed in the title", _around(title, found[1])
+                    year, source, year_words = found[0], rules.YEAR_IN_TITLE, _around(title, found[1])
             if year is not None and str(year + 1) in masked and month <= 6:
                 # "Sáng 12/1 … tổng kết năm 2023, triển khai nhiệm vụ năm 2024": a review of year Y held
                 # in the first half of Y+1 (the plan year is printed too).
                 year += 1
-                source = "review of the year before"
+                source = rules.YEAR_REVIEW
             if year is None:
                 joined = "\n".join(body)
                 found = _agreeing_year(joined, month)
                 if found:
                     year, source, year_words = (
                         found[0],
-                        "a date of the same month printed in the article",
+                        rules.YEAR_SAME_MONTH,
                         _around(joined, found[1]),
                     )
             if year is None and pre_dates:
-                year, source = pre_dates[0].day.year, "year of the page's own date line"
+                year, source = pre_dates[0].day.year, rules.YEAR_OF_DATE_LINE
             if year is None and default_year:
-                year, source = default_year, "default year"
+                year, source = default_year, rules.YEAR_DEFAULT
             if year is None:
                 return None
             d = make_date(year, month, day)
             if d:
-                evidence = _ev(f"dated lead, {source}", m.group(0).strip(), para)
+                evidence = _ev(rules.dated_lead(source), m.group(0).strip(), para)
                 if year_words:
                     evidence["year_words"] = year_words
                 return d, PRECISION_YEAR_INFERRED, evidence
@@ -467,8 +467,7 @@ def _dates(
     if hints.published_on:
         art.published_on, art.published_time = hints.published_on, hints.published_time
         art.date_precision = PRECISION_DAY
-        rule = f"page metadata ({hints.date_source})" if hints.date_source else "page metadata"
-        art.evidence["date"] = _ev(rule, hints.published_on.isoformat())
+        art.evidence["date"] = _ev(rules.page_metadata(hints.date_source), hints.published_on.isoformat())
         return
     near = [(dl, line) for idx, dl, line in posted if idx <= 1]  # right under the title or the lead
     stamps = [(dl, line) for dl, line in near if dl.posted] or [(dl, line) for dl, line in near if dl.at]
@@ -480,7 +479,7 @@ def _dates(
     if stamps:
         stamp, line = stamps[0]
         art.published_on, art.published_time, art.date_precision = stamp.day, stamp.at, PRECISION_DAY
-        art.evidence["date"] = _ev("posting stamp under the title", stamp.day.isoformat(), line)
+        art.evidence["date"] = _ev(rules.POSTING_STAMP, stamp.day.isoformat(), line)
         return
     if lead:
         day, precision, evidence = lead
@@ -497,7 +496,7 @@ def _dates(
     if near:  # an undated lead under a plain date line
         dl, line = near[0]
         art.published_on, art.published_time, art.date_precision = dl.day, dl.at, PRECISION_DAY
-        art.evidence["date"] = _ev("date line under the title", dl.day.isoformat(), line)
+        art.evidence["date"] = _ev(rules.DATE_LINE, dl.day.isoformat(), line)
         return
     art.review_reasons.append(reasons.NO_DATE)
 
@@ -513,23 +512,24 @@ def _outlet(
     art.outlet_name = hints.outlet_name
     art.outlet_site = hints.outlet_site or _site_of(hints.url)
     evidence: tuple[str, str] | None = None
-    line = ""
+    line = rule = ""
     if code in OUTLET_CODES:
         name, prov = OUTLET_CODES[code]
         art.outlet_name = art.outlet_name or name
-        evidence = (f"source code {code} ({name})", prov)
+        evidence, rule = (f"source code {code} ({name})", prov), rules.source_code(code)
     if evidence is None and art.outlet_site:  # the page's own address
         found = outlet_from_site(art.outlet_site)
         if found:
             art.outlet_name = art.outlet_name or found[0]
             evidence, line = (f"outlet site {art.outlet_site.lower()}", found[1]), hints.url
+            rule = rules.outlet_site(art.outlet_site.lower())
     if evidence is None:
         for k, line in enumerate([hints.outlet_name, *chrome_lines, *header_lines]):
             found = outlet_in_text(line) if line else None
             if found:
                 art.outlet_name = art.outlet_name or found[0]
-                where = "outlet banner" if k > len(chrome_lines) else "outlet footer"
-                evidence = (f"{where}: {found[0]}", found[1])
+                rule = rules.OUTLET_BANNER if k > len(chrome_lines) else rules.OUTLET_FOOTER
+                evidence = (f"{rule}: {found[0]}", found[1])
                 break
     if not art.outlet_site:
         for chrome_line in [*chrome_lines, *header_lines]:
@@ -542,7 +542,8 @@ def _outlet(
         if found:
             art.outlet_name = art.outlet_name or found[0]
             evidence = (f"outlet site {art.outlet_site.lower()}", found[1])
+            rule = rules.outlet_site(art.outlet_site.lower())
     if evidence:
-        art.evidence["outlet"] = _ev(evidence[0].split(":")[0].split(" (")[0], evidence[0], line or "")
+        art.evidence["outlet"] = _ev(rule, evidence[0], line or "")
     # An unknown or ambiguous code ("BTV") stays in outlet_code and gives no province.
     return evidence

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from . import rules
 from .letters import CAP_WORD
 from .types import EventInfo, OfficialMention
 
@@ -215,7 +216,7 @@ def find_event_with_evidence(
             event = find_event(source, held, officials)
             if event:
                 line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
-                return event, {"rule": f"meeting: {event.kind}", "words": m.group(0), "line": line[:300]}
+                return event, {"rule": rules.meeting(event.kind), "words": m.group(0), "line": line[:300]}
     if not other or not _held(lead):
         return None
     for source in (title, lead[:400]):  # the lead's opening says what happened
@@ -227,5 +228,5 @@ def find_event_with_evidence(
             if loc:
                 event.location = loc.group(1)
             line = source[max(0, source.rfind("\n", 0, m.start()) + 1) :].split("\n")[0]
-            return event, {"rule": "other event", "words": m.group(0), "line": line[:300]}
+            return event, {"rule": rules.OTHER_EVENT, "words": m.group(0), "line": line[:300]}
     return None

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from functools import cache
 
+from . import rules
 from .dates import DateLine, parse_date_line
 from .letters import CAP_WORD, LO, UP, UPPER
 from .normalize import fold_key
@@ -337,12 +338,12 @@ def find_officials(text: str) -> list[OfficialMention]:
 def _name_candidates(text: str) -> list[tuple[int, str, str]]:
     """(start, matched words, rule) for every possible name: a known surname, or any capitalised
     syllables after an honorific ("đồng chí A Pớt, …")."""
-    out = {m.start(): (m.start(), m.group(0), "surname") for m in NAME.finditer(text)}
+    out = {m.start(): (m.start(), m.group(0), rules.BY_SURNAME) for m in NAME.finditer(text)}
     for m in _HONORIFIC_NAME.finditer(text):
         if m.start() and text[m.start() - 1].isalpha():
             continue  # "không", "công": not the honorific "ông"
         if m.start(1) not in out or len(out[m.start(1)][1]) < len(m.group(1)):  # "Ksor H'Lan", not "Ksor H"
-            out[m.start(1)] = (m.start(1), m.group(1), "honorific")
+            out[m.start(1)] = (m.start(1), m.group(1), rules.BY_HONORIFIC)
     return [out[k] for k in sorted(out)]
 
 
@@ -391,18 +392,20 @@ def find_officials_with_evidence(text: str) -> tuple[list[OfficialMention], list
         if not position and not chaired:
             continue
         key = _key(name)
-        rule = "position after the name" if after else "position before the name" if before else "chaired"
+        rule = rules.official(
+            rules.POSITION_AFTER if after else rules.POSITION_BEFORE if before else rules.CHAIRED, how
+        )
         line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
         words = text[line_start : end + 160].split("\n")[0][:240]
         if key not in found:
             found[key] = OfficialMention(name=name, position=position, chaired=chaired)
-            evidence[key] = {"name": name, "position": position, "rule": f"{rule} ({how})", "words": words}
+            evidence[key] = {"name": name, "position": position, "rule": rule, "words": words}
             order.append(key)
         else:
             prev = found[key]
             if len(position) > len(prev.position):
                 prev.position = position
-                evidence[key].update(position=position, rule=f"{rule} ({how})", words=words)
+                evidence[key].update(position=position, rule=rule, words=words)
             prev.chaired = prev.chaired or chaired
     mentions = sorted((found[k] for k in order), key=lambda o: not o.chaired)
     for mention in mentions:

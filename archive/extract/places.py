@@ -18,7 +18,7 @@ from functools import cache
 
 from archive.gazetteer import ALIASES, canonical_province, legacy_units
 
-from . import reasons
+from . import reasons, rules
 from .letters import CAP_WORD, UP
 from .normalize import fold_key
 
@@ -347,7 +347,7 @@ def resolve_province(
     )
     if national and not res.provincial:
         if outlet:
-            res.province, res.evidence, res.rule = outlet[1], outlet[0], "outlet"
+            res.province, res.evidence, res.rule = outlet[1], outlet[0], rules.OUTLET
         return res
 
     guest_spans = [
@@ -376,7 +376,7 @@ def resolve_province(
         why.setdefault(prov, []).append((weight, rule, words, pos))
 
     if outlet:
-        vote(outlet[1], W_OUTLET, "outlet", outlet[0], -1)
+        vote(outlet[1], W_OUTLET, rules.OUTLET, outlet[0], -1)
     mentions = province_mentions(body)
     title_end = len(title)
     plain: Counter[str] = Counter()
@@ -390,28 +390,28 @@ def resolve_province(
             continue
         if m.strong:
             kind = "Thành ủy" if m.province in _CITIES else "Tỉnh ủy"
-            vote(m.province, W_COMMITTEE, "own committee", f"named: {kind} {m.province}", m.start)
+            vote(m.province, W_COMMITTEE, rules.OWN_COMMITTEE, f"named: {kind} {m.province}", m.start)
         elif _NAMED_UNIT.search(body[max(0, m.start - 12) : m.start]):
-            vote(m.province, W_NAMED_UNIT, "named as a unit or venue", m.province, m.start)
+            vote(m.province, W_NAMED_UNIT, rules.NAMED_UNIT, m.province, m.start)
         plain[m.province] += 1
     for m in title_votes:  # a guest's name in the title ("Đoàn … Lâm Đồng thăm Quảng Trị") does not count
         if m.province in guests:
             continue
         if m.strong:
             kind = "Thành ủy" if m.province in _CITIES else "Tỉnh ủy"
-            vote(m.province, W_COMMITTEE, "own committee", f"named: {kind} {m.province}", m.start)
-        vote(m.province, W_TITLE, "in the title", m.province, m.start)
+            vote(m.province, W_COMMITTEE, rules.OWN_COMMITTEE, f"named: {kind} {m.province}", m.start)
+        vote(m.province, W_TITLE, rules.IN_TITLE, m.province, m.start)
     lead_district = _title_district(title)
     if lead_district:  # "Cù Lao Dung vận động …", "Đất Đỏ: …": a district opening the title
-        vote(lead_district[1], W_DISTRICT, "district", f"district {lead_district[0]}", 0)
+        vote(lead_district[1], W_DISTRICT, rules.DISTRICT, f"district {lead_district[0]}", 0)
     if _OWN_CITY_COMMITTEE.search(body):
         cities = [p for p in plain if p in _CITIES]
         if len(cities) == 1:
-            vote(cities[0], W_COMMITTEE, "own committee", f"named: Thành ủy, {cities[0]}", -1)
+            vote(cities[0], W_COMMITTEE, rules.OWN_COMMITTEE, f"named: Thành ủy, {cities[0]}", -1)
     if res.provincial:
         total = sum(plain.values())
         for prov, n in plain.items():
-            vote(prov, min(n * W_MENTION, 1.5), "named", f"named {n} of {total} times", -1)
+            vote(prov, min(n * W_MENTION, 1.5), rules.NAMED, f"named {n} of {total} times", -1)
 
     ambiguous: list[tuple[str, frozenset[str], int]] = []
     for printed, name, provs, pos in districts_found(body):
@@ -421,7 +421,13 @@ def resolve_province(
             prov = next(iter(provs))
             committee = printed.startswith(_DISTRICT_COMMITTEES)
             weight = W_COMMITTEE if committee else W_DISTRICT
-            vote(prov, weight, "district committee" if committee else "district", f"district {name}", pos)
+            vote(
+                prov,
+                weight,
+                rules.DISTRICT_COMMITTEE if committee else rules.DISTRICT,
+                f"district {name}",
+                pos,
+            )
         else:
             ambiguous.append((name, provs, pos))
     res.scores = dict(scores)
@@ -430,7 +436,7 @@ def resolve_province(
     guests -= {ranked[0][0]} if ranked else set()
     if guests:
         res.reasons.append(f"{reasons.GUEST_DELEGATION}: " + ", ".join(sorted(guests)))
-    committees = [p for p, _ in ranked if any(r in ("own committee",) for _, r, _, _ in why[p])]
+    committees = [p for p, _ in ranked if any(r == rules.OWN_COMMITTEE for _, r, _, _ in why[p])]
     if len(committees) > 1 and not outlet:  # "Tỉnh ủy Hà Tĩnh và Tỉnh ủy Quảng Bình tổ chức …"
         detail = "; ".join(f"{p} ({', '.join(w for _, _, w, _ in why[p])})" for p in committees)
         res.reasons.append(f"{reasons.COMMITTEES_SEVERAL} named: {detail}")
@@ -449,13 +455,18 @@ def resolve_province(
     if len(ranked) > 1 and top_score - ranked[1][1] < CLOSE:
         second = ranked[1][0]
         both_committees = all(
-            any(r in ("own committee", "district committee") for _, r, _, _ in why[p]) for p in (top, second)
+            any(r in (rules.OWN_COMMITTEE, rules.DISTRICT_COMMITTEE) for _, r, _, _ in why[p])
+            for p in (top, second)
         )
         detail = "; ".join(f"{p} ({', '.join(w for _, _, w, _ in why[p])})" for p, _ in ranked[:3])
         if both_committees and not outlet:
             res.reasons.append(f"{reasons.COMMITTEES_SEVERAL} named: {detail}")
         elif (
-            all(any(r.startswith("district") for _, r, _, _ in why[p]) for p in (top, second)) and not outlet
+            all(
+                any(r in (rules.DISTRICT, rules.DISTRICT_COMMITTEE) for _, r, _, _ in why[p])
+                for p in (top, second)
+            )
+            and not outlet
         ):
             res.reasons.append(f"{reasons.DISTRICTS_SEVERAL}: {detail}")
         else:

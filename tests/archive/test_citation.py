@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from archive.citation import cite
+from archive.citation import cite, description_of, family_first
 from archive.models import Article, Outlet
 
 pytestmark = pytest.mark.django_db
@@ -46,18 +46,32 @@ def check_meta(html: str, article: Article) -> None:
     permalink = f"http://testserver/bai-viet/{article.pk}/"
     assert head.links["canonical"] == permalink
     assert one("citation_title") == one("DC.title") == one("og:title") == " ".join(article.title.split())
-    assert values("citation_author") == values("DC.creator") == [a for a in article.authors if a.strip()]
+    authors = [a for a in article.authors if a.strip()]
+    assert values("DC.creator") == authors
+    # "Family, Given" for Zotero (Vietnamese names put the family name first), the words unchanged
+    assert values("citation_author") == [family_first(a) for a in authors]
+    assert [v.replace(",", "") for v in values("citation_author")] == [" ".join(a.split()) for a in authors]
     sure = article.published_on if article.date_precision == "day" else None
     assert one("citation_publication_date") == (sure.strftime("%Y/%m/%d") if sure else "")
     assert one("DC.date") == one("article:published_time") == (sure.isoformat() if sure else "")
     outlet = article.outlet.name if article.outlet_id else ""
-    assert one("citation_journal_title") == one("DC.publisher") == outlet
+    # not citation_journal_title: Zotero then saves a journal article instead of a newspaper article
+    assert values("citation_journal_title") == []
+    assert one("prism.publicationName") == one("DC.publisher") == outlet
+    assert one("DC.type") == "News Item"
     assert one("DC.identifier") == one("og:url") == one("citation_public_url") == permalink
     assert one("DC.source") == article.url
-    assert one("DC.coverage") == (article.province.name if article.province_id else "")
+    assert one("DCTERMS.spatial") == (article.province.name if article.province_id else "")
+    assert values("DC.coverage") == []  # Zotero stores it as the "location in archive"
+    assert values("article:section") == []  # Zotero stores it as the newspaper's section
     assert one("citation_language") == one("DC.language") == "vi"
     assert one("og:type") == "article" and one("og:site_name") == "Dân vận Archive"
-    assert one("description") == one("og:description") == " ".join(article.text.split())[:200]
+    description = one("description")
+    assert description == one("og:description") == description_of(article.text)
+    flat = " ".join(article.text.split())
+    assert len(description) <= 200
+    assert flat.startswith(description.removesuffix("…"))
+    assert description == flat or (description.endswith("…") and flat[len(description) - 1] in " ,;:–-")
 
 
 def test_every_seed_article_page_carries_its_citation_metadata(client, seeded):
@@ -127,3 +141,14 @@ def test_the_article_page_shows_the_block_and_its_own_ris_and_bibtex(client, art
     client.cookies["django_language"] = "en"
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<h2 id="cite">Cite</h2>' in html
+
+
+def test_family_first_and_description_of():
+    assert family_first("Phạm Tiến") == "Phạm, Tiến"
+    assert family_first("Nguyễn Thị  Minh Khai") == "Nguyễn, Thị Minh Khai"
+    assert family_first("TTXVN") == "TTXVN"
+    assert description_of("Ngắn gọn.") == "Ngắn gọn."
+    long = "Sáng 27/6, Ban Dân vận Tỉnh ủy tổ chức hội nghị giao ban " * 10
+    cut = description_of(long)
+    assert len(cut) <= 200 and cut.endswith("…") and not cut.endswith(" …")
+    assert long.startswith(cut[:-1]) and long[len(cut) - 1] in " ,;:–-"  # cut between words

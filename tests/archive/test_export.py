@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 
 import bibtexparser
@@ -88,7 +90,7 @@ def body(response) -> str:
 def read_csv(text: str) -> tuple[list[str], list[dict]]:
     assert text.startswith("\ufeff")  # spreadsheets read it as UTF-8
     lines = text[1:].splitlines(keepends=True)
-    head = [line[2:].strip() for line in lines if line.startswith("# ")]
+    head = [": ".join(next(csv.reader([line])))[2:] for line in lines if line.startswith("# ")]
     rows = list(csv.DictReader(io.StringIO("".join(line for line in lines if not line.startswith("# ")))))
     return head, rows
 
@@ -231,3 +233,115 @@ def test_an_unknown_format_is_named_and_the_cap_is_stated(client, listed, monkey
     assert "articles: 3 of 10 (cut at the export cap of 3)" in head
     lines = body(client.get("/tim-kiem/", {"q": "giao ban", "format": "jsonl"})).splitlines()
     assert len(lines) == 1 + 3 and json.loads(lines[0])["cap"] == 3
+
+
+# --- The CSV in LibreOffice (issue #19: "the exports open in LibreOffice") -------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# What LibreOffice's Text Import dialog shows for this file, its defaults but the character set:
+# comma, double quote, UTF-8 (76), from line 1, standard cell formats, English (US) (1033), quoted
+# fields not forced to text, special numbers (dates) not detected.
+LIBREOFFICE_CSV_IMPORT = "CSV:44,34,76,1,,1033,false,false"
+TRICKY_TITLE = 'Tổng kết, "Dân vận khéo" năm 2023\nở Cần Giuộc; “ngoặc kép” và dấu phẩy, hết'
+
+
+def libreoffice_cells(csv_bytes: bytes, tmp_path) -> list[list]:
+    """The file as LibreOffice reads it: converted headless to .xlsx, read back with openpyxl.
+    A private profile (-env:UserInstallation) so parallel runs do not share one."""
+    import openpyxl
+
+    assert SOFFICE, "LibreOffice is not installed: `make libreoffice` (Debian's libreoffice-calc-nogui)"
+    source = tmp_path / "export.csv"
+    source.write_bytes(csv_bytes)
+    out = tmp_path / "lo-out"
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            f"--infilter={LIBREOFFICE_CSV_IMPORT}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    converted = out / "export.xlsx"
+    assert done.returncode == 0 and converted.exists(), (done.stdout, done.stderr)
+    sheet = openpyxl.load_workbook(converted, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows())
+    formulas = [c.value for row in rows for c in row if c.data_type == "f"]
+    assert not formulas, f"cells LibreOffice runs as formulas: {formulas}"
+    return [[c.value for c in row] for row in rows]
+
+
+def _as_text(value) -> str:
+    """A cell as the text the CSV held: the numbers and ISO dates LibreOffice recognised (as a
+    spreadsheet should) back to their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_the_csv_opens_in_libreoffice_with_every_cell_as_exported(client, listed, tmp_path):
+    """A real result list (diacritics, commas, quotes and a newline in a title, authors with commas
+    and formula-like text, the BOM, a query with a comma and a quote) converted by LibreOffice: every
+    cell equals the field the archive stores, the `#` lines hold what the file says about itself."""
+    other = Article.objects.filter(province__slug="long-an").exclude(pk=listed.pk).first()
+    other.title = TRICKY_TITLE
+    other.authors = ["Lê, Văn C", "=1+2", "-Phạm Tiến", '"Thu" Hằng']
+    other.save()
+    formula = Article.objects.filter(province__slug="long-an").exclude(pk__in=[listed.pk, other.pk]).first()
+    formula.title = '=HYPERLINK("http://example.com/?x=1,2";"Bấm vào đây")'
+    formula.authors = ["@Phóng viên", "+84 Trần"]
+    formula.save()
+    raw = b"".join(client.get("/tinh/long-an/", {"format": "csv"}).streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    head, rows = read_csv(raw.decode("utf-8"))
+
+    cells = libreoffice_cells(raw, tmp_path)
+    cells = [[_as_text(v) for v in row] for row in cells]
+    width = len(export.CSV_FIELDS)
+    start = next(i for i, row in enumerate(cells) if row[:width] == list(export.CSV_FIELDS))
+    assert [": ".join(c for c in row if c).removeprefix("# ") for row in cells[:start]] == head
+    got = [dict(zip(export.CSV_FIELDS, row[:width], strict=True)) for row in cells[start + 1 :]]
+    assert got == rows  # every cell, as Python's csv module reads the same file
+    want = expected(long_an_articles())
+    assert [r["id"] for r in got] == [str(a["id"]) for a in want]
+    tricky = next(r for r in got if r["id"] == str(other.pk))
+    assert tricky["title"] == TRICKY_TITLE
+    assert tricky["authors"] == 'Lê, Văn C; =1+2; -Phạm Tiến; "Thu" Hằng'
+    assert next(r for r in got if r["id"] == str(listed.pk))["title"] == HOSTILE_TITLE
+    # a harvested title or byline that a spreadsheet would run is shown as text, marked with "'"
+    runs = next(r for r in got if r["id"] == str(formula.pk))
+    assert runs["title"] == "'" + formula.title == export.spreadsheet_safe(formula.title)
+    assert runs["authors"] == "'@Phóng viên; +84 Trần"
+
+
+@pytest.mark.parametrize("where", ["search", "official"])
+def test_what_the_file_says_about_itself_stays_in_its_rows_in_libreoffice(client, listed, tmp_path, where):
+    """A query, or a list title (an official's name as an editor typed it), with a comma and an
+    unmatched quote: the `#` rows keep it in one cell and every article row stays whole."""
+    if where == "search":
+        url, params = "/tim-kiem/", {"q": 'giao ban, "Long An'}
+    else:
+        official = Official.objects.get(name="Trần Thị Mai")
+        official.name = 'Trần Thị Mai,"bà Mai'
+        official.save()
+        url, params = official.get_absolute_url(), {}
+    raw = b"".join(client.get(url, {**params, "format": "csv"}).streaming_content)
+    head, rows = read_csv(raw.decode("utf-8"))
+    assert rows and any('"' in line for line in head), head
+    cells = [[_as_text(v) for v in row] for row in libreoffice_cells(raw, tmp_path)]
+    width = len(export.CSV_FIELDS)
+    start = next(i for i, row in enumerate(cells) if row[:width] == list(export.CSV_FIELDS))
+    assert [": ".join(c for c in row if c).removeprefix("# ") for row in cells[:start]] == head
+    assert [dict(zip(export.CSV_FIELDS, row[:width], strict=True)) for row in cells[start + 1 :]] == rows

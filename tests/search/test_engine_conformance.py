@@ -5,6 +5,7 @@ engine interface and through the pages. The PostgreSQL engine runs where the dat
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -35,17 +36,33 @@ def seeds(engine_name):
     return ingest_seeds()
 
 
-def found(q: str = "", **options) -> set[str]:
-    """The seeds (by file prefix) a line finds, every tier."""
-    outcome = engine().search(build_plan(q, per_page=50, **options))
-    by_pk = Article.objects.in_bulk([h.pk for h in outcome.hits])
-    return {by_pk[h.pk].source_file[:3] for h in outcome.hits}
-
-
 def order(q: str = "", **options) -> list[str]:
+    """The seeds (by file prefix) a line finds, every tier, in the engine's order."""
     outcome = engine().search(build_plan(q, per_page=50, **options))
     by_pk = Article.objects.in_bulk([h.pk for h in outcome.hits])
     return [by_pk[h.pk].source_file[:3] for h in outcome.hits]
+
+
+def found(q: str = "", **options) -> set[str]:
+    return set(order(q, **options))
+
+
+def indexed(**articles: tuple[str, str]) -> dict[str, Article]:
+    """Articles given as name=(title, text), stored with the per-save index write suspended and
+    indexed in one batch, as ingest does; by name."""
+    with indexing.suspended():
+        made = {
+            name: Article.objects.create(
+                title=title,
+                text=text,
+                raw=text,
+                source_file=f"t/{name}",
+                content_hash=hashlib.sha256(f"{name}\n{title}\n{text}".encode()).hexdigest(),
+            )
+            for name, (title, text) in articles.items()
+        }
+    indexing.index_articles([a.pk for a in made.values()])
+    return made
 
 
 # --- words and phrases ------------------------------------------------------------------------------
@@ -62,38 +79,12 @@ def test_names_and_places(seeds, q, expected):
 
 
 def test_words_far_apart_or_across_punctuation_are_not_word_matches(engine_name):
-    with indexing.suspended():
-        made = {
-            "apart": Article.objects.create(
-                title="Xa nhau",
-                text="Người dân nơi đây. Anh ấy vận chuyển hàng.",
-                raw="x",
-                source_file="t/1",
-                content_hash="1",
-            ),
-            "typo": Article.objects.create(
-                title="Sai dấu",
-                text="Hội thi dân vân được tổ chức.",
-                raw="y",
-                source_file="t/2",
-                content_hash="2",
-            ),
-            "body": Article.objects.create(
-                title="Trong thân bài",
-                text="Bàn về công tác dân vận ở cơ sở.",
-                raw="z",
-                source_file="t/3",
-                content_hash="3",
-            ),
-            "title": Article.objects.create(
-                title="Công tác dân vận năm nay",
-                text="Hội nghị tổng kết.",
-                raw="w",
-                source_file="t/4",
-                content_hash="4",
-            ),
-        }
-    indexing.index_articles([a.pk for a in made.values()])
+    made = indexed(
+        apart=("Xa nhau", "Người dân nơi đây. Anh ấy vận chuyển hàng."),
+        typo=("Sai dấu", "Hội thi dân vân được tổ chức."),
+        body=("Trong thân bài", "Bàn về công tác dân vận ở cơ sở."),
+        title=("Công tác dân vận năm nay", "Hội nghị tổng kết."),
+    )
     outcome = engine().search(build_plan("dân vận", per_page=50))
     words = [h.pk for h in outcome.hits if not h.apart]
     # The words with their diacritics, the title first; the same words with other diacritics (the
@@ -105,22 +96,11 @@ def test_words_far_apart_or_across_punctuation_are_not_word_matches(engine_name)
 
 
 def test_an_abbreviation_finds_its_words_and_the_typed_spelling_ranks_first(engine_name):
-    with indexing.suspended():
-        short = Article.objects.create(
-            title="Họp UBND tỉnh",
-            text="UBND tỉnh họp phiên thường kỳ.",
-            raw="a",
-            source_file="t/a",
-            content_hash="a",
-        )
-        long = Article.objects.create(
-            title="Họp Ủy ban nhân dân tỉnh",
-            text="Ủy ban nhân dân tỉnh họp phiên thường kỳ.",
-            raw="b",
-            source_file="t/b",
-            content_hash="b",
-        )
-    indexing.index_articles([short.pk, long.pk])
+    made = indexed(
+        short=("Họp UBND tỉnh", "UBND tỉnh họp phiên thường kỳ."),
+        long=("Họp Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh họp phiên thường kỳ."),
+    )
+    short, long = made["short"], made["long"]
     for q, first in (("UBND", short), ("Ủy ban nhân dân", long)):
         outcome = engine().search(build_plan(q))
         assert [h.pk for h in outcome.hits][:1] == [first.pk], q
@@ -301,15 +281,7 @@ def test_rebuild_index_through_the_bulk_path(seeds):
 
 def test_a_very_long_word_in_an_article_or_a_line_is_no_error(engine_name):
     word = "ă" * 1100  # 2,200 bytes: longer than PostgreSQL's longest lexeme
-    with indexing.suspended():
-        article = Article.objects.create(
-            title="Dài",
-            text=f"Bài có một từ rất dài {word} ở giữa.",
-            raw="l",
-            source_file="t/l",
-            content_hash="l",
-        )
-    indexing.index_articles([article.pk])
+    indexed(long_word=("Dài", f"Bài có một từ rất dài {word} ở giữa."))
     assert indexing.verify().in_step
     assert engine().search(build_plan(word)).total == 1
     assert engine().search(build_plan("từ rất dài")).total == 1
