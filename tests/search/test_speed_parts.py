@@ -245,3 +245,42 @@ def test_facet_counts_order_most_first_then_by_value_as_python_sorts(seeds):
                 )
             expected = sorted(expected_counts.items(), key=lambda kv: (-kv[1], kv[0]))
             assert arrays.facet_counts(name, multi, docs) == expected, name
+
+
+def test_the_threads_of_a_worker_share_one_memo_of_results(seeds, monkeypatch):
+    """Issue #21: each thread has its own backend (Haystack's connections are per thread), but a
+    search one thread answered is answered from memory in another, not evaluated again nor kept
+    twice; a commit is a new index version, never answered from the older memo."""
+    import threading
+
+    from search.analysis import parse_query
+
+    here = indexing.backend()
+    here._results.clear()
+    first = here.article_search(parse_query("dân vận"), per_page=20)
+    assert first.total
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("evaluated again in another thread")
+
+    found = {}
+
+    def other_thread():
+        there = indexing.backend()
+        found["same backend"] = there is here
+        found["outcome"] = there.article_search(parse_query("dân vận"), per_page=20)
+
+    from search import shared_cache
+
+    monkeypatch.setattr(docsets, "evaluate", no_search)
+    monkeypatch.setattr(shared_cache, "get", lambda *args: None)  # not from the workers' shared cache
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found["same backend"] is False
+    assert [h.pk for h in found["outcome"].hits] == [h.pk for h in first.hits]
+    monkeypatch.undo()
+
+    indexing.remove_articles([seeds["003"].pk])  # a commit: a new version
+    after = here.article_search(parse_query("dân vận"), per_page=20)
+    assert seeds["003"].pk not in [h.pk for h in after.hits] and seeds["003"].pk in [h.pk for h in first.hits]

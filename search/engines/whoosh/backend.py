@@ -78,7 +78,15 @@ MERGE_TOTAL_MAX = 20_000  # ... at most this many documents per merge
 # about 13 ms a document (3,000 took 38.6 s), and a drain waiting on a big merge left saves unsearchable
 # for 106 s in bench/editors_bench.py. Bigger merges happen in the bulk paths (ingest, update_index).
 QUICK_MERGE_TOTAL_MAX = 100
-RESULT_CACHE_SIZE = 512  # searches remembered per open searcher
+RESULT_CACHE_SIZE = 512  # searches remembered per process, across its threads and index versions
+
+# Repeated searches, remembered once per process, keyed by index version and search. Each thread has
+# its own backend (Haystack's connections are per thread); with a memo per backend, every thread of
+# a worker held its own copy of the same results: a common syllable's is ~1 MB (7,476 officials in
+# its facet at 100,004 articles), 4 threads × 512 of them (issue #21). A commit changes the version,
+# so an older entry is never answered; it ages out.
+_RESULTS: OrderedDict = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
 EXACT_BOOST = 4.0  # when a diacritic query is widened to folded, exact matches still come first
 WIDEN_BELOW = 5  # "exact finds little": fewer hits than this widens to the folded form ...
 WIDEN_SYLLABLES = 6  # ... in a line this short; a longer one widens only when exact finds nothing
@@ -467,9 +475,7 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         self.text_fields: dict[str, float] = {}  # index field name → boost
         self.facet_fields: dict[str, bool] = {}  # facet field name → multi-valued
         self.procs = int(connection_options.get("PROCS", 1))
-        self._results: OrderedDict = OrderedDict()  # repeated searches, for the open searcher only
-        self._results_for = None
-        self._results_lock = threading.Lock()
+        self._results = _RESULTS  # repeated searches: one memo for the whole process
 
     # --- schema ---------------------------------------------------------------------------------
 
@@ -1311,11 +1317,12 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             facet_limit,
             trend_by,
         )
-        cached = self._cached_result(searcher, key)
+        version = index_version(searcher)
+        cached = self._cached_result(version, key)
         if cached is None and per_page > 1:  # not did-you-mean counts: too many, too cheap
-            cached = shared_cache.get(index_version(searcher), key)  # another worker's result (issue 11)
+            cached = shared_cache.get(version, key)  # another worker's result (issue 11)
             if cached is not None:
-                self._remember_result(searcher, key, cached)
+                self._remember_result(version, key, cached)
         if cached is not None:
             return replace(
                 cached,
@@ -1399,9 +1406,9 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             pasted=pasted,
             trend=trend,
         )
-        self._remember_result(searcher, key, outcome)
+        self._remember_result(version, key, outcome)
         if per_page > 1:
-            shared_cache.put(index_version(searcher), key, outcome)
+            shared_cache.put(version, key, outcome)
         return outcome
 
     def trend(
@@ -1429,15 +1436,16 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             date_to,
             by,
         )
-        found = self._cached_result(searcher, key)
+        version = index_version(searcher)
+        found = self._cached_result(version, key)
         if found is None:
-            found = shared_cache.get(index_version(searcher), key)
+            found = shared_cache.get(version, key)
             if found is not None:
-                self._remember_result(searcher, key, found)
+                self._remember_result(version, key, found)
         if found is None:
             found = self._trend(searcher, parsed, by, filters, date_from, date_to)
-            self._remember_result(searcher, key, found)
-            shared_cache.put(index_version(searcher), key, found)
+            self._remember_result(version, key, found)
+            shared_cache.put(version, key, found)
         series, undated, total = found
         return list(series), undated, total
 
@@ -1456,26 +1464,23 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         counts = Counter({labels[i]: int(found[i]) for i in np.flatnonzero(found)})
         return fill_periods(counts, by), len(per_doc) - len(dated), len(docs)
 
-    def _cached_result(self, searcher, key) -> SearchOutcome | None:
-        """A repeated search on an unchanged index is answered from memory (cleared when the
-        searcher changes, i.e. when any writer committed)."""
-        with self._results_lock:
-            if self._results_for is not searcher:
-                self._results.clear()
-                self._results_for = searcher
-                return None
-            outcome = self._results.get(key)
+    def _cached_result(self, version: str, key) -> SearchOutcome | None:
+        """A repeated search on an unchanged index is answered from memory (any commit is a new
+        index version, and the version is part of the key)."""
+        key = (version, key)
+        with _RESULTS_LOCK:
+            outcome = _RESULTS.get(key)
             if outcome is not None:
-                self._results.move_to_end(key)
+                _RESULTS.move_to_end(key)
             return outcome
 
-    def _remember_result(self, searcher, key, outcome: SearchOutcome) -> None:
-        with self._results_lock:
-            if self._results_for is not searcher:
-                return
-            self._results[key] = outcome
-            while len(self._results) > RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
+    def _remember_result(self, version: str, key, outcome: SearchOutcome) -> None:
+        key = (version, key)
+        with _RESULTS_LOCK:
+            _RESULTS[key] = outcome
+            _RESULTS.move_to_end(key)
+            while len(_RESULTS) > RESULT_CACHE_SIZE:
+                _RESULTS.popitem(last=False)
 
     def count(self, parsed: ParsedQuery, *, filters=None, date_from=None, date_to=None) -> int:
         """How many articles a search would find (for did-you-mean), without facets."""
