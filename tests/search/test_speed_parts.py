@@ -284,3 +284,32 @@ def test_the_threads_of_a_worker_share_one_memo_of_results(seeds, monkeypatch):
     indexing.remove_articles([seeds["003"].pk])  # a commit: a new version
     after = here.article_search(parse_query("dân vận"), per_page=20)
     assert seeds["003"].pk not in [h.pk for h in after.hits] and seeds["003"].pk in [h.pk for h in first.hits]
+
+
+def test_the_threads_of_a_worker_share_the_arrays_of_one_index_version(seeds):
+    """Issue #21: facet codes, field lengths and dates of one index version are read once per
+    process, whichever thread's searcher reads them; a commit is a new version with its own."""
+    import threading
+
+    here = indexing.backend()
+    mine = here._arrays(here.searcher())
+    mine.facet_codes("province", here.facet_fields["province"])
+    found = {}
+
+    def other_thread():
+        there = indexing.backend()
+        arrays = there._arrays(there.searcher())
+        found["searcher"] = arrays.searcher
+        found["facets"] = arrays._facets
+        found["codes"] = arrays.facet_codes("province", there.facet_fields["province"])
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found["searcher"] is not mine.searcher  # each thread reads through its own searcher
+    assert found["facets"] is mine._facets and found["codes"] is mine._facets["province"]
+
+    indexing.remove_articles([seeds["003"].pk])
+    after = here._arrays(here.searcher())
+    assert after._facets is not mine._facets and after.size == mine.size  # deleted, not yet merged
+    assert after.live.sum() == mine.live.sum() - 1
