@@ -129,10 +129,15 @@ class ArticlePages:
         return [found[i] for i in ids if i in found]
 
 
-def article_pages(*, province: Province | None = None, year: int | None = None) -> ArticlePages:
-    """`article_list` for a paginator, its count cached with the other counts."""
+def article_pages(
+    *, province: Province | None = None, year: int | None = None, dan_van: bool | None = None
+) -> ArticlePages:
+    """`article_list` for a paginator, its count cached with the other counts. `dan_van`: only the
+    dân vận articles (True), only the others (False), or all (None)."""
     articles = article_list(province=province, year=year)
-    name = f"article-count:{province.pk if province else ''}:{year or ''}"
+    if dan_van is not None:
+        articles = articles.filter(dan_van=dan_van)
+    name = f"article-count:{province.pk if province else ''}:{year or ''}:{'' if dan_van is None else int(dan_van)}"
     return ArticlePages(articles, count=_cached(name, articles.count))
 
 

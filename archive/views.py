@@ -220,7 +220,10 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
     head = selectors.province_head(province, everything=everything)
     articles = selectors.province_articles(province, member_ids=head["member_ids"], everything=everything)
     exported = _export(
-        request, articles, title=str(province), filters={"province": province.ref, "dan_van": not everything}
+        request,
+        articles,
+        title=str(province),
+        filters={"province": province.ref, "dan_van": "" if everything else "1"},
     )
     if exported:
         return exported
@@ -320,7 +323,9 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         m["label"] = _(MONTHS[m["month"]])
         m["url"] = reverse("archive:month_detail", args=[year, m["month"]]) + scope["query"]
     articles = selectors.year_articles(year, everything=everything)
-    exported = _export(request, articles, title=str(year), filters={"year": year, "dan_van": not everything})
+    exported = _export(
+        request, articles, title=str(year), filters={"year": year, "dan_van": "" if everything else "1"}
+    )
     if exported:
         return exported
     years = [r["year"] for r in selectors.year_counts(everything=everything)]
@@ -405,7 +410,7 @@ def day_detail(request: HttpRequest, year: int, month: int, day: int) -> HttpRes
         request,
         articles,
         title=when.isoformat(),
-        filters={"date": when.isoformat(), "dan_van": not everything},
+        filters={"date": when.isoformat(), "dan_van": "" if everything else "1"},
     )
     if exported:
         return exported
@@ -713,7 +718,7 @@ def _api_province(request: HttpRequest):
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    unknown = sorted(set(params) - {"province", "year", "page", "page_size"})
+    unknown = sorted(set(params) - {"province", "year", "dan_van", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)
@@ -725,7 +730,13 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
-    page, error = _api_page(request, selectors.article_pages(province=province, year=year))
+    dan_van_text = params.get("dan_van", "").strip()
+    if dan_van_text not in ("", "0", "1"):
+        return json_error(
+            400, f"dan_van: expected 1 (dân vận articles) or 0 (the others), got {dan_van_text!r}"
+        )
+    dan_van = None if not dan_van_text else dan_van_text == "1"
+    page, error = _api_page(request, selectors.article_pages(province=province, year=year, dan_van=dan_van))
     if error:
         return error
     return json_response(
