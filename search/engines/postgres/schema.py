@@ -31,9 +31,6 @@ CREATE = [
         digest text NOT NULL DEFAULT ''
     )
     """,
-    # Tables made before issue #17's dân vận facet: the column, then ensure_index finds every
-    # document stale (INDEX_FORMAT changed) and rewrites it.
-    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS dan_van text NULL",
     TSV_INDEX,
     "CREATE INDEX IF NOT EXISTS search_document_published ON search_document (published)",
     """
