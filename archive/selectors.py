@@ -615,19 +615,24 @@ def month_inferred_count(year: int, month: int, *, everything: bool = False) -> 
     return _month_calendar(year, month, everything)["inferred"]
 
 
-def unknown_province_count() -> int:
+def unknown_province_count(*, everything: bool = True) -> int:
     """How many articles have no province (cached with the other counts)."""
-    return _cached("unknown-province", lambda: Article.objects.filter(province=None).count())
+    return _cached(
+        _scope_key("unknown-province", everything),
+        lambda: scoped(Article.objects.filter(province=None), everything).count(),
+    )
 
 
-def unknown_province_articles() -> QuerySet[Article]:
+def unknown_province_articles(*, everything: bool = True) -> QuerySet[Article]:
     """Articles no province could be given to (issue #19, item 5): "không rõ tỉnh"."""
-    return newest_first(article_cards(Article.objects.filter(province=None)))
+    return newest_first(article_cards(scoped(Article.objects.filter(province=None), everything)))
 
 
-def undated_articles() -> QuerySet[Article]:
+def undated_articles(*, everything: bool = True) -> QuerySet[Article]:
     """Articles without a publication date, newest ingested first."""
-    return article_cards(Article.objects.filter(published_on=None)).order_by("-created_at", "-id")
+    return article_cards(scoped(Article.objects.filter(published_on=None), everything)).order_by(
+        "-created_at", "-id"
+    )
 
 
 def day_articles(day: date, *, everything: bool = False) -> QuerySet[Article]:
@@ -887,11 +892,13 @@ def site_totals() -> dict:
             articles=Count("id"),
             undated=Count("id", filter=Q(published_on=None)),
             unknown_province=Count("id", filter=Q(province=None)),
-            dan_van=Count("id", filter=Q(dan_van=True)),
+            dv_articles=Count("id", filter=Q(dan_van=True)),  # not named after the field it filters on
+            dv_undated=Count("id", filter=Q(published_on=None, dan_van=True)),
+            dv_unknown_province=Count("id", filter=Q(province=None, dan_van=True)),
         )
         return {
             "articles": dates["articles"],
-            "dan_van": dates["dan_van"],
+            "dan_van": dates["dv_articles"],
             "provinces": Article.objects.exclude(province=None).values("province_id").distinct().count(),
             "officials": Official.objects.count(),
             "meetings": Event.objects.count(),
@@ -899,6 +906,8 @@ def site_totals() -> dict:
             "last_year": dates["last"].year if dates["last"] else None,
             "undated": dates["undated"],
             "unknown_province": dates["unknown_province"],
+            "undated_dan_van": dates["dv_undated"],
+            "unknown_province_dan_van": dates["dv_unknown_province"],
         }
 
     return _cached("totals", compute)

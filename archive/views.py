@@ -259,6 +259,7 @@ def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb:
         return exported
     page = _page(request, articles, count=count)
     context = {
+        "scope": _scope(request),
         "title": title,
         "lead": lead,
         "page": page,
@@ -270,10 +271,11 @@ def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb:
 
 @require_safe
 def province_unknown(request: HttpRequest) -> HttpResponse:
-    count = selectors.unknown_province_count()
+    everything = _everything(request)
+    count = selectors.unknown_province_count(everything=everything)
     return _plain_list(
         request,
-        selectors.unknown_province_articles(),
+        selectors.unknown_province_articles(everything=everything),
         title=_("Không rõ tỉnh"),
         lead=_("Các bài chưa xác định được tỉnh: chờ biên tập viên xem lại."),
         crumb=(_("Tỉnh/thành"), reverse("archive:province_list")),
@@ -283,10 +285,11 @@ def province_unknown(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def undated_list(request: HttpRequest) -> HttpResponse:
-    count = selectors.site_totals()["undated"]
+    everything = _everything(request)
+    count = selectors.site_totals()["undated" if everything else "undated_dan_van"]
     return _plain_list(
         request,
-        selectors.undated_articles(),
+        selectors.undated_articles(everything=everything),
         title=_("Không rõ ngày đăng"),
         lead=_("Các bài không ghi ngày đăng, bài nhập sau cùng trước."),
         crumb=(_("Năm"), reverse("archive:year_list")),
