@@ -38,6 +38,7 @@ EVIDENCE_LABELS = [
     ("authors", _("tác giả")),
     ("meeting", _("sự kiện")),
     ("officials", _("cán bộ")),
+    ("relevance", _("dân vận")),
 ]
 
 
@@ -145,9 +146,18 @@ class EventInline(admin.StackedInline):
 class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    list_display = ["title", "published_on", "province", "outlet", "review_state", "source_file"]
+    list_display = [
+        "title",
+        "published_on",
+        "province",
+        "outlet",
+        "dan_van_state",
+        "review_state",
+        "source_file",
+    ]
     list_display_links = ["title"]
     list_filter = [
+        "dan_van",
         "needs_review",
         YearFilter,
         ("province", admin.RelatedOnlyFieldListFilter),
@@ -159,7 +169,15 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     list_select_related = ["province", "outlet"]
     list_per_page = 50
     autocomplete_fields = ["province", "outlet"]
-    readonly_fields = ["raw", "source_file", "content_hash", "created_at", "updated_at", "evidence_table"]
+    readonly_fields = [
+        "raw",
+        "source_file",
+        "content_hash",
+        "created_at",
+        "updated_at",
+        "evidence_table",
+        "relevance",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "text"]}),
         (
@@ -172,6 +190,14 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
                     "url",
                     "authors",
                 ]
+            },
+        ),
+        (
+            "Dân vận",
+            {
+                "fields": [("dan_van", "relevance")],
+                "description": "Điểm dân vận do máy tính (xem bằng chứng bên dưới); đổi ô “bài dân vận” "
+                "thì lựa chọn của biên tập viên được giữ khi nhập lại hay trích xuất lại.",
             },
         ),
         ("Bằng chứng trích xuất (lần nhập gần nhất)", {"fields": ["evidence_table"]}),
@@ -199,6 +225,10 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
     def review_state(self, obj):
         # Words, not Django's green tick, which reads as "all good" for an article that is not.
         return "Cần xem lại" if obj.needs_review else "—"
+
+    @admin.display(description="dân vận", ordering="-relevance")
+    def dan_van_state(self, obj):
+        return f"Dân vận ({obj.relevance})" if obj.dan_van else f"— ({obj.relevance})"
 
     @admin.display(description="bằng chứng")
     def evidence_table(self, obj):
@@ -290,11 +320,12 @@ class ArticleAdmin(IndexQueueNotice, SimpleHistoryAdmin):
 
 @admin.register(ReviewQueueArticle)
 class ReviewQueueAdmin(ArticleAdmin):
-    """The articles ingest was unsure about, with its reasons, oldest first."""
+    """The articles ingest was unsure about, with its reasons: dân vận articles first (the archive's
+    subject; off-topic national news no longer floods the top), oldest first within each."""
 
-    list_display = ["title", "reasons", "published_on", "province", "source_file"]
-    list_filter = [ReasonFilter, YearFilter, ("province", admin.RelatedOnlyFieldListFilter)]
-    ordering = ["created_at", "id"]
+    list_display = ["title", "reasons", "dan_van_state", "published_on", "province", "source_file"]
+    list_filter = [ReasonFilter, "dan_van", YearFilter, ("province", admin.RelatedOnlyFieldListFilter)]
+    ordering = ["-dan_van", "created_at", "id"]
 
     @admin.display(description="lý do")
     def reasons(self, obj):

@@ -46,6 +46,7 @@ CSV_FIELDS = (
     "authors",
     "source_url",
     "permalink",
+    "dan_van",
     "needs_review",
 )
 
@@ -120,6 +121,7 @@ def article_record(article, request: HttpRequest, *, with_text: bool = False) ->
         "authors": list(article.authors or []),
         "source_url": article.url or "",
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        "dan_van": bool(article.dan_van),  # issue #17: dân vận news (or an editor said so)
         "needs_review": bool(article.needs_review),
         **({"text": article.text} if with_text else {}),
     }
@@ -136,7 +138,12 @@ def spreadsheet_safe(value):
 
 
 def _csv_row(record: dict) -> list:
-    row = dict(record, authors="; ".join(record["authors"]), needs_review=int(record["needs_review"]))
+    row = dict(
+        record,
+        authors="; ".join(record["authors"]),
+        dan_van=int(record["dan_van"]),
+        needs_review=int(record["needs_review"]),
+    )
     return [spreadsheet_safe(row[name]) for name in CSV_FIELDS]
 
 
@@ -196,6 +203,7 @@ def _ris(head: ExportHead, records: Iterable[dict]) -> Iterator[str]:
             notes.append(f"district: {r['district']}")
         if r["date_precision"]:
             notes.append(f"date_precision: {r['date_precision']}")
+        notes.append(f"dan_van: {'yes' if r['dan_van'] else 'no'}")
         if r["needs_review"]:
             notes.append("needs_review: yes")
         lines += [f"N1  - {_ris_value(n)}" for n in notes]
@@ -239,6 +247,8 @@ def bibtex_entry(r: dict) -> str:
     for name in ("province", "province_2025", "district", "date_precision"):
         if r[name]:
             fields.append((name.replace("_", ""), r[name]))
+    if r["dan_van"]:
+        fields.append(("keywords", "dân vận"))
     if r["needs_review"]:
         fields.append(("note", "needs review"))
     fields.append(("language", "vietnamese"))

@@ -162,6 +162,10 @@ class Article(models.Model):
         related_name="articles",
     )
     authors = models.JSONField("tác giả", default=list, blank=True)
+    # Dân vận news or not (archive.extract.relevance, docs/relevance.md): the score and its evidence
+    # come from extraction; an editor's choice of the flag is protected like any extracted field.
+    dan_van = models.BooleanField("bài dân vận", default=False, db_index=True)
+    relevance = models.PositiveSmallIntegerField("điểm dân vận", default=0, editable=False)
     needs_review = models.BooleanField("cần xem lại", default=False, db_index=True)
     review_reasons = models.JSONField("lý do cần xem lại", default=list, blank=True)
     # Fields a person changed in the admin: re-ingest leaves them alone unless --overwrite.
@@ -182,7 +186,10 @@ class Article(models.Model):
         verbose_name = "bài viết"
         verbose_name_plural = "bài viết"
         ordering = ["-published_on", "-id"]
-        indexes = [models.Index(fields=["province", "published_on"])]
+        indexes = [
+            models.Index(fields=["province", "published_on"]),
+            models.Index(fields=["dan_van", "published_on"], name="article_dan_van_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title

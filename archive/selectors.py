@@ -64,6 +64,18 @@ def _cached(name: str, compute):
     return value
 
 
+# --- which articles the browse pages count (issue #17): dân vận ones unless the reader asks for all --
+
+
+def scoped(queryset: QuerySet[Article], everything: bool) -> QuerySet[Article]:
+    """The dân vận articles of a queryset, or all of them when `everything` (`?tat-ca=1`)."""
+    return queryset if everything else queryset.filter(dan_van=True)
+
+
+def _scope_key(name: str, everything: bool) -> str:
+    return name if everything else f"dv:{name}"
+
+
 def newest_first(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Newest first, undated articles last on every database (PostgreSQL puts NULL first on DESC)."""
     return queryset.order_by(F("published_on").desc(nulls_last=True), "-id")
@@ -117,10 +129,15 @@ class ArticlePages:
         return [found[i] for i in ids if i in found]
 
 
-def article_pages(*, province: Province | None = None, year: int | None = None) -> ArticlePages:
-    """`article_list` for a paginator, its count cached with the other counts."""
+def article_pages(
+    *, province: Province | None = None, year: int | None = None, dan_van: bool | None = None
+) -> ArticlePages:
+    """`article_list` for a paginator, its count cached with the other counts. `dan_van`: only the
+    dân vận articles (True), only the others (False), or all (None)."""
     articles = article_list(province=province, year=year)
-    name = f"article-count:{province.pk if province else ''}:{year or ''}"
+    if dan_van is not None:
+        articles = articles.filter(dan_van=dan_van)
+    name = f"article-count:{province.pk if province else ''}:{year or ''}:{'' if dan_van is None else int(dan_van)}"
     return ArticlePages(articles, count=_cached(name, articles.count))
 
 
@@ -141,12 +158,14 @@ def dated_to_the_day(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.filter(date_precision=Article.Precision.DAY).exclude(published_on=None)
 
 
-def latest_dated(*, limit: int = 10) -> list[Article]:
+def latest_dated(*, limit: int = 10, everything: bool = False) -> list[Article]:
     """The newest articles dated to the day (undated and year-inferred ones never come first)."""
     return _cached(
-        f"latest:{limit}",
+        _scope_key(f"latest:{limit}", everything),
         lambda: list(
-            article_cards(dated_to_the_day(Article.objects.all())).order_by("-published_on", "-id")[:limit]
+            article_cards(dated_to_the_day(scoped(Article.objects.all(), everything))).order_by(
+                "-published_on", "-id"
+            )[:limit]
         ),
     )
 
@@ -301,7 +320,7 @@ def _province_row(province: Province, count: int) -> dict:
     }
 
 
-def province_table() -> dict[str, list[dict]]:
+def province_table(*, everything: bool = True) -> dict[str, list[dict]]:
     """Both eras with their article counts: {"legacy": [63 rows], "2025": [34 rows]}, by name.
 
     A legacy row names its successor; a 2025 row lists its predecessors and counts their articles.
@@ -310,7 +329,8 @@ def province_table() -> dict[str, list[dict]]:
 
     def compute():
         counts = dict(
-            Article.objects.exclude(province=None)
+            scoped(Article.objects.all(), everything)
+            .exclude(province=None)
             .values_list("province_id")
             .annotate(n=Count("id"))
             .values_list("province_id", "n")
@@ -349,7 +369,7 @@ def province_table() -> dict[str, list[dict]]:
         legacy.sort(key=lambda r: r["slug"])
         return {"legacy": legacy, "2025": sorted(current.values(), key=lambda r: r["slug"])}
 
-    return _cached("provinces", compute)
+    return _cached(_scope_key("provinces", everything), compute)
 
 
 def provinces_by_region(rows: list[dict]) -> list[dict]:
@@ -429,14 +449,14 @@ def year_chart(rows: list[dict], *, width: int = 640, height: int = 160) -> dict
     return {"bars": bars, "width": width, "height": height}
 
 
-def province_head(province: Province) -> dict:
+def province_head(province: Province, *, everything: bool = False) -> dict:
     """What every request of a province page needs, cached and small: the merged provinces' ids,
     counts, per-year counts, and its successor or predecessors (with their counts)."""
 
     def compute():
         ids = province_member_ids(province)
-        articles = Article.objects.filter(province_id__in=ids)
-        table = province_table()
+        articles = scoped(Article.objects.filter(province_id__in=ids), everything)
+        table = province_table(everything=everything)
         row = next(
             (r for r in table["2025" if province.is_2025 else "legacy"] if r["ref"] == province.ref), {}
         )
@@ -449,7 +469,7 @@ def province_head(province: Province) -> dict:
             "predecessors": row.get("predecessors", []),
         }
 
-    return _cached(f"province-head:{province.ref}", compute)
+    return _cached(_scope_key(f"province-head:{province.ref}", everything), compute)
 
 
 def province_side(province: Province) -> dict:
@@ -513,26 +533,30 @@ def province_side(province: Province) -> dict:
     return _cached(f"province-side:{province.ref}", compute)
 
 
-def province_articles(province: Province, *, member_ids: list[int] | None = None) -> QuerySet[Article]:
+def province_articles(
+    province: Province, *, member_ids: list[int] | None = None, everything: bool = False
+) -> QuerySet[Article]:
     ids = province_member_ids(province) if member_ids is None else member_ids
-    return newest_first(article_cards(Article.objects.filter(province_id__in=ids)))
+    return newest_first(article_cards(scoped(Article.objects.filter(province_id__in=ids), everything)))
 
 
 # --- years and the calendar --------------------------------------------------------------------
 
 
-def year_counts() -> list[dict]:
+def year_counts(*, everything: bool = True) -> list[dict]:
     """Articles per year, with each bar's width as a share of the busiest year (for the chart)."""
-    return _cached("years", lambda: _year_rows(Article.objects.all()))
+    return _cached(
+        _scope_key("years", everything), lambda: _year_rows(scoped(Article.objects.all(), everything))
+    )
 
 
-def _year_calendar(year: int) -> dict:
+def _year_calendar(year: int, everything: bool = False) -> dict:
     """One query for a year's page: articles per month dated to the day, and how many have an
     inferred year (issue #20: counted in their year, never in a month)."""
 
     def compute():
         rows = (
-            Article.objects.filter(published_on__year=year)
+            scoped(Article.objects.filter(published_on__year=year), everything)
             .annotate(month=ExtractMonth("published_on"))
             .values("month", "date_precision")
             .annotate(n=Count("id"))
@@ -549,24 +573,24 @@ def _year_calendar(year: int) -> dict:
             m["percent"] = round(100 * m["count"] / top)
         return {"months": list(months.values()), "inferred": inferred}
 
-    return _cached(f"year:{year}", compute)
+    return _cached(_scope_key(f"year:{year}", everything), compute)
 
 
-def year_months(year: int) -> list[dict]:
+def year_months(year: int, *, everything: bool = False) -> list[dict]:
     """Twelve months of a year with their counts of articles dated to the day."""
-    return _year_calendar(year)["months"]
+    return _year_calendar(year, everything)["months"]
 
 
-def year_inferred_count(year: int) -> int:
+def year_inferred_count(year: int, *, everything: bool = False) -> int:
     """Articles filed under `year` whose year was inferred from the text (listed on the year's page,
     marked, never on a month or a day)."""
-    return _year_calendar(year)["inferred"]
+    return _year_calendar(year, everything)["inferred"]
 
 
-def _month_calendar(year: int, month: int) -> dict:
+def _month_calendar(year: int, month: int, everything: bool = False) -> dict:
     def compute():
         rows = (
-            Article.objects.filter(published_on__year=year, published_on__month=month)
+            scoped(Article.objects.filter(published_on__year=year, published_on__month=month), everything)
             .annotate(day=ExtractDay("published_on"))
             .values("day", "date_precision")
             .annotate(n=Count("id"))
@@ -580,55 +604,62 @@ def _month_calendar(year: int, month: int) -> dict:
                 inferred += r["n"]
         return {"days": days, "inferred": inferred}
 
-    return _cached(f"month:{year}:{month}", compute)
+    return _cached(_scope_key(f"month:{year}:{month}", everything), compute)
 
 
-def month_days(year: int, month: int) -> dict[int, dict]:
+def month_days(year: int, month: int, *, everything: bool = False) -> dict[int, dict]:
     """Articles per day of a month, dated to the day only."""
-    return _month_calendar(year, month)["days"]
+    return _month_calendar(year, month, everything)["days"]
 
 
-def month_inferred_count(year: int, month: int) -> int:
+def month_inferred_count(year: int, month: int, *, everything: bool = False) -> int:
     """Articles whose day and month fall in this month but whose year was inferred: not on the calendar."""
-    return _month_calendar(year, month)["inferred"]
+    return _month_calendar(year, month, everything)["inferred"]
 
 
-def unknown_province_count() -> int:
+def unknown_province_count(*, everything: bool = True) -> int:
     """How many articles have no province (cached with the other counts)."""
-    return _cached("unknown-province", lambda: Article.objects.filter(province=None).count())
-
-
-def unknown_province_articles() -> QuerySet[Article]:
-    """Articles no province could be given to (issue #19, item 5): "không rõ tỉnh"."""
-    return newest_first(article_cards(Article.objects.filter(province=None)))
-
-
-def undated_articles() -> QuerySet[Article]:
-    """Articles without a publication date, newest ingested first."""
-    return article_cards(Article.objects.filter(published_on=None)).order_by("-created_at", "-id")
-
-
-def day_articles(day: date) -> QuerySet[Article]:
-    return article_cards(dated_to_the_day(Article.objects.filter(published_on=day))).order_by(
-        "province__name", "-id"
+    return _cached(
+        _scope_key("unknown-province", everything),
+        lambda: scoped(Article.objects.filter(province=None), everything).count(),
     )
 
 
-def year_provinces(year: int, *, limit: int = 12) -> list[dict]:
+def unknown_province_articles(*, everything: bool = True) -> QuerySet[Article]:
+    """Articles no province could be given to (issue #19, item 5): "không rõ tỉnh"."""
+    return newest_first(article_cards(scoped(Article.objects.filter(province=None), everything)))
+
+
+def undated_articles(*, everything: bool = True) -> QuerySet[Article]:
+    """Articles without a publication date, newest ingested first."""
+    return article_cards(scoped(Article.objects.filter(published_on=None), everything)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def day_articles(day: date, *, everything: bool = False) -> QuerySet[Article]:
+    return article_cards(
+        dated_to_the_day(scoped(Article.objects.filter(published_on=day), everything))
+    ).order_by("province__name", "-id")
+
+
+def year_provinces(year: int, *, limit: int = 12, everything: bool = False) -> list[dict]:
     def compute():
         return list(
-            Article.objects.filter(published_on__year=year)
+            scoped(Article.objects.filter(published_on__year=year), everything)
             .exclude(province=None)
             .values("province__slug", "province__name")
             .annotate(n=Count("id"))
             .order_by("-n", "province__name")[:limit]
         )
 
-    return _cached(f"year-provinces:{year}", compute)
+    return _cached(_scope_key(f"year-provinces:{year}", everything), compute)
 
 
-def year_articles(year: int) -> QuerySet[Article]:
-    return article_cards(Article.objects.filter(published_on__year=year)).order_by("-published_on", "-id")
+def year_articles(year: int, *, everything: bool = False) -> QuerySet[Article]:
+    return article_cards(scoped(Article.objects.filter(published_on__year=year), everything)).order_by(
+        "-published_on", "-id"
+    )
 
 
 # --- officials ---------------------------------------------------------------------------------
@@ -863,9 +894,13 @@ def site_totals() -> dict:
             articles=Count("id"),
             undated=Count("id", filter=Q(published_on=None)),
             unknown_province=Count("id", filter=Q(province=None)),
+            dv_articles=Count("id", filter=Q(dan_van=True)),  # not named after the field it filters on
+            dv_undated=Count("id", filter=Q(published_on=None, dan_van=True)),
+            dv_unknown_province=Count("id", filter=Q(province=None, dan_van=True)),
         )
         return {
             "articles": dates["articles"],
+            "dan_van": dates["dv_articles"],
             "provinces": Article.objects.exclude(province=None).values("province_id").distinct().count(),
             "officials": Official.objects.count(),
             "meetings": Event.objects.count(),
@@ -873,14 +908,16 @@ def site_totals() -> dict:
             "last_year": dates["last"].year if dates["last"] else None,
             "undated": dates["undated"],
             "unknown_province": dates["unknown_province"],
+            "undated_dan_van": dates["dv_undated"],
+            "unknown_province_dan_van": dates["dv_unknown_province"],
         }
 
     return _cached("totals", compute)
 
 
-def province_counts() -> list[dict]:
+def province_counts(*, everything: bool = True) -> list[dict]:
     """Legacy provinces that have articles, busiest first (kept for the home page's bar chart)."""
-    rows = [r for r in province_table()["legacy"] if r["count"]]
+    rows = [r for r in province_table(everything=everything)["legacy"] if r["count"]]
     return sorted(rows, key=lambda r: (-r["count"], r["name"]))
 
 

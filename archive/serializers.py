@@ -23,7 +23,17 @@ def province_data(province) -> dict | None:
     }
 
 
-ARTICLE_SUMMARY = ("id", "url", "title", "published", "province", "outlet", "needs_review")
+ARTICLE_SUMMARY = (
+    "id",
+    "url",
+    "title",
+    "published",
+    "province",
+    "outlet",
+    "dan_van",
+    "relevance",
+    "needs_review",
+)
 
 
 def article_summary(article: Article, request: HttpRequest) -> dict:
@@ -37,6 +47,9 @@ def article_summary(article: Article, request: HttpRequest) -> dict:
         "outlet": {"name": article.outlet.name, "code": article.outlet.code or None}
         if article.outlet
         else None,
+        # Dân vận news or not (an editor's choice when they set it), and the score read (issue #17).
+        "dan_van": article.dan_van,
+        "relevance": article.relevance,
         "needs_review": article.needs_review,
     }
 

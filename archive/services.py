@@ -46,6 +46,7 @@ EXTRACTED_FIELDS = (
     "district",
     "outlet",
     "authors",
+    "dan_van",
     "needs_review",
     "review_reasons",
 )
@@ -335,9 +336,12 @@ def _article_values(item: ExtractedArticle, lookups: IngestLookups) -> dict:
         "district": item.district,
         "outlet": lookups.outlet(item),
         "authors": list(item.authors),
+        "dan_van": item.dan_van,
         "needs_review": bool(reasons),
         "review_reasons": reasons,
-        "evidence": item.evidence,  # not in EXTRACTED_FIELDS: always the latest extraction's
+        # Not in EXTRACTED_FIELDS: always the latest extraction's (an editor sets the flag, not these).
+        "relevance": item.relevance,
+        "evidence": item.evidence,
     }
 
 

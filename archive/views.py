@@ -138,6 +138,36 @@ def _export(request: HttpRequest, articles, *, title: str, filters: dict) -> Htt
     return export_response(request, fmt, articles, head)
 
 
+# Home, province, year, month and day pages show dân vận articles unless `?tat-ca=1` (issue #17,
+# docs/relevance.md): the switch is a link, kept by pagination and by the links between these pages.
+ALL_PARAM = "tat-ca"
+
+
+def _everything(request: HttpRequest) -> bool:
+    return request.GET.get(ALL_PARAM) == "1"
+
+
+def _scope(request: HttpRequest) -> dict:
+    """The switch's two links (same page, other parameters kept, back to page 1) and which is on."""
+    everything = _everything(request)
+
+    def url(on: bool) -> str:
+        data = request.GET.copy()
+        for name in ("page", ALL_PARAM):
+            data.pop(name, None)
+        if on:
+            data[ALL_PARAM] = "1"
+        return f"{request.path}?{data.urlencode()}" if data else request.path
+
+    return {
+        "everything": everything,
+        "dan_van_url": url(False),
+        "all_url": url(True),
+        "query": f"?{ALL_PARAM}=1" if everything else "",  # for links to the other browse pages
+        "key": "all" if everything else "dv",  # for the templates' cached fragments
+    }
+
+
 def _crumbs(*pairs) -> list[dict]:
     return [{"label": label, "url": url} for label, url in pairs]
 
@@ -148,17 +178,19 @@ def _crumbs(*pairs) -> list[dict]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     era = "2025" if request.GET.get("ky") == "2025" else "legacy"
-    table = selectors.province_table()
+    everything = _everything(request)
+    table = selectors.province_table(everything=everything)
     context = {
+        "scope": _scope(request),
         "totals": selectors.site_totals(),
-        "provinces": selectors.province_counts(),
+        "provinces": selectors.province_counts(everything=everything),
         "map_rows": table[era],
         "map_dots": sorted(table[era], key=lambda r: -r["radius"]),  # small dots drawn on top
         "map_outline": selectors.country_outline(),
         "map_labels": selectors.map_labels(table[era]),
         "era": era,
-        "years": selectors.year_counts(),
-        "latest": selectors.latest_dated(limit=10),
+        "years": selectors.year_counts(everything=everything),
+        "latest": selectors.latest_dated(limit=10, everything=everything),
         "counts_version": selectors.counts_version(),
     }
     return render(request, "archive/home.html", context)
@@ -184,15 +216,22 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404(_("Không có tỉnh/thành này."))
     if ref != province.ref:  # /tinh/Long An/ → /tinh/long-an/: one address per province
         return redirect(province.get_absolute_url(), permanent=True)
-    head = selectors.province_head(province)
-    articles = selectors.province_articles(province, member_ids=head["member_ids"])
-    exported = _export(request, articles, title=str(province), filters={"province": province.ref})
+    everything = _everything(request)
+    head = selectors.province_head(province, everything=everything)
+    articles = selectors.province_articles(province, member_ids=head["member_ids"], everything=everything)
+    exported = _export(
+        request,
+        articles,
+        title=str(province),
+        filters={"province": province.ref, "dan_van": "" if everything else "1"},
+    )
     if exported:
         return exported
     page = _page(request, articles, count=head["total"])
     search_data = QueryDict(mutable=True)
     search_data["province"] = province.ref
     context = {
+        "scope": _scope(request),
         "province": province,
         "summary": head,
         # Read only when their cached fragments are missing.
@@ -220,6 +259,7 @@ def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb:
         return exported
     page = _page(request, articles, count=count)
     context = {
+        "scope": _scope(request),
         "title": title,
         "lead": lead,
         "page": page,
@@ -231,10 +271,11 @@ def _plain_list(request: HttpRequest, articles, *, title: str, lead: str, crumb:
 
 @require_safe
 def province_unknown(request: HttpRequest) -> HttpResponse:
-    count = selectors.unknown_province_count()
+    everything = _everything(request)
+    count = selectors.unknown_province_count(everything=everything)
     return _plain_list(
         request,
-        selectors.unknown_province_articles(),
+        selectors.unknown_province_articles(everything=everything),
         title=_("Không rõ tỉnh"),
         lead=_("Các bài chưa xác định được tỉnh: chờ biên tập viên xem lại."),
         crumb=(_("Tỉnh/thành"), reverse("archive:province_list")),
@@ -244,10 +285,11 @@ def province_unknown(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def undated_list(request: HttpRequest) -> HttpResponse:
-    count = selectors.site_totals()["undated"]
+    everything = _everything(request)
+    count = selectors.site_totals()["undated" if everything else "undated_dan_van"]
     return _plain_list(
         request,
-        selectors.undated_articles(),
+        selectors.undated_articles(everything=everything),
         title=_("Không rõ ngày đăng"),
         lead=_("Các bài không ghi ngày đăng, bài nhập sau cùng trước."),
         crumb=(_("Năm"), reverse("archive:year_list")),
@@ -257,8 +299,9 @@ def undated_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def year_list(request: HttpRequest) -> HttpResponse:
-    years = selectors.year_counts()
+    years = selectors.year_counts(everything=_everything(request))
     context = {
+        "scope": _scope(request),
         "years": years,
         "chart": selectors.year_chart(years),
         "totals": selectors.site_totals(),
@@ -275,24 +318,29 @@ def _valid_year(year: int) -> None:
 @require_safe
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     _valid_year(year)
-    months = selectors.year_months(year)
-    inferred = selectors.year_inferred_count(year)
+    everything, scope = _everything(request), _scope(request)
+    months = selectors.year_months(year, everything=everything)
+    inferred = selectors.year_inferred_count(year, everything=everything)
     total = sum(m["count"] for m in months) + inferred
     for m in months:
         m["label"] = _(MONTHS[m["month"]])
-        m["url"] = reverse("archive:month_detail", args=[year, m["month"]])
-    exported = _export(request, selectors.year_articles(year), title=str(year), filters={"year": year})
+        m["url"] = reverse("archive:month_detail", args=[year, m["month"]]) + scope["query"]
+    articles = selectors.year_articles(year, everything=everything)
+    exported = _export(
+        request, articles, title=str(year), filters={"year": year, "dan_van": "" if everything else "1"}
+    )
     if exported:
         return exported
-    years = [r["year"] for r in selectors.year_counts()]
-    page = _page(request, selectors.year_articles(year), count=total)
+    years = [r["year"] for r in selectors.year_counts(everything=everything)]
+    page = _page(request, articles, count=total)
     context = {
+        "scope": scope,
         "year": year,
         "months": months,
         "total": total,
         "inferred": inferred,
         "counts_version": selectors.counts_version(),
-        "provinces": selectors.year_provinces(year),
+        "provinces": selectors.year_provinces(year, everything=everything),
         "previous_year": max((y for y in years if y < year), default=None),
         "next_year": min((y for y in years if y > year), default=None),
         "page": page,
@@ -311,7 +359,8 @@ def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
     _valid_year(year)
     if not 1 <= month <= 12:
         raise Http404(_("Không có tháng này."))
-    days = selectors.month_days(year, month)
+    everything, scope = _everything(request), _scope(request)
+    days = selectors.month_days(year, month, everything=everything)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
         cells = []
@@ -321,7 +370,7 @@ def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
                 {
                     "day": d,
                     "count": info["count"] if info else 0,
-                    "url": reverse("archive:day_detail", args=[year, month, d])
+                    "url": reverse("archive:day_detail", args=[year, month, d]) + scope["query"]
                     if d and info["count"]
                     else "",
                 }
@@ -331,15 +380,16 @@ def month_detail(request: HttpRequest, year: int, month: int) -> HttpResponse:
     next_month = (year, month + 1) if month < 12 else (year + 1, 1)
     month_label = _(MONTHS[month])
     context = {
+        "scope": scope,
         "year": year,
         "month": month,
         "month_label": month_label,
         "weeks": weeks,
         "weekdays": [_(w) for w in WEEKDAYS],
         "total": sum(d["count"] for d in days.values()),
-        "inferred": selectors.month_inferred_count(year, month),
-        "previous_url": reverse("archive:month_detail", args=prev_month),
-        "next_url": reverse("archive:month_detail", args=next_month),
+        "inferred": selectors.month_inferred_count(year, month, everything=everything),
+        "previous_url": reverse("archive:month_detail", args=prev_month) + scope["query"],
+        "next_url": reverse("archive:month_detail", args=next_month) + scope["query"],
         "crumbs": _crumbs(
             (_("Trang chủ"), reverse("archive:home")),
             (_("Năm"), reverse("archive:year_list")),
@@ -357,14 +407,20 @@ def day_detail(request: HttpRequest, year: int, month: int, day: int) -> HttpRes
         when = date(year, month, day)
     except ValueError as error:
         raise Http404(_("Không có ngày này.")) from error
+    everything = _everything(request)
+    articles = selectors.day_articles(when, everything=everything)
     exported = _export(
-        request, selectors.day_articles(when), title=when.isoformat(), filters={"date": when.isoformat()}
+        request,
+        articles,
+        title=when.isoformat(),
+        filters={"date": when.isoformat(), "dan_van": "" if everything else "1"},
     )
     if exported:
         return exported
-    page = _page(request, selectors.day_articles(when), per_page=50)
+    page = _page(request, articles, per_page=50)
     month_label = _(MONTHS[month])
     context = {
+        "scope": _scope(request),
         "day": when,
         "page": page,
         "pages": _page_links(request, page),
@@ -693,7 +749,7 @@ def _api_province(request: HttpRequest):
 @require_safe
 def api_article_list(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    unknown = sorted(set(params) - {"province", "year", "page", "page_size"})
+    unknown = sorted(set(params) - {"province", "year", "dan_van", "page", "page_size"})
     if unknown:
         return json_error(400, f"unknown parameter: {', '.join(unknown)}")
     province, error = _api_province(request)
@@ -705,7 +761,13 @@ def api_article_list(request: HttpRequest) -> JsonResponse:
         if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
             return json_error(400, f"year: expected four digits (yyyy), got {year_text!r}")
         year = int(year_text)
-    page, error = _api_page(request, selectors.article_pages(province=province, year=year))
+    dan_van_text = params.get("dan_van", "").strip()
+    if dan_van_text not in ("", "0", "1"):
+        return json_error(
+            400, f"dan_van: expected 1 (dân vận articles) or 0 (the others), got {dan_van_text!r}"
+        )
+    dan_van = None if not dan_van_text else dan_van_text == "1"
+    page, error = _api_page(request, selectors.article_pages(province=province, year=year, dan_van=dan_van))
     if error:
         return error
     return json_response(

@@ -16,9 +16,20 @@ fails the suite. Change a view's output → change this file.
 from __future__ import annotations
 
 from archive.export import EXPORT_CAP
+from archive.extract.relevance import THRESHOLD
 from archive.http import API_MAX_PAGE_SIZE, API_PAGE_SIZE
 
-VERSION = "1.1.0"  # 1.1: page_size on every list
+VERSION = "1.2.0"  # 1.1: page_size on every list; 1.2: dan_van + relevance, the dan_van filter and facet
+# Issue #17 (docs/relevance.md): the article's dân vận flag (an editor's choice when set) and score.
+DAN_VAN = {
+    "type": "boolean",
+    "description": "Dân vận news (the score reached the threshold, or an editor said so).",
+}
+RELEVANCE = {
+    "type": "integer",
+    "minimum": 0,
+    "description": f"The dân vận score read from the article (dân vận from {THRESHOLD}).",
+}
 
 
 def _obj(properties: dict, *, optional: tuple[str, ...] = ()) -> dict:
@@ -80,6 +91,8 @@ SCHEMAS = {
             "published": _nullable(DATE),
             "province": _nullable(_ref("ProvinceRef")),
             "outlet": _nullable(_ref("Outlet")),
+            "dan_van": DAN_VAN,
+            "relevance": RELEVANCE,
             "needs_review": BOOL,
         }
     ),
@@ -91,6 +104,8 @@ SCHEMAS = {
             "published": _nullable(DATE),
             "province": _nullable(_ref("ProvinceRef")),
             "outlet": _nullable(_ref("Outlet")),
+            "dan_van": DAN_VAN,
+            "relevance": RELEVANCE,
             "needs_review": BOOL,
             "published_time": _nullable({"type": "string", "pattern": r"^\d\d:\d\d$"}),
             "date_precision": _nullable({"enum": ["day", "year_inferred"]}),
@@ -188,6 +203,8 @@ SCHEMAS = {
             "title": STR,
             "published": _nullable(DATE),
             "province": _nullable(STR),
+            "dan_van": DAN_VAN,
+            "relevance": RELEVANCE,
             "snippet": {"type": "string", "description": "HTML: the matched words in <mark>"},
             "apart": BOOL,
         }
@@ -212,7 +229,7 @@ SCHEMAS = {
             "query": STR,
             "results": {"type": "array", "items": _ref("SearchResult")},
             "facets": _obj(
-                {name: FACET_VALUES for name in ("province", "year", "kind", "official", "outlet")}
+                {name: FACET_VALUES for name in ("province", "year", "kind", "official", "outlet", "dan_van")}
             ),
             "readings": {"type": "array", "items": _ref("SearchLink")},
             "suggestions": {"type": "array", "items": _ref("Suggestion")},
@@ -265,6 +282,11 @@ SEARCH_FILTERS = [
     _param("kind", "A meeting kind: so_ket, tong_ket, giao_ban, hoi_nghi, other."),
     _param("official", "An official's name as listed."),
     _param("outlet", "An outlet's name as listed."),
+    _param(
+        "dan_van",
+        "1: dân vận articles only; 0: the others (facet values, counted in `facets.dan_van`).",
+        {"enum": ["0", "1"]},
+    ),
     _param("from", "First publication date (yyyy-mm-dd).", DATE),
     _param("to", "Last publication date (yyyy-mm-dd).", DATE),
 ]
@@ -313,6 +335,11 @@ def document(server: str) -> dict:
                 [
                     PROVINCE,
                     _param("year", "Year of publication (yyyy).", {"type": "string", "pattern": r"^\d{4}$"}),
+                    _param(
+                        "dan_van",
+                        "1: dân vận articles only; 0: the others; absent: all.",
+                        {"enum": ["0", "1"]},
+                    ),
                     PAGE,
                     PAGE_SIZE,
                 ],

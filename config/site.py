@@ -33,14 +33,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def api_index(request: HttpRequest) -> JsonResponse:
     """GET /api/: what the read-only API offers (README, "JSON API")."""
     endpoints = {
-        "articles": (reverse("archive:api_article_list"), "province, year, page, page_size"),
+        "articles": (reverse("archive:api_article_list"), "province, year, dan_van, page, page_size"),
         "article": (reverse("archive:api_article_detail", args=[0]).replace("/0/", "/{id}/"), ""),
         "provinces": (reverse("archive:api_province_list"), "era=legacy|2025"),
         "officials": (reverse("archive:api_official_list"), "province, page, page_size"),
         "official": (reverse("archive:api_official_detail", args=[0]).replace("/0/", "/{id}/"), ""),
         "search": (
             reverse("search:api"),
-            "q, province, year, kind, official, outlet, from, to, sort, page, page_size",
+            "q, province, year, kind, official, outlet, dan_van, from, to, sort, page, page_size",
         ),
         "trend": (reverse("search:trend"), "q, by=year|month, format=csv, and the search filters"),
     }

@@ -28,7 +28,10 @@ from search import abbreviations
 #   a django_id column, short posting lists inline (compact entries).
 # - 2026-12-04: a dotted abbreviation before a capital or digit joins the next word, `TP. HCM` =
 #   `TP.HCM` (issue #15, search/abbreviations.py).
-INDEX_FORMAT = "2026-12-04 words+hyphens+dotted abbreviations+django_id, compact inline postings"
+# - 2026-12-06: a `dan_van` facet ("1"/"0", issue #17: the article's dân vận flag).
+INDEX_FORMAT = (
+    "2026-12-06 words+hyphens+dotted abbreviations+django_id, compact inline postings, dan_van facet"
+)
 
 # A syllable is a run of letters or digits (any script): never [a-zA-Z] on Vietnamese (STYLE #3).
 _SYLLABLE = re.compile(r"[^\W_]+")

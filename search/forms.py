@@ -14,14 +14,17 @@ from archive.models import Event
 from search.analysis import ParsedQuery, parse_query
 from search.query import SORTS
 
-FACETS = ("province", "year", "kind", "official", "outlet")
+FACETS = ("province", "year", "kind", "official", "outlet", "dan_van")
 FACET_LABELS = {
     "province": gettext_lazy("Tỉnh/thành"),
     "year": gettext_lazy("Năm"),
     "kind": gettext_lazy("Loại sự kiện"),
     "official": gettext_lazy("Cán bộ"),
     "outlet": gettext_lazy("Cơ quan báo chí"),
+    "dan_van": gettext_lazy("Dân vận"),
 }
+# The dan_van facet's values (search/search_indexes.py): "1" dân vận articles, "0" the others.
+DAN_VAN_LABELS = {"1": gettext_lazy("Bài dân vận"), "0": gettext_lazy("Bài khác")}
 # Facets whose values are the archive's content (names as the articles print them), not interface.
 CONTENT_FACETS = {"province", "official", "outlet"}
 SORT_LABELS = {
@@ -83,6 +86,8 @@ def facet_label(name: str, value: str) -> str:
 
     if name == "kind":
         return gettext(KIND_LABELS[value]) if value in KIND_LABELS else value
+    if name == "dan_van":
+        return str(DAN_VAN_LABELS.get(value, value))
     return outlet_label(value) if name == "outlet" else value
 
 
@@ -117,6 +122,12 @@ def parse_params(data: QueryDict, *, strict: bool = False) -> SearchParams:
                 raise SearchParamsError(f"year: expected four digits (yyyy), got {bad[0]!r}")
         if name == "province":
             values = province_filter_values(values)
+        if name == "dan_van":
+            bad = [v for v in values if v not in DAN_VAN_LABELS]
+            if bad:
+                raise SearchParamsError(
+                    f"dan_van: expected 1 (dân vận articles) or 0 (the others), got {bad[0]!r}"
+                )
         if name == "kind":
             # Accept the code (giao_ban) or the Vietnamese label (Giao ban).
             by_label = {label.lower(): code for code, label in KIND_LABELS.items()}

@@ -22,7 +22,7 @@ from search.analysis import ParsedQuery, Run, parse_query
 SORTS = ("relevance", "newest", "oldest")
 TREND_BY = ("year", "month")
 PASTE_SYLLABLES = 24  # a line longer than this is read as a pasted passage (searched by its pairs)
-FACET_NAMES = ("province", "year", "kind", "official", "outlet")  # what search_indexes.py facets
+FACET_NAMES = ("province", "year", "kind", "official", "outlet", "dan_van")  # what search_indexes.py facets
 
 
 class PlanError(ValueError):

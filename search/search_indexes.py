@@ -9,6 +9,8 @@ from haystack.fields import FacetMultiValueField
 from archive.models import Article, ArticleOfficial, Event
 from search import analysis
 
+DAN_VAN, NOT_DAN_VAN = "1", "0"  # the dan_van facet's values
+
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Title and body: searched as Vietnamese words, exact and folded (search/engines/).
@@ -22,6 +24,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     kind = FacetMultiValueField()
     official = FacetMultiValueField()
     outlet = indexes.FacetCharField(null=True)
+    # Dân vận news or not (issue #17): "1" or "0", the article's flag (an editor's choice included).
+    dan_van = indexes.FacetCharField()
     # A hash of everything above, stored: `ensure_index` compares it with the database's rows to
     # find stale documents, not just missing ones (docs/index-integrity.md).
     digest = indexes.CharField(indexed=False, stored=True, null=True)
@@ -88,6 +92,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_outlet(self, obj: Article) -> str | None:
         return obj.outlet.name if obj.outlet_id else None
+
+    def prepare_dan_van(self, obj: Article) -> str:
+        return DAN_VAN if obj.dan_van else NOT_DAN_VAN
 
 
 def document_digest(data: dict) -> str:

@@ -423,7 +423,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         return json_error(400, str(error))
     if not params.active:
         return json_error(
-            400, "q: give a query, or at least one filter (province, year, kind, official, outlet, from, to)"
+            400,
+            "q: give a query, or at least one filter (province, year, kind, official, outlet, dan_van, from, to)",
         )
     per_page, error = api_page_size(request)
     if error:
@@ -446,6 +447,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 # A year inferred from the text is no date (issue #20): the article's own API says it.
                 "published": a.published_on.isoformat() if _dated(a) else None,
                 "province": a.province.name if a.province_id else None,
+                "dan_van": a.dan_van,
+                "relevance": a.relevance,
                 "snippet": row.snippet_html,
                 "apart": row.apart,
             }

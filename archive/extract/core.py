@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
 
-from . import chrome, reasons, rules
+from . import chrome, reasons, relevance, rules
 from .dates import (
     EARLIEST_NEWS_YEAR,
     YEAR,
@@ -264,7 +264,16 @@ def build_article(raw: str, normalized: str, *, source_name: str, hints: Hints) 
         event, evidence = found_event
         art.events.append(event)
         art.evidence["meeting"] = evidence
+    found = relevance.score(
+        title=title, text=text, section=hints.section, url=hints.url or _address(source_name)
+    )
+    art.relevance, art.dan_van, art.evidence["relevance"] = found.score, found.dan_van, found.evidence()
     return art
+
+
+def _address(source_name: str) -> str:
+    """A harvested page's source name is its address."""
+    return source_name if source_name.startswith(("http://", "https://")) else ""
 
 
 def _is_teaser(para: str) -> bool:

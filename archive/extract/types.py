@@ -54,6 +54,9 @@ class ExtractedArticle:
     # Why each field holds what it holds: {"date": {"rule", "words", "line"}, "province": …, "district",
     # "outlet", "meeting", "officials": [{"name", "position", "rule", "words"}]}. Stored on the Article.
     evidence: dict = field(default_factory=dict)
+    # How much this is dân vận news (archive.extract.relevance): its evidence is evidence["relevance"].
+    relevance: int = 0
+    dan_van: bool = False
 
 
 @dataclass

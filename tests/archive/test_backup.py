@@ -96,3 +96,137 @@ def test_restore_names_a_broken_file(db, tmp_path):
     broken.write_text('{"model": "archive.article", "pk": 1, "fields": {"title": \n', encoding="utf-8")
     with pytest.raises(CommandError, match="broken.jsonl"):
         call_command("restore", str(broken), stdout=io.StringIO())
+
+
+# --- the harvester's WARC files (issue #17): "Bản lưu gốc" after a restore --------------------------
+
+
+def _capture(article: Article, folder, text: str) -> str:
+    """A captured page for `article`, written as the harvester writes it; returns the WARC file's name."""
+    import secrets
+
+    from django.utils import timezone
+
+    from archive.harvest.warc import WarcFiles
+    from archive.models import Capture, CrawlURL
+
+    warc = WarcFiles(folder, "backup-test", max_bytes=1_500)  # small: the second page opens a new file
+    for n in range(2):
+        url = f"http://127.0.0.1:8/bai-viet/{article.pk}-{n}"
+        page = f'<!doctype html><html><head><meta charset="utf-8"></head><body><h1>{text} {n}</h1>'
+        page += f"<p>Nội dung trang gốc {secrets.token_hex(1500)}</p></body></html>"  # not compressible
+        pointer = warc.write(
+            url=url,
+            method="GET",
+            request_headers=[("User-Agent", "DanVanArchive/1.0")],
+            request_body=b"",
+            status=200,
+            reason="",
+            response_headers=[("Content-Type", "text/html; charset=utf-8")],
+            body=page.encode(),
+        )
+        row = CrawlURL.objects.create(
+            url=url, host="127.0.0.1:8", kind="article", state="done", article=article
+        )
+        Capture.objects.create(
+            url=url,
+            crawl_url=row,
+            article=article,
+            warc_file=pointer.file,
+            offset=pointer.offset,
+            length=pointer.length,
+            status=200,
+            content_type="text/html; charset=utf-8",
+            payload_digest=pointer.payload_digest,
+            fetched_at=timezone.now(),
+        )
+    warc.close()
+    return pointer.file
+
+
+def test_a_backup_holds_the_captured_pages_and_ban_luu_goc_works_after_restore(
+    seeded, tmp_path, settings, client
+):
+    import base64
+    import gzip
+    import json
+    import shutil
+
+    from archive.backup import WARC_KEY
+    from archive.models import Capture
+
+    folder = tmp_path / "warc"
+    settings.HARVEST = {**settings.HARVEST, "WARC_DIR": str(folder)}
+    article = seeded["002"]
+    _capture(article, folder, "Trang đã thu thập")
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == 2 and len(set(Capture.objects.values_list("warc_file", flat=True))) == 2
+    original = {name: (folder / name).read_bytes() for name in files}
+    latest = client.get(f"/bai-viet/{article.pk}/ban-luu-goc/")
+    assert latest.status_code == 200 and "Trang đã thu thập 1" in latest.content.decode()
+
+    backup = tmp_path / "danvan.jsonl.gz"
+    out = io.StringIO()
+    call_command("backup", str(backup), stdout=out)
+    assert "5 articles, 2 WARC files" in out.getvalue()
+    # The backup holds each file whole, byte for byte.
+    held: dict[str, bytes] = {}
+    with gzip.open(backup, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith('{"' + WARC_KEY):
+                part = json.loads(line)
+                held[part[WARC_KEY]] = held.get(part[WARC_KEY], b"") + base64.b64decode(part["base64"])
+    assert held == original
+
+    before = _tables()
+    _empty_everything()
+    shutil.rmtree(folder)
+    indexing.backend().clear()
+    out = io.StringIO()
+    call_command("restore", str(backup), stdout=out, verbosity=0)
+    assert "2 WARC files" in out.getvalue()
+    assert _tables() == before
+    assert {name: (folder / name).read_bytes() for name in files} == original
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left
+    for capture in Capture.objects.order_by("pk"):
+        response = client.get(f"/bai-viet/{article.pk}/ban-luu-goc/", {"ban": capture.pk})
+        assert response.status_code == 200
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert f"Trang đã thu thập {capture.url[-1]}" in response.content.decode()
+
+
+def test_a_restore_never_writes_over_a_different_warc_file(seeded, tmp_path, settings, monkeypatch):
+    from archive import backup as backup_module
+    from archive.models import Capture
+
+    monkeypatch.setattr(backup_module, "WARC_PART_BYTES", 500)  # several lines a file
+    folder = tmp_path / "warc"
+    settings.HARVEST = {**settings.HARVEST, "WARC_DIR": str(folder)}
+    name = _capture(seeded["003"], folder, "Bản thứ nhất")
+    backup = tmp_path / "danvan.jsonl"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    _empty_everything()
+    original = (folder / name).read_bytes()
+
+    # A backup cut inside a WARC file is named as such, and nothing is stored.
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text(
+        "".join(backup.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8"
+    )
+    (folder / name).unlink()
+    with pytest.raises(CommandError, match="is cut short"):
+        call_command("restore", str(cut), stdout=io.StringIO(), verbosity=0)
+    assert not Article.objects.exists() and not (folder / name).exists()
+
+    # Another file of the same name is never written over: the restore stops, naming it.
+    other = b"another crawl's file of the same name"
+    (folder / name).write_bytes(other)
+    with pytest.raises(CommandError, match=f"{name} already exists with other content"):
+        call_command("restore", str(backup), stdout=io.StringIO(), verbosity=0)
+    assert (folder / name).read_bytes() == other  # nothing stored is lost
+    assert not Article.objects.exists() and not Capture.objects.exists()  # all or nothing
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+    (folder / name).unlink()  # moved away: now it restores
+    call_command("restore", str(backup), stdout=io.StringIO(), verbosity=0)
+    assert (folder / name).read_bytes() == original and Capture.objects.count() == 2

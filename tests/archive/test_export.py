@@ -67,6 +67,7 @@ def expected(articles, *, with_text=False) -> list[dict]:
             "authors": list(a.authors),
             "source_url": a.url,
             "permalink": f"http://testserver/bai-viet/{a.pk}/",
+            "dan_van": a.dan_van,
             "needs_review": a.needs_review,
         }
         if with_text:
@@ -78,7 +79,9 @@ def expected(articles, *, with_text=False) -> list[dict]:
 def long_an_articles():
     from archive.selectors import newest_first
 
-    return list(newest_first(Article.objects.filter(province__slug="long-an", province__era="legacy")))
+    return list(
+        newest_first(Article.objects.filter(province__slug="long-an", province__era="legacy", dan_van=True))
+    )
 
 
 def body(response) -> str:
@@ -105,7 +108,8 @@ def test_a_province_list_as_csv_holds_every_article_and_field_and_says_what_it_i
     assert len(want) == 2 + 7 + 1
     assert head[0] == "Dân vận Archive export: Long An"
     assert head[1] == "source: http://testserver/tinh/long-an/"  # format and page dropped
-    assert head[3] == "filters: province=long-an"
+    # The province page lists dân vận articles unless ?tat-ca=1 (issue #17); the file says so.
+    assert head[3] == "filters: province=long-an; dan_van=1"
     exported = datetime.fromisoformat(head[4].removeprefix("exported: "))
     assert before <= exported <= timezone.now() + timedelta(seconds=1)
     assert head[5] == f"articles: {len(want)} of {len(want)}"
@@ -114,6 +118,7 @@ def test_a_province_list_as_csv_holds_every_article_and_field_and_says_what_it_i
         assert row == {
             **{k: str(v) for k, v in article.items()},
             "authors": "; ".join(article["authors"]),
+            "dan_van": str(int(article["dan_van"])),
             "needs_review": str(int(article["needs_review"])),
         }
 

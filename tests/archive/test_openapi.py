@@ -101,7 +101,7 @@ def test_every_documented_response_is_what_the_api_sends(client, doc, api, admin
 def test_every_documented_parameter_is_taken_and_no_other(client, doc, api):
     values = {"province": "long-an", "year": "2020", "page": "1", "page_size": "5", "era": "2025", "q": "giao ban",
               "kind": "giao_ban", "official": "Trần Thị Mai", "outlet": "Báo Long An", "from": "2019-01-01",
-              "to": "2024-12-31", "sort": "newest", "by": "month", "format": "json"}  # fmt: skip
+              "to": "2024-12-31", "sort": "newest", "by": "month", "format": "json", "dan_van": "1"}  # fmt: skip
     for path, item in doc["paths"].items():
         if "{id}" in path or path == "/api/":
             continue

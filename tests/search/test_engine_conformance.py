@@ -152,6 +152,32 @@ def test_facets_count_the_matches_and_a_selected_facet_keeps_its_other_values(se
     assert found(both.query, filters=both.filter_map) == {"002", "003"}
 
 
+def test_the_dan_van_facet_counts_both_sets_and_filters_either(seeds):
+    """Issue #17: search covers every article; the dân vận flag is a facet ("1"/"0") with its counts,
+    and a filter narrows to either set. An editor's change of the flag reaches the index."""
+    from tests.archive.test_relevance import OFF_TOPIC, OFF_TOPIC_TITLES
+    from tests.conftest import run_ingest
+
+    run_ingest(str(OFF_TOPIC))
+    everything = engine().search(build_plan("", filters={"province": ["Long An"]}, facets=("dan_van",)))
+    assert everything.total == 5
+    assert everything.facets["dan_van"] == [("0", 3), ("1", 2)]
+    only = engine().search(
+        build_plan("", filters={"province": ["Long An"], "dan_van": ["1"]}, facets=("dan_van",))
+    )
+    assert {Article.objects.get(pk=h.pk).source_file[:3] for h in only.hits} == {"002", "004"}
+    # the facet with a selection still counts its other value (OR within a facet)
+    assert only.facets["dan_van"] == [("0", 3), ("1", 2)]
+    others = engine().search(build_plan("Long An", filters={"dan_van": ["0"]}))
+    assert {Article.objects.get(pk=h.pk).title for h in others.hits} == OFF_TOPIC_TITLES
+    football = Article.objects.get(title="Câu lạc bộ Long An thắng 2-1 trên sân nhà")
+    football.dan_van = True
+    football.save()
+    indexing.drain()
+    after = engine().search(build_plan("", filters={"province": ["Long An"]}, facets=("dan_van",)))
+    assert after.facets["dan_van"] == [("1", 3), ("0", 2)]  # by count
+
+
 def test_dates_and_sorting(seeds):
     # Only a date to the day is a date to filter and sort by (issue #20): 000, 001 and 003 give a
     # day and month, their years inferred, so they are undated here and come last in both orders,

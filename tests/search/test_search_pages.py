@@ -32,7 +32,11 @@ def test_filters_and_across_facets_and_date_range(seeds, client):
     assert [r["published"] for r in api["results"]] == ["2024-02-13", "2019-06-27", None, None, None]
     assert api["facets"]["province"] == [["Long An", 2], ["Hòa Bình", 1], ["Lạng Sơn", 1]]
     assert sorted(api["facets"]["year"]) == [["2018", 1], ["2019", 1], ["2020", 1], ["2024", 2]]
-    assert set(api["results"][0]) == {"id", "url", "title", "published", "province", "snippet", "apart"}
+    assert set(api["results"][0]) == {
+        *("id", "url", "title", "published", "province", "snippet", "apart"),
+        *("dan_van", "relevance"),  # issue #17
+    }
+    assert api["facets"]["dan_van"] == [["1", 5]]
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.backup import RestoreError, backup_restore
+from archive.backup import WARC_FILES, RestoreError, backup_restore
 
 
 class Command(BaseCommand):
@@ -22,8 +22,10 @@ class Command(BaseCommand):
             counts = backup_restore(file)
         except RestoreError as err:
             raise CommandError(str(err)) from None
+        warcs = counts.pop(WARC_FILES, 0)
         self.stdout.write(
-            f"Restored {sum(counts.values())} rows: {counts.get('archive.Article', 0)} articles."
+            f"Restored {sum(counts.values())} rows: {counts.get('archive.Article', 0)} articles, "
+            f"{warcs} WARC files."
         )
         if not no_index:
             call_command("rebuild_index", interactive=False, verbosity=verbosity, stdout=self.stdout)

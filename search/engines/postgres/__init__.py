@@ -55,6 +55,7 @@ FACETS = {
     "province_2025": False,
     "year": False,
     "outlet": False,
+    "dan_van": False,
     "kind": True,
     "official": True,
 }
@@ -565,6 +566,7 @@ class PostgresEngine(SearchEngine):
             one("province_2025"),
             one("year"),
             one("outlet"),
+            one("dan_van"),
             [str(v) for v in doc.get("kind") or [] if v],
             [str(v) for v in doc.get("official") or [] if v],
             doc.get("digest") or "",
@@ -589,12 +591,12 @@ class PostgresEngine(SearchEngine):
             for i in range(0, len(rows), BATCH):
                 cursor.executemany(
                     """INSERT INTO search_document (article_id, tsv, rank_tsv, published, province,
-                    province_2025, year, outlet, kind, official, digest)
-                    VALUES (%s, %s::tsvector, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s)
+                    province_2025, year, outlet, dan_van, kind, official, digest)
+                    VALUES (%s, %s::tsvector, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (article_id) DO UPDATE SET tsv = EXCLUDED.tsv, rank_tsv = EXCLUDED.rank_tsv,
                     published = EXCLUDED.published,
                     province = EXCLUDED.province, province_2025 = EXCLUDED.province_2025, year = EXCLUDED.year,
-                    outlet = EXCLUDED.outlet, kind = EXCLUDED.kind, official = EXCLUDED.official,
+                    outlet = EXCLUDED.outlet, dan_van = EXCLUDED.dan_van, kind = EXCLUDED.kind, official = EXCLUDED.official,
                     digest = EXCLUDED.digest""",
                     rows[i : i + BATCH],
                 )

@@ -25,6 +25,7 @@ CREATE = [
         province_2025 text NULL,
         year text NULL,
         outlet text NULL,
+        dan_van text NULL,
         kind text[] NOT NULL DEFAULT '{}',
         official text[] NOT NULL DEFAULT '{}',
         digest text NOT NULL DEFAULT ''
