@@ -4,7 +4,8 @@
 every pair of syllables standing side by side, no pair across punctuation), computed in Python at
 index time: exact lexemes as they are ("dân", "dân vận"), folded ones behind FOLDED ("~dan",
 "~dan van"). Title terms carry weight A.
-Both vectors are compressed with lz4 (faster than the default pglz to write and to read back).
+`title_rank` is the rank vector's title part (a few lexemes, kept in the row): what picks the
+candidates a search reads the rank vectors of. Both vectors are compressed with lz4 (faster than the default pglz to write and to read back).
 The table is hash-partitioned in PARTITIONS by article: PostgreSQL 15 builds a GIN index in one
 process, and a rebuild builds one partition's index per core at once (issue #18: the build's
 largest cost at 100,000 articles). `rank_tsv` holds the folded syllables with their
@@ -25,6 +26,10 @@ PARTITION_TSV_INDEX = (
 )
 # Every search statement runs in here (`PostgresEngine._read`): one round trip, planned to read
 # through the GIN index (a seq scan detoasts every row's vector) without a transaction around it.
+TITLE_RANK = (
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS "
+    "title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED"
+)
 READ_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_read(statement text)
 RETURNS TABLE (k text, v text, x float8, n bigint)
@@ -48,6 +53,7 @@ CREATE = [
         kind text[] NOT NULL DEFAULT '{}',
         official text[] NOT NULL DEFAULT '{}',
         digest text NOT NULL DEFAULT '',
+        title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED,
         PRIMARY KEY (article_id)
     ) PARTITION BY HASH (article_id)
     """,
