@@ -519,7 +519,13 @@ class PostgresEngine(SearchEngine):
             if name not in FACETS:
                 continue
             value = "f" if FACETS[name] else name
-            rows_from = f"m, unnest(m.{name}) AS f" if FACETS[name] else "m"
+            # A list facet unnests only the rows that hold a value (2% hold an event kind): the
+            # unnest of every matching row was 47 of 147 ms for `dien` at 20,000 articles.
+            rows_from = (
+                f"(SELECT * FROM m WHERE m.{name} <> '{{}}') m, unnest(m.{name}) AS f"
+                if FACETS[name]
+                else "m"
+            )
             parts.append(
                 f"SELECT 'f:{name}', {value}, NULL, count(*) FROM {rows_from} "
                 f"WHERE {counted} AND {allowed(without=name)} AND {value} IS NOT NULL GROUP BY {value}"
@@ -531,7 +537,7 @@ class PostgresEngine(SearchEngine):
             )
         sql = (
             f"WITH m AS MATERIALIZED (SELECT {', '.join(select)} FROM search_document WHERE {where}), "
-            f"a AS (SELECT * FROM m WHERE {allowed()}), "
+            f"a AS NOT MATERIALIZED (SELECT * FROM m WHERE {allowed()}), "
             "c AS (SELECT count(*) FILTER (WHERE word) AS total, count(*) FILTER (WHERE NOT word) AS apart FROM a) "
             + " UNION ALL ".join(f"({p})" for p in parts)
         )

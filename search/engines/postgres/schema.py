@@ -25,7 +25,8 @@ PARTITION_TSV_INDEX = (
     "CREATE INDEX IF NOT EXISTS search_document_p{i}_tsv ON search_document_p{i} USING gin (tsv)"
 )
 # Every search statement runs in here (`PostgresEngine._read`): one round trip, planned to read
-# through the GIN index (a seq scan detoasts every row's vector) without a transaction around it.
+# through the GIN index (a seq scan detoasts every row's vector) without a transaction around it,
+# with the memory to keep a common word's matches (half the archive) and their sorts off the disk.
 TITLE_RANK = (
     "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS "
     "title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED"
@@ -33,7 +34,7 @@ TITLE_RANK = (
 READ_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_read(statement text)
 RETURNS TABLE (k text, v text, x float8, n bigint)
-LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
+LANGUAGE plpgsql STABLE SET enable_seqscan = off SET work_mem = '64MB' AS $$
 BEGIN
     RETURN QUERY EXECUTE statement;
 END
