@@ -48,7 +48,7 @@ WIDEN_BELOW = 5  # as the Whoosh engine: fewer exact matches than this widens to
 WIDEN_SYLLABLES = 6  # … in a line this short; a longer one widens only when exact finds nothing
 READINGS_MAX = 6
 READING_SYLLABLE_FORMS = 6
-RANK_CANDIDATES = 400  # rows of a tier whose rank vectors are read (see _evaluate)
+RANK_CANDIDATES = 200  # rows of a tier whose rank vectors are read (see _evaluate)
 CHUNK = 50  # documents a pool process analyses per task
 MAINTENANCE_WORK_MEM = "512MB"  # per GIN build (one per partition at once)
 COPY = """COPY search_document (article_id, tsv, rank_tsv, published, province, province_2025, year,
@@ -487,9 +487,12 @@ class PostgresEngine(SearchEngine):
         def tier(word: bool, window: str) -> tuple[str, list]:
             rows = f"a WHERE {'' if word else 'NOT '}a.word"
             if ranked:
+                # Each candidate's rank vector by its key (OFFSET 0 keeps the nested loop: a merge
+                # join read the key index up to the largest candidate).
                 source = (
                     f"(SELECT * FROM {rows} ORDER BY {first} DESC, a.article_id LIMIT %s) a "
-                    "JOIN search_document d USING (article_id)"
+                    "CROSS JOIN LATERAL (SELECT rank_tsv FROM search_document d "
+                    "WHERE d.article_id = a.article_id OFFSET 0) d"
                 )
                 source_params = [*score_params, *first_params, candidates]
             else:
