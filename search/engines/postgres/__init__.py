@@ -722,8 +722,10 @@ class PostgresEngine(SearchEngine):
             if connections[self.db].in_atomic_block:
                 cursor.execute("ANALYZE search_document")
             else:
-                # The visibility map set: a count through the GIN index (readings, segmentation)
-                # then skips the rows' pages. The vectors' TOAST table needs no vacuum after a load.
+                # Statistics and the visibility map written now, not by autovacuum in the middle of
+                # the first searches. (A count through the GIN index still reads the rows' pages:
+                # 10 ms for 10,084 rows warm, 67 ms cold, checked at 100,000 articles.) The
+                # vectors' TOAST table needs no vacuum after a load.
                 cursor.execute("VACUUM (ANALYZE, PROCESS_TOAST FALSE) search_document")
 
     @contextmanager
