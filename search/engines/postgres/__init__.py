@@ -302,19 +302,31 @@ class PostgresEngine(SearchEngine):
                 return {x: self._counts[(weight, x)] for x in lexemes}
             wanted = lexemes
         # The counts and the version they belong to, in one statement.
-        # A weighted count (title use) reads every candidate's match vector (the GIN index keeps
-        # no weights): it stops at TITLE_COUNT_MAX. `dien`'s readings took 2 s at 100,000 articles.
-        count = (
-            f"(SELECT count(*) FROM (SELECT 1 FROM search_document WHERE tsv @@ q LIMIT {TITLE_COUNT_MAX}) x)"
-            if weight
-            else "(SELECT count(*) FROM search_document WHERE tsv @@ q)"
-        )
-        rows = self._read(
-            f"SELECT t, NULL::text, NULL::float8, {count} "
-            "FROM unnest(%s::text[], %s::tsquery[]) AS u(t, q) "
-            "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
-            [wanted, [_quote(x) + (":" + weight if weight else "") for x in wanted]],
-        )
+        # A weighted count (title use) must read the match vectors (the GIN index keeps no
+        # weights). Only rows whose title holds the term's folded syllables (`title_rank`, in the
+        # row: a necessary condition) are read, and the count stops at TITLE_COUNT_MAX. `dien`'s
+        # readings took 2 s at 100,000 articles, `chinh quyen`'s title counts 334 ms with the cap.
+        if weight:
+            rows = self._read(
+                "SELECT t, NULL::text, NULL::float8, (SELECT count(*) FROM (SELECT 1 FROM search_document "
+                "WHERE tsv @@ p AND title_rank @@ f AND (tsv @@ q) IS TRUE "
+                f"LIMIT {TITLE_COUNT_MAX}) x) "
+                "FROM unnest(%s::text[], %s::tsquery[], %s::tsquery[], %s::tsquery[]) AS u(t, p, f, q) "
+                "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
+                [
+                    wanted,
+                    [_quote(x) for x in wanted],
+                    [_and([_quote(fold(syl)) for syl in x.split()]) or "''" for x in wanted],
+                    [_quote(x) + ":" + weight for x in wanted],
+                ],
+            )
+        else:
+            rows = self._read(
+                "SELECT t, NULL::text, NULL::float8, (SELECT count(*) FROM search_document WHERE tsv @@ q) "
+                "FROM unnest(%s::text[], %s::tsquery[]) AS u(t, q) "
+                "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
+                [wanted, [_quote(x) for x in wanted]],
+            )
         version = next((v for k, v, _, _ in rows if k is None), "pg:none")
         if version != self._counts_version or len(self._counts) > COUNTS_MAX:
             self._counts, self._counts_version = {}, version
