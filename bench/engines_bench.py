@@ -167,7 +167,11 @@ def main() -> None:
 
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE search_document")
-        cur.execute("SELECT pg_total_relation_size('search_document')")
+        # The table is partitioned: its size is its partitions' (with their TOAST and indexes).
+        cur.execute(
+            "SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits "
+            "WHERE inhparent = 'search_document'::regclass"
+        )
         print(f"PostgreSQL engine table: {cur.fetchone()[0] / 2**20:.0f} MiB", flush=True)
     anchor = Anchor(args.dsn)
     anchor_s = anchor.build()

@@ -3,7 +3,12 @@
 `tsv` holds the same terms as the Whoosh index (`search.analysis.analyse`: every syllable and
 every pair of syllables standing side by side, no pair across punctuation), computed in Python at
 index time: exact lexemes as they are ("dân", "dân vận"), folded ones behind FOLDED ("~dan",
-"~dan van"). Title terms carry weight A. `rank_tsv` holds the folded syllables with their
+"~dan van"). Title terms carry weight A.
+`title_rank` is the rank vector's title part (a few lexemes, kept in the row): what picks the
+candidates a search reads the rank vectors of. Both vectors are compressed with lz4 (faster than the default pglz to write and to read back).
+The table is hash-partitioned in PARTITIONS by article: PostgreSQL 15 builds a GIN index in one
+process, and a rebuild builds one partition's index per core at once (issue #18: the build's
+largest cost at 100,000 articles). `rank_tsv` holds the folded syllables with their
 frequencies: what `ts_rank` reads (small, where `tsv` is about 20 kB an article). PostgreSQL's own parser and dictionaries never see the
 text: what is searched is exactly what the Whoosh engine searches. A GIN index answers the plan's
 tsquery; facets and trends are SQL aggregates over the same rows.
@@ -13,13 +18,34 @@ tsquery; facets and trends are SQL aggregates over the same rows.
 front of the engine, on every machine that shares the database.
 """
 
+PARTITIONS = 2  # hash partitions of search_document: a rebuild builds their GIN indexes at once
 TSV_INDEX = "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv)"
+# One partition's GIN index; TSV_INDEX on the parent then attaches it (it matches) instead of building.
+PARTITION_TSV_INDEX = (
+    "CREATE INDEX IF NOT EXISTS search_document_p{i}_tsv ON search_document_p{i} USING gin (tsv)"
+)
+# Every search statement runs in here (`PostgresEngine._read`): one round trip, planned to read
+# through the GIN index (a seq scan detoasts every row's vector) without a transaction around it,
+# with the memory to keep a common word's matches (half the archive) and their sorts off the disk.
+TITLE_RANK = (
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS "
+    "title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED"
+)
+READ_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_read(statement text)
+RETURNS TABLE (k text, v text, x float8, n bigint)
+LANGUAGE plpgsql STABLE SET enable_seqscan = off SET work_mem = '64MB' AS $$
+BEGIN
+    RETURN QUERY EXECUTE statement;
+END
+$$
+"""
 CREATE = [
     """
     CREATE TABLE IF NOT EXISTS search_document (
-        article_id integer PRIMARY KEY,
-        tsv tsvector NOT NULL,
-        rank_tsv tsvector NOT NULL DEFAULT '',
+        article_id integer NOT NULL,
+        tsv tsvector COMPRESSION lz4 NOT NULL,
+        rank_tsv tsvector COMPRESSION lz4 NOT NULL DEFAULT '',
         published date NULL,
         province text NULL,
         province_2025 text NULL,
@@ -28,9 +54,16 @@ CREATE = [
         dan_van text NULL,
         kind text[] NOT NULL DEFAULT '{}',
         official text[] NOT NULL DEFAULT '{}',
-        digest text NOT NULL DEFAULT ''
-    )
+        digest text NOT NULL DEFAULT '',
+        title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED,
+        PRIMARY KEY (article_id)
+    ) PARTITION BY HASH (article_id)
     """,
+    *(
+        f"""CREATE TABLE IF NOT EXISTS search_document_p{i} PARTITION OF search_document
+        FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {i})"""
+        for i in range(PARTITIONS)
+    ),
     TSV_INDEX,
     "CREATE INDEX IF NOT EXISTS search_document_published ON search_document (published)",
     """
@@ -42,5 +75,10 @@ CREATE = [
     """,
     """INSERT INTO search_state (id, epoch, version) VALUES (1, gen_random_uuid()::text, 0)
     ON CONFLICT (id) DO NOTHING""",
+    READ_FUNCTION,
 ]
-DROP = ["DROP TABLE IF EXISTS search_document", "DROP TABLE IF EXISTS search_state"]
+DROP = [
+    "DROP FUNCTION IF EXISTS search_read(text)",
+    "DROP TABLE IF EXISTS search_document CASCADE",
+    "DROP TABLE IF EXISTS search_state",
+]

@@ -1,0 +1,45 @@
+"""The PostgreSQL engine ranks a bounded set of candidates (issue #18): the rank vectors of a few
+hundred rows are read, not those of every match. Runs where the database is PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from search.engines import engine
+from search.engines import postgres as pg
+from search.query import build_plan
+from tests.conftest import ingest_seeds
+
+
+@pytest.fixture
+def seeded(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL engine needs DATABASE_URL=postgres://… (CI's PostgreSQL pass runs it)")
+    with override_settings(SEARCH_ENGINE="postgres"):
+        engine().clear()
+        ingest_seeds()
+        yield
+
+
+@pytest.mark.parametrize("q", ["dân vận", "dan van", "dân"])
+def test_fewer_candidates_than_matches_keep_the_order_and_the_totals(seeded, monkeypatch, q):
+    full = engine().search(build_plan(q, per_page=50, facets=("province", "year")))
+    assert len(full.hits) >= 3
+    monkeypatch.setattr(pg, "RANK_CANDIDATES", 1)
+    # A page of 1 ranks 2 candidates a tier: the best of the full ranking is among them (a title
+    # holding the words), and nothing else changes (totals, facets).
+    first = engine().search(build_plan(q, per_page=1, facets=("province", "year")))
+    assert [h.pk for h in first.hits] == [h.pk for h in full.hits[:1]]
+    assert (first.total, first.apart, first.facets) == (full.total, full.apart, full.facets)
+    # Candidates at least twice the page's end: as many as match, the order is the full one.
+    every = engine().search(build_plan(q, per_page=len(full.hits)))
+    assert [h.pk for h in every.hits] == [h.pk for h in full.hits]
+
+
+def test_the_title_part_of_the_rank_vector_is_kept_in_the_row(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE title_rank <> ''::tsvector) FROM search_document"
+        )
+        rows, with_title = cursor.fetchone()
+    assert rows >= 5 and with_title == rows
