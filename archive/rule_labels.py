@@ -58,6 +58,65 @@ OFFICIAL_HOW = {
     r.BY_HONORIFIC: _("nhận ra theo danh xưng"),
 }
 
+RELEVANCE_PLACES = {
+    "page section": _("chuyên mục của trang"),
+    "article path": _("đường dẫn bài"),
+    "Ban Dan van site": _("trang của Ban Dân vận"),
+}
+_RELEVANCE_TOTAL = re.compile(
+    r"^relevance total (?P<score>\d+) \(threshold (?P<threshold>\d+)\): (?P<verdict>dan van|not dan van)$"
+)
+_RELEVANCE_SIGNAL = re.compile(r"^relevance signal: (?P<label>.+) \((?P<where>[^()]+)\) \+(?P<points>\d+)$")
+_RELEVANCE_LEAD = re.compile(r"^relevance lead: (?P<label>.+) \+(?P<points>\d+)$")
+_RELEVANCE_PLACE = re.compile(
+    r"^relevance (?P<place>page section|article path|Ban Dan van site) \+(?P<points>\d+)$"
+)
+_WHERE_BODY = re.compile(r"^body (?P<n>\d+)(?:, (?P<posts>\d+) in posts)?$")
+
+
+def _signal_name(name: str) -> str:
+    """A signal's name (a body or phrase, "Ban Dân vận"): as written in Vietnamese, without its
+    diacritics in another language (the English admin shows no Vietnamese letters)."""
+    from django.utils.translation import get_language
+
+    from archive.extract.normalize import fold
+
+    return name if (get_language() or "vi").startswith("vi") else fold(name)
+
+
+def _relevance_where(where: str) -> str | None:
+    parts = []
+    for part in where.split("; "):
+        if part == "title":
+            parts.append(str(_("tiêu đề")))
+        elif m := _WHERE_BODY.match(part):
+            text = str(_("nội dung, %(n)s lần") % {"n": m["n"]})
+            if m["posts"]:
+                text += str(_(", %(n)s lần trong chức danh") % {"n": m["posts"]})
+            parts.append(text)
+        else:
+            return None
+    return "; ".join(parts)
+
+
+def _relevance_label(code: str) -> str | None:
+    if m := _RELEVANCE_TOTAL.match(code):
+        verdict = _("bài dân vận") if m["verdict"] == "dan van" else _("không phải bài dân vận")
+        return str(
+            _("tổng điểm %(score)s (ngưỡng %(threshold)s): %(verdict)s")
+            % {**m.groupdict(), "verdict": verdict}
+        )
+    if (m := _RELEVANCE_SIGNAL.match(code)) and (where := _relevance_where(m["where"])) is not None:
+        return f"{_signal_name(m['label'])} ({where}) +{m['points']}"
+    if m := _RELEVANCE_LEAD.match(code):
+        return str(
+            _("%(label)s ở đoạn mở đầu +%(points)s") % {**m.groupdict(), "label": _signal_name(m["label"])}
+        )
+    if m := _RELEVANCE_PLACE.match(code):
+        return f"{RELEVANCE_PLACES[m['place']]} +{m['points']}"
+    return None
+
+
 _PAGE_METADATA = re.compile(rf"^{re.escape(r.PAGE_METADATA)} \((?P<source>.+)\)$")
 _DATED_LEAD = re.compile(rf"^{re.escape(r.DATED_LEAD)}, (?P<source>.+)$")
 _SOURCE_CODE = re.compile(r"^source code (?P<code>\S+)$")
@@ -71,6 +130,8 @@ def rule_label(code: str) -> str:
     code = code or ""
     if code in FIXED:
         return str(FIXED[code])
+    if code.startswith("relevance ") and (label := _relevance_label(code)) is not None:
+        return label
     if m := _PAGE_METADATA.match(code):  # the tag's name is technical: shown as it is
         return str(_("siêu dữ liệu của trang (%(source)s)") % {"source": m["source"]})
     if (m := _DATED_LEAD.match(code)) and m["source"] in YEAR_SOURCES:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from . import rules
 from .normalize import fold
 
 # At or above this score an article is a "dân vận" article (docs/relevance.md: chosen on the corpus).
@@ -149,9 +150,8 @@ class Relevance:
 
     def evidence(self) -> list[dict]:
         """The rows the admin shows: the verdict first, then each signal with its points."""
-        verdict = "bài dân vận" if self.dan_van else "không phải bài dân vận"
         head = {
-            "rule": f"tổng điểm {self.score} (ngưỡng {THRESHOLD}): {verdict}",
+            "rule": rules.relevance_total(self.score, THRESHOLD, self.dan_van),
             "words": str(self.score),
             "line": "",
             "points": self.score,
@@ -201,20 +201,20 @@ def score(*, title: str, text: str, section: str = "", url: str = "") -> Relevan
             continue
         rows = []
         if in_title:
-            rows.append(("tiêu đề", in_title.group(0), title))
+            rows.append((in_title.group(0), title))
         if body_hits:
             first = (acting or body_hits)[0]
-            posts = len(body_hits) - len(acting)
-            counted = f"nội dung, {len(body_hits)} lần" + (f", {posts} lần trong chức danh" if posts else "")
-            rows.append((counted, first.group(0), _around(text, *first.span())))
+            rows.append((first.group(0), _around(text, *first.span())))
             if lead_signal is None and acting and first.start() < LEAD_CHARS:
                 lead_signal = (signal, first)
-        where = "; ".join(r[0] for r in rows)
+        where = rules.relevance_where(
+            in_title=bool(in_title), body=len(body_hits), posts=len(body_hits) - len(acting)
+        )
         result.signals.append(
             {
-                "rule": f"{signal.label} ({where}) +{points}",
-                "words": rows[0][1],
-                "line": rows[0][2][:300],
+                "rule": rules.relevance_signal(signal.label, where, points),
+                "words": rows[0][0],
+                "line": rows[0][1][:300],
                 "points": points,
             }
         )
@@ -223,7 +223,7 @@ def score(*, title: str, text: str, section: str = "", url: str = "") -> Relevan
         signal, hit = lead_signal
         result.signals.append(
             {
-                "rule": f"{signal.label} ở đoạn mở đầu +{LEAD_POINTS}",
+                "rule": rules.relevance_lead(signal.label, LEAD_POINTS),
                 "words": hit.group(0),
                 "line": _around(text, *hit.span())[:300],
                 "points": LEAD_POINTS,
@@ -232,7 +232,7 @@ def score(*, title: str, text: str, section: str = "", url: str = "") -> Relevan
         result.score += LEAD_POINTS
     folded_section = fold(section).lower()
     host, path = _path_words(url)
-    for where, words in (("chuyên mục của trang", folded_section), ("đường dẫn bài", path)):
+    for where, words in ((rules.PAGE_SECTION, folded_section), (rules.ARTICLE_PATH, path)):
         if not words:
             continue
         if m := _SECTION_DAN_VAN.search(words):
@@ -241,16 +241,21 @@ def score(*, title: str, text: str, section: str = "", url: str = "") -> Relevan
             points = SECTION_FRONT_POINTS
         else:
             continue
-        shown = section if where.startswith("chuyên") else url
+        shown = section if where == rules.PAGE_SECTION else url
         result.signals.append(
-            {"rule": f"{where} +{points}", "words": m.group(0), "line": shown[:300], "points": points}
+            {
+                "rule": rules.relevance_place(where, points),
+                "words": m.group(0),
+                "line": shown[:300],
+                "points": points,
+            }
         )
         result.score += points
         break  # the section named twice (metadata and path) is one signal
     if host and _HOST_DAN_VAN.search(host):
         result.signals.append(
             {
-                "rule": f"trang của Ban Dân vận +{HOST_POINTS}",
+                "rule": rules.relevance_place(rules.DAN_VAN_SITE, HOST_POINTS),
                 "words": host,
                 "line": url[:300],
                 "points": HOST_POINTS,

@@ -64,6 +64,39 @@ BY_SURNAME = "surname"
 BY_HONORIFIC = "honorific"
 OFFICIAL_HOW = (BY_SURNAME, BY_HONORIFIC)
 
+# Dân vận relevance (issue #17): the verdict, then each signal with its points
+PAGE_SECTION = "page section"
+ARTICLE_PATH = "article path"
+DAN_VAN_SITE = "Ban Dan van site"
+RELEVANCE_PLACES = (PAGE_SECTION, ARTICLE_PATH, DAN_VAN_SITE)
+
+
+def relevance_total(score: int, threshold: int, dan_van: bool) -> str:
+    return f"relevance total {score} (threshold {threshold}): {'dan van' if dan_van else 'not dan van'}"
+
+
+def relevance_where(*, in_title: bool, body: int, posts: int) -> str:
+    """Where a signal was found: "title", "body 3", "body 3, 1 in posts", joined by "; "."""
+    parts = ["title"] if in_title else []
+    if body:
+        parts.append(f"body {body}" + (f", {posts} in posts" if posts else ""))
+    return "; ".join(parts)
+
+
+def relevance_signal(label: str, where: str, points: int) -> str:
+    """A signal (`label` is its Vietnamese name, e.g. "Ban Dân vận"), where (relevance_where)."""
+    return f"relevance signal: {label} ({where}) +{points}"
+
+
+def relevance_lead(label: str, points: int) -> str:
+    return f"relevance lead: {label} +{points}"
+
+
+def relevance_place(place: str, points: int) -> str:
+    """The page's section, the article's path or the site (one of RELEVANCE_PLACES)."""
+    return f"relevance {place} +{points}"
+
+
 # The fixed codes (no argument), in the admin's order
 FIXED = (
     PAGE_METADATA,
@@ -126,4 +159,13 @@ def every_rule() -> list[str]:
     out += [source_code("LSO"), outlet_site("baolangson.vn")]
     out += [meeting(k) for k in MEETING_KINDS]
     out += [official(w, h) for w in OFFICIAL_WHERE for h in OFFICIAL_HOW]
+    out += [relevance_total(32, 6, True), relevance_total(2, 6, False)]
+    for where in (
+        relevance_where(in_title=True, body=0, posts=0),
+        relevance_where(in_title=False, body=3, posts=0),
+        relevance_where(in_title=True, body=2, posts=1),
+    ):
+        out.append(relevance_signal("Ban Dân vận", where, 9))
+    out.append(relevance_lead("công tác dân vận", 4))
+    out += [relevance_place(p, 5) for p in RELEVANCE_PLACES]
     return out

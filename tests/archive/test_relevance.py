@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from archive.extract import extract_html, relevance
 from archive.models import Article, ReviewQueueArticle
+from archive.rule_labels import rule_label
 from tests.archive._admin_support import browser_form_data
 from tests.conftest import SEEDS, run_ingest
 
@@ -21,6 +22,14 @@ OFF_TOPIC_TITLES = {
     "Câu lạc bộ Long An thắng 2-1 trên sân nhà",
     "Mưa lớn làm ngập nhiều tuyến đường ở Tân An",
 }
+
+
+def vi_label(code: str) -> str:
+    """A stored rule as the Vietnamese admin shows it."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        return rule_label(code)
 
 
 @pytest.fixture
@@ -47,25 +56,30 @@ def test_the_five_seeds_are_dan_van_with_their_evidence_in_vietnamese(mixed):
         assert article.dan_van, article.title
         assert article.relevance >= relevance.THRESHOLD
         rows = article.evidence["relevance"]
-        assert rows[0]["rule"].startswith(f"tổng điểm {article.relevance} (ngưỡng {relevance.THRESHOLD})")
-        assert rows[0]["rule"].endswith("bài dân vận")
+        assert vi_label(rows[0]["rule"]).startswith(
+            f"tổng điểm {article.relevance} (ngưỡng {relevance.THRESHOLD})"
+        )
+        assert vi_label(rows[0]["rule"]).endswith("bài dân vận")
         assert sum(r["points"] for r in rows[1:]) == article.relevance
         # every signal names its words and where they stand
         assert all(r["words"] and r["line"] for r in rows[1:])
     kheo = mixed["seeds"]["002"]
-    assert any(r["rule"].startswith("phong trào “Dân vận khéo” (tiêu đề") for r in kheo.evidence["relevance"])
+    assert any(
+        vi_label(r["rule"]).startswith("phong trào “Dân vận khéo” (tiêu đề")
+        for r in kheo.evidence["relevance"]
+    )
 
 
 def test_clearly_off_topic_articles_are_not_dan_van(mixed):
     for article in mixed["off"].values():
         assert not article.dan_van, article.title
         assert article.relevance < relevance.THRESHOLD
-        assert article.evidence["relevance"][0]["rule"].endswith("không phải bài dân vận")
+        assert vi_label(article.evidence["relevance"][0]["rule"]).endswith("không phải bài dân vận")
     # "giúp người dân vận chuyển đồ đạc" is no "dân vận", and the MTTQ named in a person's post is
     # one point, not the front acting in the story.
     flood = mixed["off"]["Mưa lớn làm ngập nhiều tuyến đường ở Tân An"]
     assert flood.relevance == relevance.POST_POINTS
-    assert "trong chức danh" in flood.evidence["relevance"][1]["rule"]
+    assert "trong chức danh" in vi_label(flood.evidence["relevance"][1]["rule"])
 
 
 def test_the_section_and_the_address_the_page_was_published_under_count():
@@ -76,13 +90,13 @@ def test_the_section_and_the_address_the_page_was_published_under_count():
     <p>Sáng 12/3/2024, tại thành phố Tân An, các đại biểu dự hội nghị sơ kết công việc quý I.</p>
     <p>Hội nghị đánh giá kết quả và đề ra nhiệm vụ quý II.</p></article></body></html>"""
     item = extract_html(html, source_name="https://baolongan.vn/dan-van/hoi-nghi-abc.html")
-    rules = [r["rule"] for r in item.evidence["relevance"]]
+    rules = [vi_label(r["rule"]) for r in item.evidence["relevance"]]
     assert f"chuyên mục của trang +{relevance.SECTION_POINTS}" in rules
     assert not any(r.startswith("đường dẫn bài") for r in rules)  # one section, counted once
     plain = relevance.score(title="Hội nghị sơ kết quý I", text="Các đại biểu dự hội nghị.")
     assert item.relevance == plain.score + relevance.SECTION_POINTS
     by_path = relevance.score(title="x", text="y", url="https://example.vn/chuyen-muc/dan-van/bai-1.html")
-    assert by_path.signals[0]["rule"] == f"đường dẫn bài +{relevance.SECTION_POINTS}"
+    assert vi_label(by_path.signals[0]["rule"]) == f"đường dẫn bài +{relevance.SECTION_POINTS}"
 
 
 def test_title_weighs_more_than_a_passing_mention():
@@ -155,7 +169,8 @@ def test_an_editors_choice_survives_reextract_and_reingest(admin_client, mixed):
     url = f"/admin/archive/article/{article.pk}/change/"
     form = admin_client.get(url).content.decode()
     assert "Điểm dân vận do máy tính" in form and "bằng chứng" in form
-    assert "dân vận</td><td>tổng điểm" in form  # the evidence table has the relevance rows
+    # the evidence table has the relevance rows, the rule in the editor's language
+    assert re.search(r'dân vận</td><td class="rule" data-rule="relevance total \d+[^"]*">tổng điểm', form)
     data = browser_form_data(form, form_id="article_form")
     assert data.pop("dan_van") == ["on"]
     response = admin_client.post(url, data)
