@@ -47,10 +47,11 @@ def test_a_500_under_the_api_is_json(seeded, monkeypatch):
 
     monkeypatch.setattr(selectors, "article_get", broken)
     client = Client(raise_request_exception=False)
-    response = client.get("/api/articles/1/")
+    pk = seeded["000"].pk  # an article that exists (ids are not 1, 2, … on PostgreSQL)
+    response = client.get(f"/api/articles/{pk}/")
     assert response.status_code == 500
     assert response.json() == {"error": "internal error; it has been logged", "status": 500}
-    page = client.get("/bai-viet/1/")
+    page = client.get(f"/bai-viet/{pk}/")
     assert page.status_code == 500 and not page["Content-Type"].startswith("application/json")
 
 
