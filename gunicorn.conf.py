@@ -54,6 +54,7 @@ def post_worker_init(worker):
         import time
 
         from archive.selectors import warm_up as warm_up_browse
+        from archive.views import warm_up_home
         from search.engines import engine
         from search.views import warm_up_page
 
@@ -61,6 +62,7 @@ def post_worker_init(worker):
         warm_up_browse()
         engine().warm_up()
         warm_up_page()
+        warm_up_home()
         # What the warm-up read (facet values and ids of every article: millions of objects) lives
         # as long as the index: out of the collector's sight, a full collection no longer walks it
         # in the middle of a request (pauses of about a second at 100,000 articles).

@@ -233,8 +233,10 @@ def region_of(code: str) -> str:
 
 def warm_up() -> None:
     """What the first browse page of a process would read once (gunicorn calls it per worker):
-    the gazetteer's coordinates, 0.3-1.5 s at 100,000 articles on a busy machine."""
+    the gazetteer's coordinates, 0.3-1.5 s at 100,000 articles on a busy machine, and the home
+    map's outline (≈ 0.3 s, issue #21)."""
     _coordinates()
+    country_outline()
 
 
 @lru_cache(maxsize=1)
