@@ -14,8 +14,6 @@ import logging
 
 from django.core.cache import caches
 
-from archive import page_cache
-
 ALIAS = "results"
 log = logging.getLogger(__name__)
 
@@ -38,8 +36,3 @@ def put(version: str, key, outcome) -> None:
         caches[ALIAS].set(_key(version, key), outcome)
     except Exception as err:  # noqa: BLE001
         log.warning("results cache unavailable: %s", err)
-
-
-# --- whole pages: archive.page_cache (article pages use it too); the names stay here for search ----
-
-page_key, page_get, page_put = page_cache.page_key, page_cache.page_get, page_cache.page_put

@@ -16,9 +16,9 @@ from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive import page_cache
 from archive.export import ExportError, ExportHead, export_format, export_response
 from archive.http import api_page_size, json_error, json_response
-from search import shared_cache
 from search.engines import engine, fill_periods
 from search.forms import (
     CONTENT_FACETS,
@@ -99,13 +99,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:  # staff pages differ (admin links): never cached
         return _search_response(request)
     # A repeated search is served whole from the shared cache, whichever worker answers.
-    key = shared_cache.page_key(engine().version(), request)
-    cached = shared_cache.page_get(key, request)
+    key = page_cache.page_key(engine().version(), request)
+    cached = page_cache.page_get(key, request)
     if cached is not None:
         return HttpResponse(cached, content_type="text/html; charset=utf-8")
     response = _search_response(request)
     if response.status_code == 200:
-        shared_cache.page_put(key, response.content)
+        page_cache.page_put(key, response.content)
     return response
 
 

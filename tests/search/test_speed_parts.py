@@ -179,6 +179,7 @@ def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_reque
 
     from django.core.cache import caches
 
+    from archive import page_cache
     from search import shared_cache
 
     conf = runpy.run_path(str(__import__("pathlib").Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
@@ -197,7 +198,7 @@ def test_a_gunicorn_worker_opens_the_index_and_builds_a_page_before_taking_reque
     be = indexing.backend()
     be.setup()  # as a fresh worker: nothing open yet
     stored = []
-    monkeypatch.setattr(shared_cache, "page_put", lambda *args: stored.append(args))
+    monkeypatch.setattr(page_cache, "page_put", lambda *args: stored.append(args))
     conf["post_worker_init"](Worker())
     assert logged and logged[0].startswith("search index opened, one page built in")
     assert be._searcher is not None and be._search_arrays is not None

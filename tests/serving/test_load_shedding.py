@@ -87,6 +87,28 @@ def slow_site(tmp_path):
         server.wait(timeout=30)
 
 
+def hold_the_slot(port: int, started, target=None) -> threading.Thread:
+    """A request to /slow/ in a thread of its own, returned once it holds the one slot."""
+    holder = threading.Thread(target=target or (lambda: get(port, "/slow/")))
+    holder.start()
+    while not started.exists():
+        assert holder.is_alive()
+        time.sleep(0.01)
+    return holder
+
+
+def release_once_answered(answers: list, release, clients: list, holder) -> None:
+    """Keep the slot taken HELD seconds, or until every queued client has its answer; then free
+    it and wait for every thread."""
+    wait_until = time.monotonic() + HELD
+    while len(answers) < QUEUED and time.monotonic() < wait_until:
+        time.sleep(0.05)
+    release.touch()
+    for c in clients:
+        c.join(60)
+    holder.join(60)
+
+
 def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_path):
     with slow_site(tmp_path) as (port, started, release):
         order: list[str] = []
@@ -104,24 +126,13 @@ def test_requests_waiting_for_a_thread_are_shed_within_the_queue_timeout(tmp_pat
                 statuses.append(status)
                 order.append(f"queued {status}")
 
-        holder = threading.Thread(target=slow_client)
-        holder.start()
-        while not started.exists():
-            assert holder.is_alive()
-            time.sleep(0.01)
+        holder = hold_the_slot(port, started, target=slow_client)
         clients = [threading.Thread(target=queued_client) for _ in range(QUEUED)]
         for c in clients:
             c.start()
-        # The slot stays taken HELD seconds, or until every queued request has its answer. Counted
-        # from a thread taking it, the n-th queued request was shed after n × QUEUE_TIMEOUT: most
-        # of them were still waiting when the slot came free, and were served.
-        wait_until = time.monotonic() + HELD
-        while len(statuses) < QUEUED and time.monotonic() < wait_until:
-            time.sleep(0.05)
-        release.touch()
-        for c in clients:
-            c.join(60)
-        holder.join(60)
+        # Counted from a thread taking it, the n-th queued request was shed after n × QUEUE_TIMEOUT:
+        # most of them were still waiting when the slot came free, and were served.
+        release_once_answered(statuses, release, clients, holder)
 
     assert statuses == [503] * QUEUED, statuses
     assert order[-1] == "slow 200" and len(order) == QUEUED + 1
@@ -138,11 +149,7 @@ def test_a_shed_request_closes_its_connection_and_a_served_one_keeps_it(tmp_path
         assert served.status == 200 and served.getheader("Connection", "").lower() == "keep-alive"
         assert kept.sock is not None  # still open for the next request
 
-        holder = threading.Thread(target=get, args=(port, "/slow/"))
-        holder.start()
-        while not started.exists():
-            assert holder.is_alive()
-            time.sleep(0.01)
+        holder = hold_the_slot(port, started)
         kept.request("GET", "/fast/")  # the same kept-alive connection, while the slot is taken
         shed = kept.getresponse()
         shed.read()
@@ -176,23 +183,13 @@ def test_a_request_predicted_to_wait_too_long_is_refused_on_arrival(tmp_path):
             finally:
                 conn.close()
 
-        holder = threading.Thread(target=get, args=(port, "/slow/"))
-        holder.start()
-        while not started.exists():
-            assert holder.is_alive()
-            time.sleep(0.01)
+        holder = hold_the_slot(port, started)
         clients = []
         for _ in range(QUEUED):  # one after another: each arrives behind the ones before
             clients.append(threading.Thread(target=queued_client))
             clients[-1].start()
             time.sleep(0.02)
-        wait_until = time.monotonic() + HELD
-        while len(order) < QUEUED and time.monotonic() < wait_until:
-            time.sleep(0.05)
-        release.touch()
-        for c in clients:
-            c.join(60)
-        holder.join(60)
+        release_once_answered(order, release, clients, holder)
 
     assert [status for status, _ in order] == [503] * QUEUED, order
     reasons = [reason for _, reason in order]
