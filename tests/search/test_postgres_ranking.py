@@ -43,3 +43,34 @@ def test_the_title_part_of_the_rank_vector_is_kept_in_the_row(seeded):
         )
         rows, with_title = cursor.fetchone()
     assert rows >= 5 and with_title == rows
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Ban Dân vận tỉnh tổ chức hội nghị",  # pairs, the line as typed and the exact form
+        "ban dan van tinh to chuc hoi nghi",
+        "dân vận khéo -Hà Nội",
+        "Kim Bôi dân vận",
+    ],
+)
+def test_the_ranking_features_read_from_the_rows_or_looked_up_agree(seeded, monkeypatch, q):
+    """With few matches the features are checked in each row's vector; with many, each is looked
+    up in the GIN index (FEATURES_READ_ROWS). Both give the same scores, order and counts."""
+    plan = build_plan(q, per_page=50, facets=("province", "year", "kind", "official"), trend_by="month")
+    read = engine().search(plan)
+    monkeypatch.setattr(pg, "FEATURES_READ_ROWS", -1)
+    looked_up = engine().search(plan)
+    assert read.hits, q
+    assert [(h.pk, round(h.score, 6), h.apart) for h in looked_up.hits] == [
+        (h.pk, round(h.score, 6), h.apart) for h in read.hits
+    ]
+    assert (looked_up.total, looked_up.apart, looked_up.facets, looked_up.trend) == (
+        read.total,
+        read.apart,
+        read.facets,
+        read.trend,
+    )
+    # The line has ranking features for both paths to compute (pairs, the line as typed, or the exact form).
+    compiled = pg.Compiled(engine().segment(plan.query), widened=read.widened)
+    assert compiled.pairs or compiled.line or compiled.exact, q

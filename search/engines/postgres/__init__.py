@@ -49,6 +49,8 @@ WIDEN_SYLLABLES = 6  # … in a line this short; a longer one widens only when e
 READINGS_MAX = 6
 READING_SYLLABLE_FORMS = 6
 TITLE_COUNT_MAX = 50  # a reading's title use is counted up to this (readings: then by all use)
+UNDATED = "0001-01-01"  # the trend's key of an undated article (no article is dated in year 1)
+FEATURES_READ_ROWS = 100  # matches up to which the ranking features are read from the rows
 RANK_CANDIDATES = 200  # rows of a tier whose rank vectors are read (see _evaluate)
 CHUNK = 50  # documents a pool process analyses per task
 MAINTENANCE_WORK_MEM = "512MB"  # per GIN build (one per partition at once)
@@ -433,9 +435,16 @@ class PostgresEngine(SearchEngine):
         # counts without its own filter). No column of m reads a tsvector: the word tier is a GIN
         # look-up of its own (a hashed subplan), and only the rows a page can show are scored.
         select = ["article_id", "published", *FACETS]
-        if not parsed.empty and not plan.by_date:
-            select.append("title_rank")
         params: list = []
+        if not parsed.empty and not plan.by_date:
+            # The title's rank, computed as the rows are read: carrying `title_rank` itself through
+            # m cost more than the rank (dien at 100,000 articles: 17 ms of 60 for m's rows). A title
+            # without any syllable typed ranks 0 without ts_rank's work.
+            select.append(
+                "CASE WHEN title_rank @@ %s::tsquery THEN ts_rank(%s::float4[], title_rank, %s::tsquery, 32) "
+                "ELSE 0 END AS trank"
+            )
+            params += [c.rank, WEIGHTS, c.rank]
         if parsed.empty:
             select.append("true AS word")
             where = "true" if not parsed.excluded else "NOT (tsv @@ %s::tsquery)"
@@ -460,6 +469,7 @@ class PostgresEngine(SearchEngine):
             return " AND ".join(flags) or "true"
 
         score, score_params = "0::float8", []
+        ctes, ctes_params = [], []
         ranked = not parsed.empty and not plan.by_date
         if ranked:
             # ts_rank reads the small rank vector; each ranking feature is a GIN look-up (a hashed
@@ -469,22 +479,36 @@ class PostgresEngine(SearchEngine):
             # title's 15 pairs read 900 ms of rows at 100,000 articles).
             matching = _and([c.every, f"!{c.excluded}" if c.excluded else ""])
 
-            def holds(n: int = 1) -> str:
-                feature = (
-                    "(a.article_id IN (SELECT article_id FROM search_document WHERE tsv @@ %s::tsquery))::int"
-                )
-                return feature if n == 1 else f"{feature} * {n}"
-
-            features, feature_params = "0", []
-            for pair in c.pairs:
-                features += " + " + holds()
-                feature_params.append(_and([pair, matching]))
+            # Each feature and its weight. With few matches (a long line: every syllable typed),
+            # each row's match vector is read once and the features checked in it; with many, each
+            # feature is one GIN look-up (a hashed subplan). For a 12-syllable line matching 23
+            # articles, the look-ups (each intersecting the line's posting lists again) took 40 of
+            # 87 ms at 100,000 articles.
+            weighted = [(pair, "") for pair in c.pairs]
             if c.line:
-                features += " + " + holds(len(c.pairs) + 1)
-                feature_params.append(_and([c.line, matching]))
+                weighted.append((c.line, f" * {len(c.pairs) + 1}"))
             if c.exact:
-                features += " + " + holds() + " * 0.5"
-                feature_params.append(_and([c.exact, matching]))
+                weighted.append((c.exact, " * 0.5"))
+            # A looked-up feature's articles are a CTE of their own (p0, p1, …): computed at most
+            # once, and only when a tier asks for them, although both tiers rank by them.
+            features, feature_params = "0", []
+            if weighted:
+                looked_up = " + ".join(
+                    f"(a.article_id IN (SELECT article_id FROM p{i}))::int" + w
+                    for i, (_, w) in enumerate(weighted)
+                )
+                read = " + ".join("(x.tsv @@ %s::tsquery)::int" + w for _, w in weighted)
+                features = (
+                    f"CASE WHEN (SELECT total + apart FROM c) <= {FEATURES_READ_ROWS} THEN (SELECT {read} "
+                    "FROM search_document x WHERE x.article_id = a.article_id) "
+                    f"ELSE {looked_up} END"
+                )
+                feature_params = [f for f, _ in weighted]
+                for i, (f, _) in enumerate(weighted):
+                    ctes.append(
+                        f"p{i} AS MATERIALIZED (SELECT article_id FROM search_document WHERE tsv @@ %s::tsquery)"
+                    )
+                    ctes_params.append(_and([f, matching]))
             # The features are computed once a row (the candidates' `feat`), for both orders below.
             score = "(ts_rank(%s::float4[], d.rank_tsv, %s::tsquery, 32) + a.feat)::float8"
             score_params = [WEIGHTS, c.rank]
@@ -493,8 +517,8 @@ class PostgresEngine(SearchEngine):
             # rank vectors of hundreds of rows, not of every match (56% of the archive for `dien`).
             # A title syllable weighs more than three in the text (WEIGHTS): when fewer rows match
             # than there are candidates, the order is exactly the full ranking's.
-            first = "(ts_rank(%s::float4[], a.title_rank, %s::tsquery, 32) + a.feat)"
-            first_params = [WEIGHTS, c.rank]
+            first = "(a.trank + a.feat)"
+            first_params = []
         if plan.by_date:
             direction = "DESC" if plan.newest_first else "ASC"
             # Undated last, in the order they were indexed (as the Whoosh engine lists them).
@@ -546,33 +570,55 @@ class PostgresEngine(SearchEngine):
             apart_sql,
         ]
         tail_params: list = [*words_params, limit, offset, *apart_params, end, offset, offset]
+        # The facets of one value a row and the trend: one pass over m (GROUPING SETS, a hash
+        # table each), each key NULL where the row does not count for it (a selected facet counts
+        # without its own filter; the trend with every filter). One GROUP BY a facet, each a pass
+        # over m, took 90 of 180 ms for `dien` at 100,000 articles; to_char per row was 20 of them.
+        keys, kinds = [], []
         for name in plan.facets:
-            if name not in FACETS:
-                continue
-            value = "f" if FACETS[name] else name
-            # A list facet unnests only the rows that hold a value (2% hold an event kind): the
-            # unnest of every matching row was 47 of 147 ms for `dien` at 20,000 articles.
-            rows_from = (
-                f"(SELECT * FROM m WHERE m.{name} <> '{{}}') m, unnest(m.{name}) AS f"
-                if FACETS[name]
-                else "m"
-            )
-            parts.append(
-                f"SELECT 'f:{name}', {value}, NULL, count(*) FROM {rows_from} "
-                f"WHERE {counted} AND {allowed(without=name)} AND {value} IS NOT NULL GROUP BY {value}"
-            )
+            if name in FACETS and not FACETS[name]:
+                keys.append(f"CASE WHEN {allowed(without=name)} THEN {name} END")
+                kinds.append(f"f:{name}")
         if plan.trend_by:
-            fmt = "YYYY" if plan.trend_by == "year" else "YYYY-MM"
-            parts.append(
-                f"SELECT 't', to_char(published, '{fmt}'), NULL, count(*) FROM a WHERE {counted} GROUP BY 2"
+            # The period's first day (date arithmetic, not to_char, per row); undated rows as UNDATED.
+            part = "doy" if plan.trend_by == "year" else "day"
+            keys.append(
+                f"CASE WHEN {allowed()} THEN COALESCE(published - (extract({part} FROM published)::int - 1), "
+                f"DATE '{UNDATED}') END"
             )
+            kinds.append("t")
+        if keys:
+            fmt = "YYYY" if plan.trend_by == "year" else "YYYY-MM"
+            names = [f"g{i}" for i in range(len(keys))]
+            which = " ".join(f"WHEN GROUPING({g}) = 0 THEN '{k}'" for g, k in zip(names, kinds, strict=True))
+            values = [f"{g}::text" for g in names]
+            if plan.trend_by:
+                values[-1] = (
+                    f"CASE WHEN {names[-1]} <> DATE '{UNDATED}' THEN to_char({names[-1]}, '{fmt}') END"
+                )
+            parts.append(
+                f"SELECT CASE {which} END, COALESCE({', '.join(values)}), NULL, count(*) FROM "
+                f"(SELECT {', '.join(f'{k} AS {g}' for k, g in zip(keys, names, strict=True))} FROM m "
+                f"WHERE {counted}) g GROUP BY GROUPING SETS ({', '.join(f'({g})' for g in names)}) "
+                f"HAVING COALESCE({', '.join(f'{g}::text' for g in names)}) IS NOT NULL"
+            )
+        for name in plan.facets:
+            if name in FACETS and FACETS[name]:
+                # A list facet unnests only the rows that hold a value (2% hold an event kind).
+                parts.append(
+                    f"SELECT 'f:{name}', f, NULL, count(*) FROM (SELECT unnest(m.{name}) AS f FROM m "
+                    f"WHERE m.{name} <> '{{}}' AND {counted} AND {allowed(without=name)}) u "
+                    "WHERE f IS NOT NULL GROUP BY f"
+                )
         sql = (
             f"WITH m AS MATERIALIZED (SELECT {', '.join(select)} FROM search_document WHERE {where}), "
             f"a AS NOT MATERIALIZED (SELECT * FROM m WHERE {allowed()}), "
-            "c AS (SELECT count(*) FILTER (WHERE word) AS total, count(*) FILTER (WHERE NOT word) AS apart FROM a) "
+            "c AS (SELECT count(*) FILTER (WHERE word) AS total, count(*) FILTER (WHERE NOT word) AS apart FROM a)"
+            + "".join(f", {cte}" for cte in ctes)
+            + " "
             + " UNION ALL ".join(f"({p})" for p in parts)
         )
-        rows = self._read(sql, [*params, *tail_params])
+        rows = self._read(sql, [*params, *ctes_params, *tail_params])
         out = {"total": 0, "apart": 0, "hits": [], "facets": {}, "periods": Counter(), "undated": 0}
         for kind, value, x, n in rows:
             if kind == "n":
