@@ -57,6 +57,8 @@ MAINTENANCE_WORK_MEM = "512MB"  # per GIN build (one per partition at once)
 COPY = """COPY search_document (article_id, tsv, rank_tsv, published, province, province_2025, year,
 outlet, dan_van, kind, official, digest) FROM STDIN"""
 PARALLEL_MIN = 1000  # fewer documents than this are analysed in the writing process
+# A syllable's counts come from the lexicon (schema.py) once it is whole; a pair's from the GIN index.
+LEXICON_HOLDS = "position(' ' IN k) = 0 AND (SELECT lexicon FROM search_state WHERE id = 1)"
 COUNTS_MAX = 100_000  # term counts remembered per index version
 FACETS = {
     "province": False,
@@ -311,13 +313,16 @@ class PostgresEngine(SearchEngine):
         # readings took 2 s at 100,000 articles, `chinh quyen`'s title counts 334 ms with the cap.
         if weight:
             rows = self._read(
-                "SELECT t, NULL::text, NULL::float8, (SELECT count(*) FROM (SELECT 1 FROM search_document "
+                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_HOLDS} "
+                f"THEN (SELECT LEAST(COALESCE(sum(titles), 0), {TITLE_COUNT_MAX}) FROM search_lexicon WHERE lexeme = k) "
+                "ELSE (SELECT count(*) FROM (SELECT 1 FROM search_document "
                 "WHERE tsv @@ p AND title_rank @@ f AND (tsv @@ q) IS TRUE "
-                f"LIMIT {TITLE_COUNT_MAX}) x) "
-                "FROM unnest(%s::text[], %s::tsquery[], %s::tsquery[], %s::tsquery[]) AS u(t, p, f, q) "
+                f"LIMIT {TITLE_COUNT_MAX}) x) END "
+                "FROM unnest(%s::text[], %s::text[], %s::tsquery[], %s::tsquery[], %s::tsquery[]) AS u(t, k, p, f, q) "
                 "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
                 [
                     wanted,
+                    [_fit(x) for x in wanted],
                     [_quote(x) for x in wanted],
                     [_and([_quote(fold(syl)) for syl in x.split()]) or "''" for x in wanted],
                     [_quote(x) + ":" + weight for x in wanted],
@@ -325,10 +330,12 @@ class PostgresEngine(SearchEngine):
             )
         else:
             rows = self._read(
-                "SELECT t, NULL::text, NULL::float8, (SELECT count(*) FROM search_document WHERE tsv @@ q) "
-                "FROM unnest(%s::text[], %s::tsquery[]) AS u(t, q) "
+                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_HOLDS} "
+                "THEN (SELECT COALESCE(sum(docs), 0) FROM search_lexicon WHERE lexeme = k) "
+                "ELSE (SELECT count(*) FROM search_document WHERE tsv @@ q) END "
+                "FROM unnest(%s::text[], %s::text[], %s::tsquery[]) AS u(t, k, q) "
                 "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
-                [wanted, [_quote(x) for x in wanted]],
+                [wanted, [_fit(x) for x in wanted], [_quote(x) for x in wanted]],
             )
         version = next((v for k, v, _, _ in rows if k is None), "pg:none")
         if version != self._counts_version or len(self._counts) > COUNTS_MAX:
@@ -740,11 +747,49 @@ class PostgresEngine(SearchEngine):
                 if delete:
                     cursor.execute("DELETE FROM search_document WHERE article_id = ANY(%s)", [list(delete)])
             else:
+                ids = [int(d["django_id"]) for d in docs]
+                counted = bulk is None and self._lexicon_whole(cursor)
+                if counted:  # the syllables of the documents replaced or deleted, taken away
+                    self._lexicon_delta(cursor, [*ids, *map(int, delete)], -1)
                 if delete:
                     cursor.execute("DELETE FROM search_document WHERE article_id = ANY(%s)", [list(delete)])
-                self._copy(cursor, [int(d["django_id"]) for d in docs], self._rows(docs, procs))
+                self._copy(cursor, ids, self._rows(docs, procs))
+                if counted:
+                    self._lexicon_delta(cursor, ids, 1)
             cursor.execute("UPDATE search_state SET version = version + 1 WHERE id = 1")
         return len(docs)
+
+    @staticmethod
+    def _lexicon_whole(cursor) -> bool:
+        cursor.execute("SELECT lexicon FROM search_state WHERE id = 1")
+        row = cursor.fetchone()
+        return bool(row and row[0])
+
+    @staticmethod
+    def _lexicon_delta(cursor, ids: list[int], sign: int) -> None:
+        """Add (sign 1) or take away (-1) the syllables these stored documents hold, under the write
+        lock. Read back from the rows' own vectors: what is counted is exactly what is stored."""
+        if not ids:
+            return
+        cursor.execute(
+            "INSERT INTO search_lexicon (lexeme, shard, docs, titles) "
+            "SELECT u.lexeme, 0, %s * count(*), %s * count(*) FILTER (WHERE 'A' = ANY(u.weights)) "
+            "FROM search_document d, unnest(d.tsv) u "
+            "WHERE d.article_id = ANY(%s) AND position(' ' IN u.lexeme) = 0 GROUP BY 1 "
+            "ON CONFLICT (lexeme, shard) DO UPDATE SET docs = search_lexicon.docs + excluded.docs, "
+            "titles = search_lexicon.titles + excluded.titles",
+            [sign, sign, ids],
+        )
+
+    def rebuild_lexicon(self) -> None:
+        """Count the lexicon again from every stored vector, under the write lock (writes wait)."""
+        from search.engines.postgres.schema import LEXICON_REBUILD
+
+        with transaction.atomic(using=self.db), self._cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            for statement in LEXICON_REBUILD:
+                cursor.execute(statement)
 
     def _flush(self, cursor) -> None:
         """Write what the bulk pool has analysed (and wait for it)."""
@@ -770,12 +815,23 @@ class PostgresEngine(SearchEngine):
                 if own:
                     connections[self.db].close()
 
+        def lexicon(*, own: bool) -> None:
+            try:
+                self.rebuild_lexicon()
+            finally:
+                if own:
+                    connections[self.db].close()
+
         if connections[self.db].in_atomic_block:
             for statement in statements:
                 build(statement, own=False)
+            lexicon(own=False)
         else:
-            with ThreadPoolExecutor(PARTITIONS) as pool:
-                for done in [pool.submit(build, st, own=True) for st in statements]:
+            # The lexicon is counted beside the GIN builds (27 s of one core at 100,000 articles).
+            with ThreadPoolExecutor(PARTITIONS + 1) as pool:
+                tasks = [pool.submit(build, st, own=True) for st in statements]
+                tasks.append(pool.submit(lexicon, own=True))
+                for done in tasks:
                     done.result()
         with self._cursor() as cursor:
             cursor.execute(TSV_INDEX)
@@ -798,6 +854,8 @@ class PostgresEngine(SearchEngine):
         self.setup()
         with self._cursor() as cursor:
             cursor.execute("DROP INDEX IF EXISTS search_document_tsv")
+            # Counts come from the GIN index until the rebuild has counted the lexicon again.
+            cursor.execute("UPDATE search_state SET lexicon = false WHERE id = 1")
         pool = None
         if self.procs > 1 and not connections[self.db].in_atomic_block:
             pool = multiprocessing.get_context("fork").Pool(self.procs)
@@ -821,6 +879,8 @@ class PostgresEngine(SearchEngine):
         with transaction.atomic(using=self.db), self._cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             cursor.execute("DELETE FROM search_document")
+            cursor.execute("DELETE FROM search_lexicon")
+            cursor.execute("UPDATE search_state SET lexicon = true WHERE id = 1")
             # A new epoch: no cache can mistake the empty index for an older one.
             cursor.execute("UPDATE search_state SET epoch = gen_random_uuid()::text, version = version + 1")
 
