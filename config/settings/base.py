@@ -83,6 +83,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # the page's queries in bench/pages_bench.py); checked before reuse.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica of the PostgreSQL database (a hot standby): with SEARCH_ENGINE=postgres, searches
+# are read there; everything else (writes, the admin, the index lock) stays on "default"
+# (docs/search-engines.md). In tests the alias mirrors the test database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
+    )
+SEARCH_READ_DATABASE = "replica" if "replica" in DATABASES else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

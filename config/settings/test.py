@@ -6,7 +6,7 @@ import shutil
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import CACHES, HAYSTACK_CONNECTIONS, env
+from .base import CACHES, DATABASES, HAYSTACK_CONNECTIONS, env
 
 SECRET_KEY = "test-only-not-secret"
 # Tests see a save in search at once without an index worker: the saving process drains its own
@@ -15,6 +15,12 @@ INDEX_DRAIN_ON_COMMIT = env.bool("INDEX_DRAIN_ON_COMMIT", default=True)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
+# On PostgreSQL, a "replica" alias that mirrors the test database (a second connection to it):
+# tests/search/test_postgres_replica.py routes the engine's reads there. Searches read from
+# "default" unless a test says otherwise.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+SEARCH_READ_DATABASE = "default"
 
 # A run's own index, removed when the run ends. WHOOSH_TEST_PATH names one to keep instead
 # (the benchmark's --keep).

@@ -247,8 +247,19 @@ class PostgresEngine(SearchEngine):
 
     # --- plumbing ---------------------------------------------------------------------------------
 
-    def _cursor(self):
-        connection = connections[self.db]
+    @property
+    def read_db(self) -> str:
+        """Where searches, counts and the version are read: the primary ("default"), or a read
+        replica (DATABASE_REPLICA_URL: settings.SEARCH_READ_DATABASE). The version is read where
+        the results are, so a replica's lag shows as an older version, and every cache keys what
+        it holds by the data it was computed from. Writes, the lock, digests and the build stay on
+        the primary."""
+        from django.conf import settings
+
+        return getattr(settings, "SEARCH_READ_DATABASE", "default")
+
+    def _cursor(self, db: str | None = None):
+        connection = connections[db or self.db]
         if connection.vendor != "postgresql":
             raise ImproperlyConfigured(
                 "SEARCH_ENGINE=postgres: the database is not PostgreSQL (set DATABASE_URL=postgres://…)"
@@ -267,9 +278,9 @@ class PostgresEngine(SearchEngine):
         line's 390 ms of SQL went to BEGIN, SET and COMMIT (issue #18)."""
         import psycopg
 
-        connection = connections[self.db]
-        with self._cursor() as cursor:
-            statement = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+        db = self.read_db
+        with self._cursor(db) as cursor:
+            statement = psycopg.ClientCursor(connections[db].connection).mogrify(sql, params)
             cursor.execute("SELECT k, v, x, n FROM search_read(%s)", [statement])
             return cursor.fetchall()
 
@@ -286,7 +297,7 @@ class PostgresEngine(SearchEngine):
     # --- reads ------------------------------------------------------------------------------------
 
     def version(self) -> str:
-        with self._cursor() as cursor:
+        with self._cursor(self.read_db) as cursor:
             cursor.execute("SELECT epoch, version FROM search_state WHERE id = 1")
             row = cursor.fetchone()
         return f"pg:{row[0]}:{row[1]}" if row else "pg:none"
