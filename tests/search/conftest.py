@@ -1,8 +1,11 @@
 """The search tests run on the five seeds as the real ingest stores and indexes them."""
 
 import pytest
+from django.db import connection
+from django.test import override_settings
 
 from search import indexing
+from search.engines import engine
 from tests.conftest import ingest_seeds
 
 
@@ -30,3 +33,13 @@ def reindex():
 def seeds_committed(transactional_db, empty_index):
     """The seeds committed for real (for tests that write from several threads)."""
     return ingest_seeds()
+
+
+@pytest.fixture
+def postgres_seeds(db):
+    """The seeds in the PostgreSQL engine's index, alone (skipped where the database is SQLite)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL engine needs DATABASE_URL=postgres://… (CI's PostgreSQL pass runs it)")
+    with override_settings(SEARCH_ENGINE="postgres"):
+        engine().clear()
+        yield ingest_seeds()

@@ -6,21 +6,15 @@ is PostgreSQL."""
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 
 from archive.models import Article
 from search import indexing
 from search.engines import engine
-from tests.conftest import ingest_seeds
 
 
 @pytest.fixture
-def seeded(db):
-    if connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL engine needs DATABASE_URL=postgres://… (CI's PostgreSQL pass runs it)")
-    with override_settings(SEARCH_ENGINE="postgres"):
-        engine().clear()
-        yield ingest_seeds()
+def seeded(postgres_seeds):
+    return postgres_seeds
 
 
 def kept() -> dict[str, tuple[int, int]]:

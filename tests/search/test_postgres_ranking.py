@@ -3,22 +3,15 @@ hundred rows are read, not those of every match. Runs where the database is Post
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 
 from search.engines import engine
 from search.engines import postgres as pg
 from search.query import build_plan
-from tests.conftest import ingest_seeds
 
 
 @pytest.fixture
-def seeded(db):
-    if connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL engine needs DATABASE_URL=postgres://… (CI's PostgreSQL pass runs it)")
-    with override_settings(SEARCH_ENGINE="postgres"):
-        engine().clear()
-        ingest_seeds()
-        yield
+def seeded(postgres_seeds):
+    return postgres_seeds
 
 
 @pytest.mark.parametrize("q", ["dân vận", "dan van", "dân"])
