@@ -452,7 +452,8 @@ class PostgresEngine(SearchEngine):
         # m: every row the text matches, with its tier and each filter as a flag (a selected facet
         # counts without its own filter). No column of m reads a tsvector: the word tier is a GIN
         # look-up of its own (a hashed subplan), and only the rows a page can show are scored.
-        select = ["article_id", "published", *FACETS]
+        # m carries the facets this plan counts (the filters are flags computed as the rows are read).
+        select = ["article_id", "published", *(name for name in FACETS if name in plan.facets)]
         params: list = []
         if not parsed.empty and not plan.by_date:
             # The title's rank, computed as the rows are read: carrying `title_rank` itself through
