@@ -993,10 +993,33 @@ def article_capture(*, article_id: int, capture_id: int | None = None):
     the article was never fetched by the archive)."""
     from archive.models import Capture
 
-    captures = Capture.objects.filter(article_id=article_id, status=200)
+    captures = Capture.objects.filter(article_id=article_id, status=200, kind=Capture.Kind.PAGE)
     if capture_id is not None:
         captures = captures.filter(pk=capture_id)
     return captures.order_by("-fetched_at", "-pk").first()
+
+
+def capture_resources(*, urls: list[str]) -> dict[str, int]:
+    """The latest good capture of each of a page's stylesheets and images, by canonical address
+    (whoever captured it: a requisite many pages share is captured once)."""
+    from archive.models import Capture
+
+    found: dict[str, int] = {}
+    rows = (
+        Capture.objects.filter(url__in=urls, kind=Capture.Kind.RESOURCE, status=200)
+        .order_by("fetched_at", "pk")
+        .values_list("url", "pk")
+    )
+    for url, pk in rows:
+        found[url] = pk  # the latest last
+    return found
+
+
+def capture_resource(*, capture_id: int):
+    """One captured stylesheet or image (None when there is no such good capture)."""
+    from archive.models import Capture
+
+    return Capture.objects.filter(pk=capture_id, kind=Capture.Kind.RESOURCE, status=200).first()
 
 
 def article_capture_info(*, article: Article) -> dict | None:
@@ -1008,11 +1031,15 @@ def article_capture_info(*, article: Article) -> dict | None:
 
     good = Q(captures__status=200)
     gone = Q(state=CrawlURL.State.GONE)
-    found = CrawlURL.objects.filter(article_id=article.pk).aggregate(
-        latest=Max("captures__fetched_at", filter=good),
-        count=Count("captures", filter=good, distinct=True),
-        gone_at=Max("gone_at", filter=gone),
-        gone_status=Max("http_status", filter=gone),
+    found = (
+        CrawlURL.objects.filter(article_id=article.pk)
+        .exclude(kind=CrawlURL.Kind.RESOURCE)  # the page's images: not captures of the page
+        .aggregate(
+            latest=Max("captures__fetched_at", filter=good),
+            count=Count("captures", filter=good, distinct=True),
+            gone_at=Max("gone_at", filter=gone),
+            gone_status=Max("http_status", filter=gone),
+        )
     )
     if found["latest"] is None and found["gone_at"] is None:
         return None
