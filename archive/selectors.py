@@ -474,15 +474,17 @@ def province_head(province: Province, *, everything: bool = False) -> dict:
     return _cached(_scope_key(f"province-head:{province.ref}", everything), compute)
 
 
-def province_side(province: Province) -> dict:
+def province_side(province: Province, *, everything: bool = False) -> dict:
     """A province page's side panel, cached: officials with their positions over time, meetings by
-    kind and period, outlets. (The page caches the panel's HTML too and reads this only to build it.)"""
+    kind and period, outlets, counted over the page's articles (dân vận ones unless `everything`).
+    (The page caches the panel's HTML too and reads this only to build it.)"""
 
     def compute():
         ids = province_member_ids(province)
+        of_articles = {"article__province_id__in": ids} | ({} if everything else {"article__dan_van": True})
         officials: OrderedDict[int, dict] = OrderedDict()
         rows = (
-            ArticleOfficial.objects.filter(article__province_id__in=ids)
+            ArticleOfficial.objects.filter(**of_articles)
             .values("official_id", "official__name", "official__key", "position")
             .annotate(n=Count("id"), first=Min("article__published_on"), last=Max("article__published_on"))
             .order_by("-n", "official__name")[:400]
@@ -506,7 +508,7 @@ def province_side(province: Province) -> dict:
         for o in official_list:
             o["positions"].sort(key=lambda p: p["first"] or date.max)
         events = list(
-            Event.objects.filter(article__province_id__in=ids)
+            Event.objects.filter(**of_articles)
             .values("kind", "period")
             .annotate(n=Count("id"), first=Min("held_on"))
             .order_by("kind", "-n", "period")[:200]
@@ -519,7 +521,7 @@ def province_side(province: Province) -> dict:
             )
             kinds[e["kind"]]["periods"].append({"period": e["period"], "count": e["n"]})
         outlets = list(
-            Article.objects.filter(province_id__in=ids)
+            scoped(Article.objects.filter(province_id__in=ids), everything)
             .exclude(outlet=None)
             .values("outlet_id", "outlet__name")
             .annotate(n=Count("id"))
@@ -532,7 +534,7 @@ def province_side(province: Province) -> dict:
             "outlets": [{"id": o["outlet_id"], "name": o["outlet__name"], "count": o["n"]} for o in outlets],
         }
 
-    return _cached(f"province-side:{province.ref}", compute)
+    return _cached(_scope_key(f"province-side:{province.ref}", everything), compute)
 
 
 def province_articles(
