@@ -334,7 +334,7 @@ def province_table(*, everything: bool = True) -> dict[str, list[dict]]:
             scoped(Article.objects.all(), everything)
             .exclude(province=None)
             .values_list("province_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # COUNT(*): from the (dan_van, province) index alone, no row read
             .values_list("province_id", "n")
         )
         provinces = list(Province.objects.order_by("name"))
