@@ -109,7 +109,11 @@ class Harvest:
         )
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         for source in self.sources or []:
-            used = CrawlURL.objects.filter(source=source, fetched_at__gte=midnight).count()
+            used = (
+                CrawlURL.objects.filter(source=source, fetched_at__gte=midnight)
+                .exclude(kind=Kind.RESOURCE)
+                .count()
+            )
             self.budget_left[source.pk] = max(0, source.daily_budget - used)
             for kind, url in source.entry_points():
                 frontier.enqueue([(url, None)], kind=kind, source=source, run=self.run, revisit=True)
@@ -137,16 +141,20 @@ class Harvest:
             )
             for row in extra:  # another run's one-off URLs: not this run's to fetch
                 frontier.mark(row, State.QUEUED)
+        # --max-pages and the daily budget count pages: a page's stylesheets and images ride along
+        # (bounded per page by RESOURCES_PER_PAGE); once either is spent, those left wait for a later run.
+        pages = [r for r in rows if r.kind != Kind.RESOURCE]
         if self.max_pages is not None:
             room = self.max_pages - self.claimed
-            for row in rows[room:]:
+            over = {r.pk for r in pages[room:]}
+            for row in pages[room:]:
                 frontier.mark(row, State.QUEUED)
-            rows = rows[:room]
+            rows = [r for r in rows if r.pk not in over]
         for row in rows:
             self.busy[row.host] += 1
-            if row.source_id in self.budget_left:
+            if row.source_id in self.budget_left and row.kind != Kind.RESOURCE:
                 self.budget_left[row.source_id] -= 1
-        self.claimed += len(rows)
+        self.claimed += sum(r.kind != Kind.RESOURCE for r in rows)
         return rows
 
     def in_flight(self) -> int:
