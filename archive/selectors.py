@@ -1026,22 +1026,20 @@ def capture_resource(*, capture_id: int):
 
 def article_capture_info(*, article: Article) -> dict | None:
     """What the article page says about the captured page, in one query: when it was last captured,
-    how many times, and whether the outlet has since taken it down (marked, never deleted)."""
+    how many times, and whether the outlet has since taken it down (marked, never deleted). Read
+    from the page's captures (the harvester's, and those of WARC files `ingest` kept), with the
+    frontier row each harvested capture came from."""
     from django.db.models import Count, Max, Q
 
-    from archive.models import CrawlURL
+    from archive.models import Capture, CrawlURL
 
-    good = Q(captures__status=200)
-    gone = Q(state=CrawlURL.State.GONE)
-    found = (
-        CrawlURL.objects.filter(article_id=article.pk)
-        .exclude(kind=CrawlURL.Kind.RESOURCE)  # the page's images: not captures of the page
-        .aggregate(
-            latest=Max("captures__fetched_at", filter=good),
-            count=Count("captures", filter=good, distinct=True),
-            gone_at=Max("gone_at", filter=gone),
-            gone_status=Max("http_status", filter=gone),
-        )
+    good = Q(status=200)
+    gone = Q(crawl_url__state=CrawlURL.State.GONE)
+    found = Capture.objects.filter(article_id=article.pk, kind=Capture.Kind.PAGE).aggregate(
+        latest=Max("fetched_at", filter=good),
+        count=Count("id", filter=good),
+        gone_at=Max("crawl_url__gone_at", filter=gone),
+        gone_status=Max("crawl_url__http_status", filter=gone),
     )
     if found["latest"] is None and found["gone_at"] is None:
         return None
