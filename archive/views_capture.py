@@ -24,11 +24,6 @@ from archive.extract.inputs import decode_bytes
 from archive.harvest import requisites
 from archive.harvest.warc import Captured, read_record
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-# What a captured requisite may be served as: a stylesheet, an image, a font. Anything else a page
-# named (a script, a page) is not served from this path.
-RESOURCE_TYPES = ("text/css", "image/", "font/", "application/font-woff", "application/x-font-woff")
-
 
 def _resource_path(pk: int) -> str:
     return reverse("archive:article_capture", args=[pk]) + "tai-nguyen/"
@@ -84,7 +79,7 @@ def article_capture(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(capture)
     content_type = _content_type(record, "text/html")
     body = record.body
-    if content_type.split(";")[0].strip().lower() in HTML_TYPES:
+    if content_type.split(";")[0].strip().lower() in requisites.HTML_TYPES:
         try:
             html = decode_bytes(body, html=True)
         except ExtractError:  # not text we can read: served as captured
@@ -109,7 +104,7 @@ def capture_resource(request: HttpRequest, pk: int, capture_id: int) -> HttpResp
     record = _record(capture)
     content_type = _content_type(record, "application/octet-stream")
     kind = content_type.split(";")[0].strip().lower()
-    if not kind.startswith(RESOURCE_TYPES):
+    if not kind.startswith(requisites.RESOURCE_TYPES):
         raise Http404(_("Không có bản lưu của tệp này."))
     body = record.body
     if kind == "text/css":

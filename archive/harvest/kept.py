@@ -18,11 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.harvest import requisites
 from archive.harvest.urls import canonical
 from archive.models import Article, Capture
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-RESOURCE_TYPES = ("text/css", "image/", "font/", "application/font-woff", "application/x-font-woff")
 
 
 def _copy_in(source, name: str) -> str:
@@ -66,12 +64,12 @@ def _record_captures(relative: str) -> int:
             content_type = record.http_headers.get_header("Content-Type") or ""
             kind = content_type.split(";")[0].strip().lower()
             url = canonical(record.rec_headers.get_header("WARC-Target-URI") or "")
-            if not url or not (kind in HTML_TYPES or kind.startswith(RESOURCE_TYPES)):
+            if not url or not (kind in requisites.HTML_TYPES or kind.startswith(requisites.RESOURCE_TYPES)):
                 continue
             headers = record.rec_headers
             offset, length = records.get_record_offset(), records.get_record_length()
             if offset not in known:
-                found.append((url, kind in HTML_TYPES, content_type, offset, length, headers))
+                found.append((url, kind in requisites.HTML_TYPES, content_type, offset, length, headers))
     pages = dict(
         Article.objects.filter(source_file__in=[f[0] for f in found if f[1]]).values_list("source_file", "pk")
     )

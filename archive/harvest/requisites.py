@@ -14,7 +14,12 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
+from archive.extract.warcfile import HTML_TYPES  # noqa: F401 — the pages "bản lưu gốc" reads
 from archive.harvest.urls import canonical
+
+# What a captured requisite may be served as: a stylesheet, an image, a font. Anything else a page
+# named (a script, a page) is not served as one.
+RESOURCE_TYPES = ("text/css", "image/", "font/", "application/font-woff", "application/x-font-woff")
 
 Lookup = Callable[[str], str | None]  # a resource's canonical address → its archive address, or None
 

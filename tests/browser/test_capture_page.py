@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from archive.harvest.warc import WarcFiles
-from archive.models import Article, Capture, CrawlURL
+from archive.models import Article, CrawlURL
+from tests.harvest.captures import store_capture
 from tests.harvest.site import STYLESHEET_TEXT, png
 
 
@@ -61,33 +62,18 @@ def captured(db, tmp_path, settings, outside):
         url="http://127.0.0.1:8/bai-viet/1",
     )
     warc = WarcFiles(tmp_path, "test")
-    body = gzip.compress(hostile_page(outside[0]))  # stored as it came: gzip content-encoding
-    pointer = warc.write(
-        url=article.url,
-        method="GET",
-        request_headers=[("User-Agent", "DanVanArchive/1.0")],
-        request_body=b"",
-        status=200,
-        reason="",
-        response_headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
-        body=body,
-    )
-    warc.close()
     row = CrawlURL.objects.create(
         url=article.url, host="127.0.0.1:8", kind="article", state="done", article=article
     )
-    Capture.objects.create(
+    store_capture(
+        warc,
         url=article.url,
-        crawl_url=row,
         article=article,
-        warc_file=pointer.file,
-        offset=pointer.offset,
-        length=pointer.length,
-        status=200,
-        content_type="text/html; charset=utf-8",
-        payload_digest=pointer.payload_digest,
-        fetched_at=timezone.now(),
+        row=row,
+        body=gzip.compress(hostile_page(outside[0])),  # stored as it came: gzip content-encoding
+        headers=(("Content-Encoding", "gzip"),),
     )
+    warc.close()
     return article
 
 
@@ -127,19 +113,6 @@ def test_no_script_runs_and_nothing_loads_from_outside_in_a_browser(live_server,
     assert outside[1] == []  # counted by the outside server itself: no stylesheet, image or beacon
 
 
-def _write(warc, url: str, content_type: str, body: bytes):
-    return warc.write(
-        url=url,
-        method="GET",
-        request_headers=[("User-Agent", "DanVanArchive/1.0")],
-        request_body=b"",
-        status=200,
-        reason="",
-        response_headers=[("Content-Type", content_type)],
-        body=body,
-    )
-
-
 @pytest.fixture
 def captured_with_resources(db, tmp_path, settings, outside):
     """A page of the outlet (the counting server on loopback) captured with its stylesheet and one
@@ -170,19 +143,8 @@ def captured_with_resources(db, tmp_path, settings, outside):
         (f"{base}/giao-dien/bai.css", "resource", "text/css", STYLESHEET_TEXT.encode()),
         (f"{base}/anh/hoi-nghi.png", "resource", "image/png", png(40, 30, (200, 0, 0))),
     ]:
-        pointer = _write(warc, url, content_type, body)
-        Capture.objects.create(
-            url=url,
-            kind=kind,
-            crawl_url=row,
-            article=article,
-            warc_file=pointer.file,
-            offset=pointer.offset,
-            length=pointer.length,
-            status=200,
-            content_type=content_type,
-            payload_digest=pointer.payload_digest,
-            fetched_at=timezone.now(),
+        store_capture(
+            warc, url=url, article=article, row=row, body=body, content_type=content_type, kind=kind
         )
     warc.close()
     return article
