@@ -145,7 +145,12 @@ def enqueue(
 
 
 def claim(
-    *, run: HarvestRun, sources: list[Source] | None, per_host: int, hosts_busy: dict[str, int]
+    *,
+    run: HarvestRun,
+    sources: list[Source] | None,
+    per_host: int,
+    hosts_busy: dict[str, int],
+    kinds: list[str] | None = None,
 ) -> list[CrawlURL]:
     """Take up to `per_host` queued URLs for each host this run may fetch now, minus what it holds.
 
@@ -156,6 +161,8 @@ def claim(
         queued = CrawlURL.objects.filter(state=State.QUEUED)
         if sources is not None:
             queued = queued.filter(Q(source__in=sources) | Q(source__isnull=True))
+        if kinds is not None:
+            queued = queued.filter(kind__in=kinds)
         taken = set(
             CrawlURL.objects.filter(state=State.CLAIMED)
             .exclude(run=run)

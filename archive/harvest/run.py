@@ -128,12 +128,18 @@ class Harvest:
             self.last_beat = time.monotonic()
 
     def top_up(self) -> list[CrawlURL]:
-        if self.max_pages is not None and self.claimed >= self.max_pages:
-            return []
+        # --max-pages counts pages: once they are claimed, the requisites of those pages still come
+        requisites_only = self.max_pages is not None and self.claimed >= self.max_pages
         sources = None
         if self.sources is not None:
             sources = [s for s in self.sources if self.budget_left.get(s.pk, 0) > 0]
-        rows = frontier.claim(run=self.run, sources=sources, per_host=PER_HOST, hosts_busy=self.busy)
+        rows = frontier.claim(
+            run=self.run,
+            sources=sources,
+            per_host=PER_HOST,
+            hosts_busy=self.busy,
+            kinds=[Kind.RESOURCE] if requisites_only else None,
+        )
         if self.sources is not None and not self.urls:
             rows, extra = (
                 [r for r in rows if r.source_id is not None],
@@ -142,10 +148,11 @@ class Harvest:
             for row in extra:  # another run's one-off URLs: not this run's to fetch
                 frontier.mark(row, State.QUEUED)
         # --max-pages and the daily budget count pages: a page's stylesheets and images ride along
-        # (bounded per page by RESOURCES_PER_PAGE); once either is spent, those left wait for a later run.
+        # (bounded per page by RESOURCES_PER_PAGE); once a source's budget is spent, its requisites
+        # still queued wait for a later run.
         pages = [r for r in rows if r.kind != Kind.RESOURCE]
         if self.max_pages is not None:
-            room = self.max_pages - self.claimed
+            room = max(0, self.max_pages - self.claimed)
             over = {r.pk for r in pages[room:]}
             for row in pages[room:]:
                 frontier.mark(row, State.QUEUED)
@@ -397,7 +404,8 @@ class Harvest:
                 self.counts["redirected off-site"] += 1
                 frontier.mark(row, State.SKIPPED, note=reason[:2000], fetched_at=timezone.now())
             else:
-                self.counts["failed"] += 1
+                # a page's image that timed out does not make the run a failure; the page's would
+                self.counts["page resources failed" if row.kind == Kind.RESOURCE else "failed"] += 1
                 tries = request.meta.get("retry_times", 0)
                 frontier.mark(
                     row,
