@@ -52,10 +52,15 @@ def _content_type(record: Captured, default: str) -> str:
     return dict((k.lower(), v) for k, v in record.headers).get("content-type", default)
 
 
-def _lookup(pk: int, urls: list[str]):
-    found = selectors.capture_resources(urls=urls)
-    base = _resource_path(pk)
-    return lambda url: f"{base}{found[url]}/" if url in found else None
+def _finder(pk: int):
+    """Looks a page's references up among the captured requisites, in one query."""
+
+    def find(urls: list[str]):
+        found = selectors.capture_resources(urls=urls)
+        base = _resource_path(pk)
+        return lambda url: f"{base}{found[url]}/" if url in found else None
+
+    return find
 
 
 def _sandboxed(response: HttpResponse, policy: str) -> HttpResponse:
@@ -84,9 +89,7 @@ def article_capture(request: HttpRequest, pk: int) -> HttpResponse:
             html = decode_bytes(body, html=True)
         except ExtractError:  # not text we can read: served as captured
             html = ""
-        urls = requisites.page_requisites(html, record.url, limit=10_000)
-        lookup = _lookup(pk, urls)
-        rewritten, count = requisites.rewrite_page(html, record.url, lookup)
+        rewritten, count = requisites.rewrite_page(html, record.url, _finder(pk))
         if count:  # else the bytes as captured, untouched
             body, content_type = rewritten.encode("utf-8"), "text/html; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
@@ -112,7 +115,7 @@ def capture_resource(request: HttpRequest, pk: int, capture_id: int) -> HttpResp
             css = decode_bytes(body)
         except ExtractError:
             css = ""
-        lookup = _lookup(pk, requisites.css_references(css, capture.url))
+        lookup = _finder(pk)(requisites.css_references(css, capture.url))
         rewritten = requisites.rewrite_css(css, capture.url, lookup)
         if rewritten != css:
             body, content_type = rewritten.encode("utf-8"), "text/css; charset=utf-8"

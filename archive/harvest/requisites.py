@@ -22,6 +22,7 @@ from archive.harvest.urls import canonical
 RESOURCE_TYPES = ("text/css", "image/", "font/", "application/font-woff", "application/x-font-woff")
 
 Lookup = Callable[[str], str | None]  # a resource's canonical address → its archive address, or None
+Find = Callable[[list[str]], Lookup]  # the addresses a page names → how to look each one up (one query)
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.IGNORECASE)
 
@@ -81,14 +82,17 @@ def page_requisites(html: str, page_url: str, *, limit: int) -> list[str]:
     return out
 
 
-def rewrite_page(html: str, page_url: str, lookup: Lookup) -> tuple[str, int]:
+def rewrite_page(html: str, page_url: str, find: Find) -> tuple[str, int]:
     """The page with each captured stylesheet and image pointing at the archive's copy, and how many
-    references were rewritten. Candidates of a `srcset` with no copy are dropped (the browser could
-    pick one and show nothing where `src` has a copy)."""
+    references were rewritten (`find` is given every address the page names, once). Candidates of a
+    `srcset` with no copy are dropped (the browser could pick one and show nothing where `src` has a
+    copy)."""
     soup = _soup(html)
     base = _base(soup, page_url)
+    references = _references(soup)
+    lookup = find(sorted({u for _t, _a, ref in references if (u := canonical(ref, base))}))
     done = 0
-    for tag, attr, ref in _references(soup):
+    for tag, attr, ref in references:
         if attr == "srcset":
             continue
         local = lookup(canonical(ref, base))

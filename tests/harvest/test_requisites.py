@@ -15,6 +15,18 @@ PAGE = """<!doctype html><html><head>
 <footer><img src="https://cdn.example.vn/quang-cao.png#x"></footer></body></html>"""
 
 
+def _finds(copies: dict[str, str]):
+    """A finder over `copies` that checks it is asked once, for every address the page names."""
+    asked: list[list[str]] = []
+
+    def find(urls: list[str]):
+        assert not asked and urls == sorted(set(urls))
+        asked.append(urls)
+        return copies.get
+
+    return find
+
+
 def test_stylesheets_then_the_articles_images_then_the_others_each_once():
     assert page_requisites(PAGE, PAGE_URL, limit=50) == [
         "http://bao.example.vn/css/site.css?v=3",
@@ -31,7 +43,7 @@ def test_stylesheets_then_the_articles_images_then_the_others_each_once():
 def test_a_base_element_is_where_relative_references_start():
     html = '<html><head><base href="http://bao.example.vn/goc/"></head><body><img src="a.png"></body></html>'
     assert page_requisites(html, PAGE_URL, limit=5) == ["http://bao.example.vn/goc/a.png"]
-    rewritten, count = rewrite_page(html, PAGE_URL, {"http://bao.example.vn/goc/a.png": "/luu/7/"}.get)
+    rewritten, count = rewrite_page(html, PAGE_URL, _finds({"http://bao.example.vn/goc/a.png": "/luu/7/"}))
     assert (count, '<img src="/luu/7/"/>' in rewritten, "<base" in rewritten) == (1, True, False)
 
 
@@ -41,7 +53,7 @@ def test_captured_references_point_at_the_archive_the_others_stay():
         "http://bao.example.vn/tin/anh/1.jpg": "/luu/2/",
         "http://bao.example.vn/tin/anh/1-960.jpg": "/luu/3/",
     }
-    rewritten, count = rewrite_page(PAGE, PAGE_URL, copies.get)
+    rewritten, count = rewrite_page(PAGE, PAGE_URL, _finds(copies))
     assert count == 3
     assert '<link href="/luu/1/" rel="stylesheet"/>' in rewritten
     assert 'src="/luu/2/"' in rewritten and 'srcset="/luu/3/ 960w"' in rewritten  # 480w had no copy
@@ -50,7 +62,7 @@ def test_captured_references_point_at_the_archive_the_others_stay():
 
 def test_a_srcset_with_no_copy_is_dropped():
     html = '<img src="a.png" srcset="a-2x.png 2x">'
-    rewritten, count = rewrite_page(html, PAGE_URL, {"http://bao.example.vn/tin/a.png": "/luu/9/"}.get)
+    rewritten, count = rewrite_page(html, PAGE_URL, _finds({"http://bao.example.vn/tin/a.png": "/luu/9/"}))
     assert (rewritten, count) == ('<img src="/luu/9/"/>', 1)
 
 
