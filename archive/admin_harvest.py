@@ -32,7 +32,7 @@ class SourceAdmin(admin.ModelAdmin):
             "Trang danh mục",
             {"fields": ["article_selector", "article_pattern", "next_selector", "max_listing_pages"]},
         ),
-        ("Lịch sự", {"fields": ["allowed_hosts", "crawl_delay", "daily_budget"]}),
+        ("Lịch sự", {"fields": ["allowed_hosts", "resource_hosts", "crawl_delay", "daily_budget"]}),
         ("Lần chạy gần nhất", {"fields": ["last_run_at", "last_run_ok", "last_run_result"]}),
     ]
     actions = ["pause", "resume"]
@@ -108,6 +108,6 @@ class HarvestRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Capture)
 class CaptureAdmin(ReadOnlyAdmin):
-    list_display = ["url", "status", "fetched_at", "warc_file", "offset", "length", "payload_digest"]
-    list_filter = ["status"]
+    list_display = ["url", "kind", "status", "fetched_at", "warc_file", "offset", "length", "payload_digest"]
+    list_filter = ["kind", "status"]
     search_fields = ["url"]

@@ -189,6 +189,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["province", "published_on"]),
             models.Index(fields=["dan_van", "published_on"], name="article_dan_van_date"),
+            # The province list, the home map and "không rõ tỉnh" count dân vận articles per province
+            # (issue #17): answered from this index alone (PostgreSQL, 100,000 rows, 30% dân vận:
+            # per-province counts 105 → 2.5 ms, no province 100 → 1 ms).
+            models.Index(fields=["dan_van", "province"], name="article_dan_van_province"),
         ]
 
     def __str__(self) -> str:
@@ -348,6 +352,9 @@ class Source(models.Model):
     next_selector = models.CharField("bộ chọn CSS của trang sau", max_length=300, blank=True)
     max_listing_pages = models.PositiveIntegerField("số trang danh mục tối đa mỗi lượt", default=5)
     allowed_hosts = models.JSONField("tên miền được phép", default=list, blank=True)
+    # Hosts the outlet serves its images and stylesheets from (its CDN), asked only for a captured
+    # page's requisites, as politely as the pages (robots.txt, the delay).
+    resource_hosts = models.JSONField("tên miền chứa ảnh và kiểu trình bày (CDN)", default=list, blank=True)
     crawl_delay = models.FloatField("giãn cách giữa hai yêu cầu (giây)", default=1.0)
     daily_budget = models.PositiveIntegerField("số trang tối đa mỗi ngày", default=500)
     active = models.BooleanField("đang hoạt động", default=True)
@@ -405,6 +412,7 @@ class CrawlURL(models.Model):
         FEED = "feed", "RSS/Atom"
         SITEMAP = "sitemap", "sitemap"
         LISTING = "listing", "trang danh mục"
+        RESOURCE = "resource", "ảnh, kiểu trình bày của trang"
 
     class State(models.TextChoices):
         QUEUED = "queued", "chờ tải"
@@ -459,7 +467,12 @@ class CrawlURL(models.Model):
 class Capture(models.Model):
     """A response as captured: where its WARC record lies (file, offset, length) and its digest."""
 
+    class Kind(models.TextChoices):
+        PAGE = "page", "trang"
+        RESOURCE = "resource", "ảnh, kiểu trình bày của trang"  # looked up by its address
+
     url = models.CharField("địa chỉ", max_length=1000)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices, default=Kind.PAGE)
     crawl_url = models.ForeignKey(
         CrawlURL,
         verbose_name="địa chỉ thu thập",
@@ -490,6 +503,7 @@ class Capture(models.Model):
         verbose_name = "bản lưu gốc"
         verbose_name_plural = "bản lưu gốc"
         ordering = ["-fetched_at", "-pk"]
+        indexes = [models.Index(fields=["url", "kind"], name="archive_capture_url_kind")]
 
     def __str__(self) -> str:
         return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M}"

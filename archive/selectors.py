@@ -334,7 +334,7 @@ def province_table(*, everything: bool = True) -> dict[str, list[dict]]:
             scoped(Article.objects.all(), everything)
             .exclude(province=None)
             .values_list("province_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # COUNT(*): from the (dan_van, province) index alone, no row read
             .values_list("province_id", "n")
         )
         provinces = list(Province.objects.order_by("name"))
@@ -474,15 +474,17 @@ def province_head(province: Province, *, everything: bool = False) -> dict:
     return _cached(_scope_key(f"province-head:{province.ref}", everything), compute)
 
 
-def province_side(province: Province) -> dict:
+def province_side(province: Province, *, everything: bool = False) -> dict:
     """A province page's side panel, cached: officials with their positions over time, meetings by
-    kind and period, outlets. (The page caches the panel's HTML too and reads this only to build it.)"""
+    kind and period, outlets, counted over the page's articles (dân vận ones unless `everything`).
+    (The page caches the panel's HTML too and reads this only to build it.)"""
 
     def compute():
         ids = province_member_ids(province)
+        of_articles = {"article__province_id__in": ids} | ({} if everything else {"article__dan_van": True})
         officials: OrderedDict[int, dict] = OrderedDict()
         rows = (
-            ArticleOfficial.objects.filter(article__province_id__in=ids)
+            ArticleOfficial.objects.filter(**of_articles)
             .values("official_id", "official__name", "official__key", "position")
             .annotate(n=Count("id"), first=Min("article__published_on"), last=Max("article__published_on"))
             .order_by("-n", "official__name")[:400]
@@ -506,7 +508,7 @@ def province_side(province: Province) -> dict:
         for o in official_list:
             o["positions"].sort(key=lambda p: p["first"] or date.max)
         events = list(
-            Event.objects.filter(article__province_id__in=ids)
+            Event.objects.filter(**of_articles)
             .values("kind", "period")
             .annotate(n=Count("id"), first=Min("held_on"))
             .order_by("kind", "-n", "period")[:200]
@@ -519,7 +521,7 @@ def province_side(province: Province) -> dict:
             )
             kinds[e["kind"]]["periods"].append({"period": e["period"], "count": e["n"]})
         outlets = list(
-            Article.objects.filter(province_id__in=ids)
+            scoped(Article.objects.filter(province_id__in=ids), everything)
             .exclude(outlet=None)
             .values("outlet_id", "outlet__name")
             .annotate(n=Count("id"))
@@ -532,7 +534,7 @@ def province_side(province: Province) -> dict:
             "outlets": [{"id": o["outlet_id"], "name": o["outlet__name"], "count": o["n"]} for o in outlets],
         }
 
-    return _cached(f"province-side:{province.ref}", compute)
+    return _cached(_scope_key(f"province-side:{province.ref}", everything), compute)
 
 
 def province_articles(
@@ -993,26 +995,51 @@ def article_capture(*, article_id: int, capture_id: int | None = None):
     the article was never fetched by the archive)."""
     from archive.models import Capture
 
-    captures = Capture.objects.filter(article_id=article_id, status=200)
+    captures = Capture.objects.filter(article_id=article_id, status=200, kind=Capture.Kind.PAGE)
     if capture_id is not None:
         captures = captures.filter(pk=capture_id)
     return captures.order_by("-fetched_at", "-pk").first()
 
 
+def capture_resources(*, urls: list[str]) -> dict[str, int]:
+    """The latest good capture of each of a page's stylesheets and images, by canonical address
+    (whoever captured it: a requisite many pages share is captured once)."""
+    from archive.models import Capture
+
+    found: dict[str, int] = {}
+    rows = (
+        Capture.objects.filter(url__in=urls, kind=Capture.Kind.RESOURCE, status=200)
+        .order_by("fetched_at", "pk")
+        .values_list("url", "pk")
+    )
+    for url, pk in rows:
+        found[url] = pk  # the latest last
+    return found
+
+
+def capture_resource(*, capture_id: int):
+    """One captured stylesheet or image (None when there is no such good capture)."""
+    from archive.models import Capture
+
+    return Capture.objects.filter(pk=capture_id, kind=Capture.Kind.RESOURCE, status=200).first()
+
+
 def article_capture_info(*, article: Article) -> dict | None:
     """What the article page says about the captured page, in one query: when it was last captured,
-    how many times, and whether the outlet has since taken it down (marked, never deleted)."""
+    how many times, and whether the outlet has since taken it down (marked, never deleted). Read
+    from the page's captures (the harvester's, and those of WARC files `ingest` kept), with the
+    frontier row each harvested capture came from."""
     from django.db.models import Count, Max, Q
 
-    from archive.models import CrawlURL
+    from archive.models import Capture, CrawlURL
 
-    good = Q(captures__status=200)
-    gone = Q(state=CrawlURL.State.GONE)
-    found = CrawlURL.objects.filter(article_id=article.pk).aggregate(
-        latest=Max("captures__fetched_at", filter=good),
-        count=Count("captures", filter=good, distinct=True),
-        gone_at=Max("gone_at", filter=gone),
-        gone_status=Max("http_status", filter=gone),
+    good = Q(status=200)
+    gone = Q(crawl_url__state=CrawlURL.State.GONE)
+    found = Capture.objects.filter(article_id=article.pk, kind=Capture.Kind.PAGE).aggregate(
+        latest=Max("fetched_at", filter=good),
+        count=Count("id", filter=good),
+        gone_at=Max("crawl_url__gone_at", filter=gone),
+        gone_status=Max("crawl_url__http_status", filter=gone),
     )
     if found["latest"] is None and found["gone_at"] is None:
         return None

@@ -16,6 +16,11 @@ urlpatterns = [
     path("bai-viet/<int:pk>/", views.article_detail, name="article_detail"),
     path("bai-viet/<int:pk>/bao-loi/", views.article_report, name="article_report"),
     path("bai-viet/<int:pk>/ban-luu-goc/", views_capture.article_capture, name="article_capture"),
+    path(
+        "bai-viet/<int:pk>/ban-luu-goc/tai-nguyen/<int:capture_id>/",
+        views_capture.capture_resource,
+        name="capture_resource",
+    ),
     path("can-bo/", views.official_list, name="official_list"),
     path("can-bo/<int:pk>/", views.official_detail, name="official_redirect"),
     path("can-bo/<int:pk>-<slug:slug>/", views.official_detail, name="official_detail"),

@@ -213,11 +213,13 @@ def warm_up_home() -> None:
 
 @require_safe
 def province_list(request: HttpRequest) -> HttpResponse:
-    table = selectors.province_table()
+    everything = _everything(request)
+    table = selectors.province_table(everything=everything)
     context = {
+        "scope": _scope(request),
         "regions": selectors.provinces_by_region(table["legacy"]),
         "current": table["2025"],
-        "unknown_province": selectors.unknown_province_count(),
+        "unknown_province": selectors.unknown_province_count(everything=everything),
         "counts_version": selectors.counts_version(),
         "crumbs": _crumbs((_("Trang chủ"), reverse("archive:home")), (_("Tỉnh/thành"), "")),
     }
@@ -250,7 +252,7 @@ def province_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "province": province,
         "summary": head,
         # Read only when their cached fragments are missing.
-        "side": SimpleLazyObject(lambda: selectors.province_side(province)),
+        "side": SimpleLazyObject(lambda: selectors.province_side(province, everything=everything)),
         "chart": SimpleLazyObject(lambda: selectors.year_chart(head["years"])),
         "page": page,
         "pages": _page_links(request, page),

@@ -4,6 +4,7 @@
     .venv/bin/python bench/harvest_bench.py 5000 --sizes 1000,5000   # RSS at two frontier sizes
     .venv/bin/python bench/harvest_bench.py --spacing 20    # 1 s delay over 3 hosts: the measured request spacing
     .venv/bin/python bench/harvest_bench.py 2000 --alternative   # the same pages through a plain requests loop
+    .venv/bin/python bench/harvest_bench.py 5000 --resources     # each page with a stylesheet and an image
 
 Each harvest is `manage.py harvest` in its own process (in-process Twisted cannot restart) on a fresh
 SQLite database in a temp dir, `--no-index` (the index build is measured by bench/search_bench.py);
@@ -64,9 +65,10 @@ def only(web: LoopbackWeb, keys: str) -> None:
             del web.outlets[key]
 
 
-def harvest_run(n: int) -> dict:
-    """One harvest of an n-page portal (sitemap index → two sitemaps) at delay 0."""
-    web = LoopbackWeb(per_outlet=n, extras=False)
+def harvest_run(n: int, resources: bool = False) -> dict:
+    """One harvest of an n-page portal (sitemap index → two sitemaps) at delay 0; with `resources`,
+    each page names a stylesheet (one for all) and an image of its own, which the harvest captures."""
+    web = LoopbackWeb(per_outlet=n, extras=False, resources="b" if resources else "")
     only(web, "b")
     web.start()
     tmp = Path(tempfile.mkdtemp(prefix="harvest-bench-"))
@@ -103,6 +105,7 @@ def harvest_run(n: int) -> dict:
             "cpu_s_per_page": round(cpu / fetched, 4),
             "peak_rss_mib": round(after.ru_maxrss / 1024, 1),
             "warc_bytes_per_page": round(warc_bytes / fetched),
+            "warc_bytes_per_article": round(warc_bytes / n),
             "summary": proc.stdout.strip().splitlines()[-1],
             "load": load(),
         }
@@ -112,7 +115,7 @@ def harvest_run(n: int) -> dict:
 
 
 def spacing_run(per_outlet: int) -> dict:
-    web = LoopbackWeb(per_outlet=per_outlet, extras=False).start()
+    web = LoopbackWeb(per_outlet=per_outlet, extras=False, resources="").start()
     tmp = Path(tempfile.mkdtemp(prefix="harvest-bench-"))
     try:
         db = Db(tmp)
@@ -145,7 +148,7 @@ def spacing_run(per_outlet: int) -> dict:
 def alternative_run(n: int) -> dict:
     """The alternative considered: a plain loop (requests + Protego robots.txt), doing the same per-page
     work (WARC record, extraction, storing through services), in its own process like `harvest`."""
-    web = LoopbackWeb(per_outlet=n, extras=False)
+    web = LoopbackWeb(per_outlet=n, extras=False, resources="")
     only(web, "b")
     web.start()
     tmp = Path(tempfile.mkdtemp(prefix="harvest-bench-alt-"))
@@ -241,6 +244,7 @@ def main() -> None:
     parser.add_argument("--spacing", type=int, help="articles per host for the 1 s delay run over 3 hosts")
     parser.add_argument("--alternative", action="store_true", help="the plain requests loop instead")
     parser.add_argument("--alternative-child", help=argparse.SUPPRESS)
+    parser.add_argument("--resources", action="store_true", help="pages with a stylesheet and an image")
     args = parser.parse_args()
     if args.alternative_child:
         alternative_child(args.alternative_child)
@@ -253,7 +257,7 @@ def main() -> None:
         print(json.dumps(alternative_run(args.pages), ensure_ascii=False), flush=True)
         return
     for n in [int(x) for x in args.sizes.split(",")] if args.sizes else [args.pages]:
-        print(json.dumps(harvest_run(n), ensure_ascii=False), flush=True)
+        print(json.dumps(harvest_run(n, args.resources), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,7 @@ def enqueue(
     base: str | None = None,
     depth: int = 0,
     revisit: bool = False,
+    article=None,
 ) -> int:
     """Put URLs in the frontier; returns how many are queued now that were not.
 
@@ -102,7 +103,15 @@ def enqueue(
     if len(clean) > 500:  # a sitemap lists up to 50,000: in slices the database takes in one query
         items = list(clean.items())
         return sum(
-            enqueue(items[i : i + 500], kind=kind, source=source, run=run, depth=depth, revisit=revisit)
+            enqueue(
+                items[i : i + 500],
+                kind=kind,
+                source=source,
+                run=run,
+                depth=depth,
+                revisit=revisit,
+                article=article,
+            )
             for i in range(0, len(items), 500)
         )
     existing = {row.url: row for row in CrawlURL.objects.filter(url__in=list(clean))}
@@ -114,6 +123,7 @@ def enqueue(
             kind=kind,
             depth=depth,
             listed_date=listed,
+            article=article,  # a page resource: the article whose page first named it
         )
         for u, listed in clean.items()
         if u not in existing
@@ -135,7 +145,12 @@ def enqueue(
 
 
 def claim(
-    *, run: HarvestRun, sources: list[Source] | None, per_host: int, hosts_busy: dict[str, int]
+    *,
+    run: HarvestRun,
+    sources: list[Source] | None,
+    per_host: int,
+    hosts_busy: dict[str, int],
+    kinds: list[str] | None = None,
 ) -> list[CrawlURL]:
     """Take up to `per_host` queued URLs for each host this run may fetch now, minus what it holds.
 
@@ -146,6 +161,8 @@ def claim(
         queued = CrawlURL.objects.filter(state=State.QUEUED)
         if sources is not None:
             queued = queued.filter(Q(source__in=sources) | Q(source__isnull=True))
+        if kinds is not None:
+            queued = queued.filter(kind__in=kinds)
         taken = set(
             CrawlURL.objects.filter(state=State.CLAIMED)
             .exclude(run=run)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from archive import services
 from archive.extract import ExtractError, Limits, extract_html
 from archive.extract.inputs import decode_bytes, drop_controls
-from archive.harvest import discover, frontier
+from archive.harvest import discover, frontier, requisites
 from archive.harvest.urls import canonical, host_allowed, host_of, is_loopback
 from archive.harvest.warc import WarcFiles
 from archive.models import Capture, CrawlURL, Source
@@ -76,7 +76,7 @@ class Harvest:
         for source in self.sources or []:
             for kind_url in source.entry_points():
                 hosts.append((kind_url[1], source.crawl_delay))
-            for host in source.allowed_hosts:
+            for host in [*source.allowed_hosts, *source.resource_hosts]:
                 hosts.append((f"http://{host}/", source.crawl_delay))
         hosts += [(u, floor) for u in self.urls]
         for url, wanted in hosts:
@@ -109,7 +109,11 @@ class Harvest:
         )
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         for source in self.sources or []:
-            used = CrawlURL.objects.filter(source=source, fetched_at__gte=midnight).count()
+            used = (
+                CrawlURL.objects.filter(source=source, fetched_at__gte=midnight)
+                .exclude(kind=Kind.RESOURCE)
+                .count()
+            )
             self.budget_left[source.pk] = max(0, source.daily_budget - used)
             for kind, url in source.entry_points():
                 frontier.enqueue([(url, None)], kind=kind, source=source, run=self.run, revisit=True)
@@ -124,12 +128,18 @@ class Harvest:
             self.last_beat = time.monotonic()
 
     def top_up(self) -> list[CrawlURL]:
-        if self.max_pages is not None and self.claimed >= self.max_pages:
-            return []
+        # --max-pages counts pages: once they are claimed, the requisites of those pages still come
+        requisites_only = self.max_pages is not None and self.claimed >= self.max_pages
         sources = None
         if self.sources is not None:
             sources = [s for s in self.sources if self.budget_left.get(s.pk, 0) > 0]
-        rows = frontier.claim(run=self.run, sources=sources, per_host=PER_HOST, hosts_busy=self.busy)
+        rows = frontier.claim(
+            run=self.run,
+            sources=sources,
+            per_host=PER_HOST,
+            hosts_busy=self.busy,
+            kinds=[Kind.RESOURCE] if requisites_only else None,
+        )
         if self.sources is not None and not self.urls:
             rows, extra = (
                 [r for r in rows if r.source_id is not None],
@@ -137,16 +147,21 @@ class Harvest:
             )
             for row in extra:  # another run's one-off URLs: not this run's to fetch
                 frontier.mark(row, State.QUEUED)
+        # --max-pages and the daily budget count pages: a page's stylesheets and images ride along
+        # (bounded per page by RESOURCES_PER_PAGE); once a source's budget is spent, its requisites
+        # still queued wait for a later run.
+        pages = [r for r in rows if r.kind != Kind.RESOURCE]
         if self.max_pages is not None:
-            room = self.max_pages - self.claimed
-            for row in rows[room:]:
+            room = max(0, self.max_pages - self.claimed)
+            over = {r.pk for r in pages[room:]}
+            for row in pages[room:]:
                 frontier.mark(row, State.QUEUED)
-            rows = rows[:room]
+            rows = [r for r in rows if r.pk not in over]
         for row in rows:
             self.busy[row.host] += 1
-            if row.source_id in self.budget_left:
+            if row.source_id in self.budget_left and row.kind != Kind.RESOURCE:
                 self.budget_left[row.source_id] -= 1
-        self.claimed += len(rows)
+        self.claimed += sum(r.kind != Kind.RESOURCE for r in rows)
         return rows
 
     def in_flight(self) -> int:
@@ -154,7 +169,10 @@ class Harvest:
 
     def allowed_hosts(self, row: CrawlURL) -> list[str]:
         if row.source is not None and row.source.allowed_hosts:
-            return list(row.source.allowed_hosts)
+            hosts = list(row.source.allowed_hosts)
+            if row.kind == Kind.RESOURCE:  # a page's images and stylesheets may come from its CDN
+                hosts += row.source.resource_hosts
+            return hosts
         return [row.host, *self.url_hosts]
 
     def _done_with(self, row: CrawlURL) -> None:
@@ -181,8 +199,11 @@ class Harvest:
         pointer = response.meta.get("warc")
         if pointer is None:
             return
+        resource = row.kind == Kind.RESOURCE
         Capture.objects.create(
-            url=response.url[:1000],
+            # a resource under the address its page named (the page's reference finds it after redirects)
+            url=(row.url if resource else response.url)[:1000],
+            kind=Capture.Kind.RESOURCE if resource else Capture.Kind.PAGE,
             crawl_url=row,
             article=article,
             run=self.run,
@@ -197,9 +218,12 @@ class Harvest:
 
     def _handle(self, row: CrawlURL, response) -> None:
         now = timezone.now()
-        self.counts["fetched"] += 1
         status = response.status
         common = {"fetched_at": now, "http_status": status, "attempts": row.attempts + 1}
+        if row.kind == Kind.RESOURCE:  # counted apart: "pages fetched" stays pages
+            self._resource(row, response, common)
+            return
+        self.counts["fetched"] += 1
         if status == 304:
             self.counts["not modified"] += 1
             self.counts["unchanged"] += 1
@@ -226,6 +250,29 @@ class Harvest:
         self._capture(response, row)
         self._discover(row, response)
         frontier.mark(row, State.DONE, **common)
+
+    def _resource(self, row: CrawlURL, response, common: dict) -> None:
+        """A page's stylesheet or image: captured, kept for "bản lưu gốc", never read further."""
+        self._capture(response, row, row.article)
+        if response.status == 200:
+            self.counts["page resources"] += 1
+            common["digest"] = hashlib.sha256(response.body).hexdigest()
+            frontier.mark(row, State.DONE, **common)
+        else:
+            self.counts["page resources failed"] += 1
+            frontier.mark(row, State.FAILED, note=f"HTTP {response.status}", **common)
+
+    def _enqueue_requisites(self, row: CrawlURL, html: str, page_url: str, article) -> None:
+        """A new or changed page's stylesheets and images, into the frontier, bounded per page.
+        A requisite already captured (a stylesheet every page shares) is not asked again."""
+        if article is None or not self.options["RESOURCES_PER_PAGE"]:
+            return
+        probe = CrawlURL(kind=Kind.RESOURCE, source=row.source, host=row.host)
+        allowed = self.allowed_hosts(probe)
+        found = requisites.page_requisites(html, page_url, limit=self.options["RESOURCES_PER_PAGE"])
+        keep = [(u, None) for u in found if host_allowed(u, allowed)]
+        self.counts["off-site links skipped"] += len(found) - len(keep)
+        frontier.enqueue(keep, kind=Kind.RESOURCE, source=row.source, run=self.run, article=article)
 
     def _discover(self, row: CrawlURL, response) -> None:
         source = row.source
@@ -324,6 +371,8 @@ class Harvest:
             self.counts["flagged"] += 1
         article = outcome.article if outcome.article.pk else None
         self._capture(response, row, article)
+        if outcome.status in (services.NEW, services.UPDATED):  # before the page counts as done:
+            self._enqueue_requisites(row, html, response.url, article)  # a kill between loses none
         frontier.mark(row, State.DONE, article=article, gone_at=None, note="", **common)
         if name != row.url:  # the canonical address counts as fetched: never fetched again on its own
             CrawlURL.objects.update_or_create(
@@ -355,7 +404,8 @@ class Harvest:
                 self.counts["redirected off-site"] += 1
                 frontier.mark(row, State.SKIPPED, note=reason[:2000], fetched_at=timezone.now())
             else:
-                self.counts["failed"] += 1
+                # a page's image that timed out does not make the run a failure; the page's would
+                self.counts["page resources failed" if row.kind == Kind.RESOURCE else "failed"] += 1
                 tries = request.meta.get("retry_times", 0)
                 frontier.mark(
                     row,
@@ -376,6 +426,8 @@ class Harvest:
         extra = ", ".join(
             f"{c[k]} {k}"
             for k in (
+                "page resources",
+                "page resources failed",
                 "gone",
                 "blocked by robots.txt",
                 "redirected off-site",

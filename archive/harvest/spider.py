@@ -64,6 +64,11 @@ class HarvestSpider(scrapy.Spider):
                     "row": row,
                     "allowed_hosts": self.harvest.allowed_hosts(row),
                     "handle_httpstatus_list": HANDLED,
+                    **(
+                        {"download_maxsize": self.harvest.options["RESOURCE_MAX_BYTES"]}
+                        if row.kind == "resource"
+                        else {}
+                    ),
                 },
             )
 

@@ -26,6 +26,10 @@ HARVEST = {
     "RETRIES": env.int("HARVEST_RETRIES", default=3),  # on 429, 5xx, timeouts and broken responses
     "BACKOFF": env.float("HARVEST_BACKOFF", default=10.0),  # first pause after a 429/5xx; doubles
     "MAX_RETRY_AFTER": env.float("HARVEST_MAX_RETRY_AFTER", default=3600.0),  # a longer ask: not this run
+    # A new or changed article page's stylesheets and images ("bản lưu gốc" shows them): at most this
+    # many a page, each at most this large; an unchanged page (a 304) asks for none.
+    "RESOURCES_PER_PAGE": env.int("HARVEST_RESOURCES_PER_PAGE", default=30),
+    "RESOURCE_MAX_BYTES": env.int("HARVEST_RESOURCE_MAX_BYTES", default=3_000_000),
     "WARC_DIR": env.path("HARVEST_WARC_DIR", default=str(_VAR / "warc")),
     "WARC_MAX_BYTES": env.int("HARVEST_WARC_MAX_BYTES", default=1_000_000_000),  # then a new file
     # A run that has not said it is alive for this long is dead: its claimed URLs go back to the queue.

@@ -105,43 +105,21 @@ def _capture(article: Article, folder, text: str) -> str:
     """A captured page for `article`, written as the harvester writes it; returns the WARC file's name."""
     import secrets
 
-    from django.utils import timezone
-
     from archive.harvest.warc import WarcFiles
-    from archive.models import Capture, CrawlURL
+    from archive.models import CrawlURL
+    from tests.harvest.captures import store_capture
 
     warc = WarcFiles(folder, "backup-test", max_bytes=1_500)  # small: the second page opens a new file
     for n in range(2):
         url = f"http://127.0.0.1:8/bai-viet/{article.pk}-{n}"
         page = f'<!doctype html><html><head><meta charset="utf-8"></head><body><h1>{text} {n}</h1>'
         page += f"<p>Nội dung trang gốc {secrets.token_hex(1500)}</p></body></html>"  # not compressible
-        pointer = warc.write(
-            url=url,
-            method="GET",
-            request_headers=[("User-Agent", "DanVanArchive/1.0")],
-            request_body=b"",
-            status=200,
-            reason="",
-            response_headers=[("Content-Type", "text/html; charset=utf-8")],
-            body=page.encode(),
-        )
         row = CrawlURL.objects.create(
             url=url, host="127.0.0.1:8", kind="article", state="done", article=article
         )
-        Capture.objects.create(
-            url=url,
-            crawl_url=row,
-            article=article,
-            warc_file=pointer.file,
-            offset=pointer.offset,
-            length=pointer.length,
-            status=200,
-            content_type="text/html; charset=utf-8",
-            payload_digest=pointer.payload_digest,
-            fetched_at=timezone.now(),
-        )
+        capture = store_capture(warc, url=url, article=article, row=row, body=page.encode())
     warc.close()
-    return pointer.file
+    return capture.warc_file
 
 
 def test_a_backup_holds_the_captured_pages_and_ban_luu_goc_works_after_restore(

@@ -117,7 +117,7 @@ def titles_on(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/tinh/long-an/", "/nam/", "/nam/2024/", "/nam/2024/2/", "/nam/2024/2/13/"]
+    "url", ["/", "/tinh/", "/tinh/long-an/", "/nam/", "/nam/2024/", "/nam/2024/2/", "/nam/2024/2/13/"]
 )
 def test_browse_pages_default_to_dan_van_and_switch_to_all(client, mixed, url):
     default = page(client, url)
@@ -151,6 +151,27 @@ def test_counts_follow_the_switch(client, mixed):
     )
     assert tile.search(home).group(1) == "2"
     assert tile.search(page(client, "/", **{"tat-ca": "1"})).group(1) == "5"
+
+
+def test_the_province_list_counts_follow_the_switch_and_its_links_keep_it(client, mixed):
+    row = re.compile(r'<a href="/tinh/long-an/([^"]*)">Long An</a> <span class="count">(\d+)</span>')
+    assert row.search(page(client, "/tinh/")).groups() == ("", "2")
+    everything = page(client, "/tinh/", **{"tat-ca": "1"})
+    assert row.search(everything).groups() == ("?tat-ca=1", "5")
+    assert re.search(
+        r'<a href="/tinh/tay-ninh-2025/\?tat-ca=1">Tây Ninh</a> <span class="count">5</span>', everything
+    )
+
+
+def test_the_province_side_panel_follows_the_switch(client, mixed):
+    """The off-topic flood article names a Fatherland Front official of Long An: he is on the
+    panel of all articles, not on the dân vận one (nor is the official list's count)."""
+    side = re.compile(r'<aside class="detail-side".*?</aside>', re.S)
+    default = side.search(page(client, "/tinh/long-an/")).group(0)
+    everything = side.search(page(client, "/tinh/long-an/", **{"tat-ca": "1"})).group(0)
+    assert "Lê Văn Bình" in everything and "Lê Văn Bình" not in default
+    for name in ("Nguyễn Thị Ngọc Hạnh", "Phạm Văn Bốn"):  # named by the seeds: on both
+        assert name in default and name in everything
 
 
 def test_the_switch_reads_in_english_on_english_pages(client, mixed):

@@ -11,7 +11,9 @@ import pytest
 from django.utils import timezone
 
 from archive.harvest.warc import WarcFiles
-from archive.models import Article, Capture, CrawlURL
+from archive.models import Article, CrawlURL
+from tests.harvest.captures import store_capture
+from tests.harvest.site import STYLESHEET_TEXT, png
 
 
 class _Outside(BaseHTTPRequestHandler):
@@ -60,33 +62,18 @@ def captured(db, tmp_path, settings, outside):
         url="http://127.0.0.1:8/bai-viet/1",
     )
     warc = WarcFiles(tmp_path, "test")
-    body = gzip.compress(hostile_page(outside[0]))  # stored as it came: gzip content-encoding
-    pointer = warc.write(
-        url=article.url,
-        method="GET",
-        request_headers=[("User-Agent", "DanVanArchive/1.0")],
-        request_body=b"",
-        status=200,
-        reason="",
-        response_headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
-        body=body,
-    )
-    warc.close()
     row = CrawlURL.objects.create(
         url=article.url, host="127.0.0.1:8", kind="article", state="done", article=article
     )
-    Capture.objects.create(
+    store_capture(
+        warc,
         url=article.url,
-        crawl_url=row,
         article=article,
-        warc_file=pointer.file,
-        offset=pointer.offset,
-        length=pointer.length,
-        status=200,
-        content_type="text/html; charset=utf-8",
-        payload_digest=pointer.payload_digest,
-        fetched_at=timezone.now(),
+        row=row,
+        body=gzip.compress(hostile_page(outside[0])),  # stored as it came: gzip content-encoding
+        headers=(("Content-Encoding", "gzip"),),
     )
+    warc.close()
     return article
 
 
@@ -124,3 +111,69 @@ def test_no_script_runs_and_nothing_loads_from_outside_in_a_browser(live_server,
     )  # inline style kept
     context.close()
     assert outside[1] == []  # counted by the outside server itself: no stylesheet, image or beacon
+
+
+@pytest.fixture
+def captured_with_resources(db, tmp_path, settings, outside):
+    """A page of the outlet (the counting server on loopback) captured with its stylesheet and one
+    of its two images, as the harvester stores them."""
+    settings.HARVEST = {**settings.HARVEST, "WARC_DIR": str(tmp_path)}
+    base = outside[0]
+    page_url = f"{base}/tin/bai-7.html"
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>Bản có ảnh</title>'
+        '<link rel="stylesheet" href="/giao-dien/bai.css"></head><body>'
+        '<h1>Hội nghị giao ban công tác dân vận</h1><article><img id="co" src="../anh/hoi-nghi.png" alt="có">'
+        f'<img id="khong" src="{base}/anh/chua-luu.png" alt="không"></article></body></html>'
+    ).encode()
+    article = Article.objects.create(
+        title="Hội nghị giao ban công tác dân vận",
+        text="Nội dung.",
+        raw="",
+        source_file=page_url,
+        content_hash="z" * 64,
+        url=page_url,
+    )
+    warc = WarcFiles(tmp_path, "test")
+    row = CrawlURL.objects.create(
+        url=page_url, host="127.0.0.9", kind="article", state="done", article=article
+    )
+    for url, kind, content_type, body in [
+        (page_url, "page", "text/html; charset=utf-8", html),
+        (f"{base}/giao-dien/bai.css", "resource", "text/css", STYLESHEET_TEXT.encode()),
+        (f"{base}/anh/hoi-nghi.png", "resource", "image/png", png(40, 30, (200, 0, 0))),
+    ]:
+        store_capture(
+            warc, url=url, article=article, row=row, body=body, content_type=content_type, kind=kind
+        )
+    warc.close()
+    return article
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_captured_image_and_stylesheet_show_and_nothing_is_asked_of_the_outlet(
+    live_server, browser, captured_with_resources, outside
+):
+    article = captured_with_resources
+    outside[1].clear()
+    context = browser.new_context()
+    page = context.new_page()
+    answered: list[str] = []
+    failed: list[tuple[str, str]] = []
+    page.on("response", lambda response: answered.append(response.url))
+    page.on("requestfailed", lambda request: failed.append((request.url, request.failure or "")))
+    page.goto(f"{live_server.url}/bai-viet/{article.pk}/ban-luu-goc/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#co").evaluate("e => [e.complete, e.naturalWidth, e.naturalHeight]") == [
+        True,
+        40,
+        30,
+    ]
+    assert page.locator("#khong").evaluate("e => e.naturalWidth") == 0  # never captured: stays broken
+    assert page.locator("h1").evaluate("e => getComputedStyle(e).color") == "rgb(0, 90, 0)"  # from the copy
+    context.close()
+    local = f"{live_server.url}/bai-viet/{article.pk}/ban-luu-goc/"
+    assert len(answered) == 3 and all(url.startswith(local) for url in answered), answered
+    # the image never captured is blocked by the page's policy before it leaves the browser…
+    assert [url for url, _ in failed] == [f"{outside[0]}/anh/chua-luu.png"], failed
+    assert outside[1] == []  # …as the outlet's server itself counts

@@ -21,3 +21,32 @@ def edit_title(url: str, title: str) -> None:
     article.title = title
     article.save()
     services.article_mark_edited(article=article, fields=["title"])
+
+
+def capture_view(url: str) -> None:
+    """Print, as JSON, what "bản lưu gốc" of the article at `url` answers, and each archive address
+    its HTML points at (status, headers, body as base64)."""
+    import base64
+    import re
+
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from archive.models import Article
+
+    setup_test_environment()  # "testserver" among the allowed hosts, as under pytest
+    article = Article.objects.get(url=url)
+    client = Client()
+
+    def get(path: str) -> dict:
+        r = client.get(path)
+        return {
+            "status": r.status_code,
+            "headers": dict(r.headers),
+            "body": base64.b64encode(r.content).decode(),
+        }
+
+    page = get(f"/bai-viet/{article.pk}/ban-luu-goc/")
+    html = base64.b64decode(page["body"]).decode("utf-8", "replace")
+    local = sorted(set(re.findall(r'(?:src|href)="(/bai-viet/\d+/ban-luu-goc/tai-nguyen/\d+/)"', html)))
+    print(json.dumps({"pk": article.pk, "page": page, "resources": {p: get(p) for p in local}}))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import threading
 import time
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +56,12 @@ class Page:
     encoding: str = "utf-8"
     version: int = 1
     status: int = 200  # 404 / 410 once it vanished
+    images: list[str] = field(default_factory=list)  # <img src> in the article, besides its own figure
+    resources: bool = False  # a stylesheet (shared by the outlet's pages) and a figure of its own
+
+    @property
+    def image_path(self) -> str:
+        return "/anh/" + self.path.strip("/").replace("/", "-") + ".png"
 
     def text(self) -> str:
         paras = list(self.paragraphs)
@@ -97,7 +105,11 @@ def render(page: Page, base: str, outlet_name: str) -> str:
     shown = page.published.strftime("%d/%m/%Y %H:%M")
     canonical = f"{base}{page.path}"
     head = [f'<meta charset="{page.encoding}">', f"<title>{page.title} - {outlet_name}</title>"]
-    byline_html = ""
+    byline_html = figure = ""
+    if page.resources:
+        head.append(f'<link rel="stylesheet" href="{STYLESHEET}">')
+        images = [page.image_path, *page.images]
+        figure = "".join(f'<figure><img src="{src}" alt="Ảnh {n}"></figure>' for n, src in enumerate(images))
     if page.style == "og":
         head += [
             f'<meta property="og:title" content="{page.title}">',
@@ -136,10 +148,36 @@ def render(page: Page, base: str, outlet_name: str) -> str:
         f'<div class="clock">Thứ 2, 05/12/2026 | 08:00</div></header>\n'
         f'<main><article><span class="section">{page.section}</span><h1>{page.title}</h1>\n'
         f'<time datetime="{iso}">{shown}</time>{byline_html}\n'
-        f'<div class="content">{page.text()}</div></article></main>\n'
+        f'{figure}<div class="content">{page.text()}</div></article></main>\n'
         f"<footer>© {outlet_name} – cơ quan của Đảng bộ tỉnh {page.province}. Ghi rõ nguồn khi phát hành lại."
         f"</footer>\n<script>document.title += '!';</script></body></html>\n"
     )
+
+
+STYLESHEET = "/giao-dien/bai.css"
+# What the captured stylesheet does, for the browser to check: the title's colour, the text's rule.
+STYLESHEET_TEXT = "h1 { color: rgb(0, 90, 0); }\n.content p { border-left: 3px solid rgb(0, 0, 200); }\n"
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real PNG of one colour (a browser decodes it: naturalWidth == width)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(rgb) * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def image_of(path: str) -> bytes:
+    """The loopback outlets' image at `path`: its size follows from its name, so each differs."""
+    n = int(hashlib.sha1(path.encode()).hexdigest()[:4], 16)
+    return png(8 + n % 40, 6 + n % 20, (200, n % 256, 40))
 
 
 @dataclass
@@ -159,7 +197,9 @@ class Outlet:
 class LoopbackWeb:
     """The outlets, their servers and one shared request log."""
 
-    def __init__(self, per_outlet: int = 8, extras: bool = True, spare: int = 0) -> None:
+    def __init__(
+        self, per_outlet: int = 8, extras: bool = True, spare: int = 0, resources: str = "c"
+    ) -> None:
         self.log: list[dict] = []
         self.lock = threading.Lock()
         self.outlets: dict[str, Outlet] = {}
@@ -197,6 +237,7 @@ class LoopbackWeb:
                     province=province,
                     paragraphs=make_paragraphs(4, seed, province),
                     style=styles[(n + i) % 3],
+                    resources=key in resources,
                 )
             self.outlets[key] = outlet
         self.outlets["x"] = Outlet("x", "Trang ngoài", "127.0.0.4", "foreign")
@@ -223,6 +264,7 @@ class LoopbackWeb:
             pages_b = list(b.pages.values())
             self.retry_once[pages_b[1].path] = (429, 2)
             self.retry_once[pages_b[2].path] = (503, 1)
+        self.resources = resources
 
     # --- serving -----------------------------------------------------------------------------
 
@@ -232,6 +274,9 @@ class LoopbackWeb:
             outlet.server = ThreadingHTTPServer((outlet.host, 0), handler)
             outlet.server.daemon_threads = True
             threading.Thread(target=outlet.server.serve_forever, daemon=True).start()
+        if self.extras and "c" in self.resources:  # an image robots.txt forbids, one on another site
+            first_c = next(iter(self.outlets["c"].pages.values()))
+            first_c.images = ["/rieng-tu/anh-an.png", f"{self.outlets['x'].base}/anh-ngoai.png"]
         return self
 
     def stop(self) -> None:
@@ -363,6 +408,12 @@ class _Handler(BaseHTTPRequestHandler):
             web.answered_once.add(path)
             status, after = web.retry_once[path]
             return status, [*html, ("Retry-After", str(after))], b"<html><body>busy</body></html>", True
+        if path == STYLESHEET or path.startswith(("/anh/", "/rieng-tu/anh")):
+            if not any(p.resources for p in outlet.pages.values()):
+                return 404, html, b"<html><body>404</body></html>", True
+            if path == STYLESHEET:
+                return 200, [("Content-Type", "text/css")], STYLESHEET_TEXT.encode(), True
+            return 200, [("Content-Type", "image/png")], image_of(path), True
         if path == "/feed/" and outlet.kind == "wordpress":
             return 200, [("Content-Type", "application/rss+xml; charset=utf-8")], self._feed(), True
         if outlet.kind == "portal" and path.startswith("/sitemap"):

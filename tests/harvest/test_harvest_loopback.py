@@ -5,7 +5,9 @@ metadata, and two runs at once. One scenario, run once per module (each run is a
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import signal
 import time
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.harvest.site import LoopbackWeb
+from tests.harvest.site import STYLESHEET, STYLESHEET_TEXT, LoopbackWeb, image_of
 
 PER_OUTLET = 5
 DELAYS = {"a": 0.6, "b": 0.25, "c": 0.25, "d": 0.05}  # bench/harvest_bench.py --spacing measures 1 s
@@ -72,6 +74,10 @@ def scenario(site):
         out["run2_stdout"] = run2.stdout
         out["after_run2"] = site.report()
         out["run2_to"] = len(web.requests())
+        first_c = f"{c.base}{pages_c[0].path}"  # a figure, a forbidden image, one on another site
+        out["capture_view"] = json.loads(
+            site.shell(f"from tests.harvest.probe import capture_view; capture_view({first_c!r})")
+        )
         # A fourth outlet: a run stopped with SIGTERM, then two runs at once finish it.
         site.load_sources([{**web.spare_source(), "crawl_delay": DELAYS["d"]}])
         stopped = site.start("harvest", "--no-progress", "--source", "thu-d")
@@ -111,7 +117,7 @@ def test_robots_txt_is_obeyed_counted_from_the_servers_log(scenario):
     assert not [p for p in asked if p.startswith(("/rieng-tu/", "/admin/", "/wp-admin/"))]
     assert asked.count("/robots.txt") >= 3
     blocked = [f for f in scenario["after_run2"]["frontier"] if f["state"] == "blocked"]
-    assert [urlsplit(f["url"]).path for f in blocked] == ["/rieng-tu/bai-an/"]
+    assert sorted(urlsplit(f["url"]).path for f in blocked) == ["/rieng-tu/anh-an.png", "/rieng-tu/bai-an/"]
     assert all(r["ua"].startswith("DanVanArchive/1.0 (+http") for r in web.requests())
 
 
@@ -149,6 +155,94 @@ def test_every_unchanged_page_costs_a_304_on_the_second_run(scenario):
     assert (
         "0 new" in scenario["run2_stdout"] and f"({len(unchanged)} not modified)" in scenario["run2_stdout"]
     )
+    # …and asks for none of their stylesheets and images (nor for the changed page's, captured before)
+    assert not [r for r in run2 if r["path"] in _resource_paths(web)]
+
+
+def _resource_paths(web) -> set[str]:
+    return {p.image_path for p in web.outlets["c"].pages.values()} | {STYLESHEET}
+
+
+def test_a_new_pages_stylesheet_and_images_are_fetched_politely(scenario):
+    web = scenario["web"]
+    wanted = _resource_paths(web)
+    asked = Counter(r["path"] for r in web.requests(outlet="c"))
+    assert wanted <= set(asked)
+    # the rerun finishes what the killed run left, asking each once; the stylesheet the pages share
+    # is one capture, asked once
+    rerun = web.requests()[scenario["killed_at"] : scenario["run2_from"]]
+    again = Counter(r["path"] for r in rerun if r["path"] in wanted)
+    assert not again or max(again.values()) == 1, again
+    assert asked["/rieng-tu/anh-an.png"] == 0  # robots.txt forbids it
+    assert not web.requests(outlet="x")  # another site's image: never asked
+    assert not [r for r in web.requests() if r["outlet"] in "ab" and r["path"] in wanted]
+
+
+def test_page_resources_are_in_the_warc_byte_for_byte_and_in_the_database(scenario):
+    site, web = scenario["site"], scenario["web"]
+    conn = site.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(
+            'SELECT c.url, c.warc_file, c."offset", c.content_type, c.article_id, u.article_id'
+            " FROM archive_capture c JOIN archive_crawlurl u ON u.id = c.crawl_url_id"
+            " WHERE c.kind = 'resource' AND c.status = 200 ORDER BY c.id"
+        )
+        rows = cur.fetchall()
+    finally:
+        conn.close()
+    by_path = {urlsplit(r[0]).path: r for r in rows}
+    assert set(by_path) == _resource_paths(web)
+    articles = {a["url"]: a["id"] for a in scenario["after_run2"]["articles"]}
+    c = web.outlets["c"]
+    for path, (url, warc_file, offset, content_type, article, row_article) in by_path.items():
+        expected = STYLESHEET_TEXT.encode() if path == STYLESHEET else image_of(path)
+        assert content_type == ("text/css" if path == STYLESHEET else "image/png")
+        assert article == row_article and article in articles.values()
+        if path != STYLESHEET:  # an image belongs to the page that shows it
+            page = next(p for p in c.pages.values() if p.image_path == path)
+            assert article == articles[f"{c.base}{page.path}"]
+        with open(Path(site.warc_dir) / warc_file, "rb") as handle:
+            handle.seek(offset)
+            records = ArchiveIterator(handle)
+            response = next(records)
+            assert (response.rec_type, response.rec_headers.get_header("WARC-Target-URI")) == (
+                "response",
+                url,
+            )
+            assert response.content_stream().read() == expected  # byte for byte
+            request = next(records)
+            assert request.rec_type == "request"
+            assert request.rec_headers.get_header("WARC-Concurrent-To") == response.rec_headers.get_header(
+                "WARC-Record-ID"
+            )
+
+
+def test_the_capture_points_its_stylesheet_and_images_at_the_archive(scenario):
+    web, view = scenario["web"], scenario["capture_view"]
+    page = view["page"]
+    assert page["status"] == 200
+    html = base64.b64decode(page["body"]).decode("utf-8")
+    local = f"/bai-viet/{view['pk']}/ban-luu-goc/tai-nguyen/"
+    policy = {
+        d.split()[0]: d.split()[1:]
+        for d in page["headers"]["Content-Security-Policy"].split(";")
+        if d.strip()
+    }
+    assert policy["sandbox"] == [] and policy["default-src"] == ["'none'"]
+    assert policy["img-src"] == ["data:", f"http://testserver{local}"]  # this path of this site only
+    assert policy["style-src"] == ["'unsafe-inline'", f"http://testserver{local}"]
+    assert "script-src" not in policy and "connect-src" not in policy
+    first = next(iter(web.outlets["c"].pages.values()))
+    assert f'href="{local}' in html and html.count(f'src="{local}') == 1
+    assert first.image_path not in html and STYLESHEET not in html
+    # never captured: left as the page had them, and the policy blocks them
+    assert 'src="/rieng-tu/anh-an.png"' in html and f'src="{web.outlets["x"].base}/anh-ngoai.png"' in html
+    served = {r["headers"]["Content-Type"]: base64.b64decode(r["body"]) for r in view["resources"].values()}
+    assert served == {"text/css": STYLESHEET_TEXT.encode(), "image/png": image_of(first.image_path)}
+    for r in view["resources"].values():
+        assert r["status"] == 200 and r["headers"]["X-Content-Type-Options"] == "nosniff"
+        assert r["headers"]["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
 
 
 def test_one_record_per_article_across_tracking_variants(scenario):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -10,11 +11,17 @@ from django.core.management import call_command
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.models import Article
-from tests.harvest.site import Page, make_paragraphs, render
+from archive.models import Article, Capture
+from tests.harvest.site import STYLESHEET, STYLESHEET_TEXT, Page, image_of, make_paragraphs, render
 
 
-def _page(n: int) -> bytes:
+@pytest.fixture(autouse=True)
+def warc_dir(tmp_path, settings):
+    settings.HARVEST = {**settings.HARVEST, "WARC_DIR": str(tmp_path / "kept")}
+    return tmp_path / "kept"
+
+
+def _page(n: int, resources: bool = False) -> bytes:
     from datetime import datetime
 
     page = Page(
@@ -27,6 +34,7 @@ def _page(n: int) -> bytes:
         province="Nghệ An",
         paragraphs=make_paragraphs(3, 500 + n, "Nghệ An"),
         style="jsonld",
+        resources=resources,
     )
     return render(page, "http://baothu.example.vn", "Báo Thử Nghệ An").encode()
 
@@ -76,3 +84,61 @@ def test_a_broken_warc_file_is_named(db, tmp_path, capsys):
     with pytest.raises(Exception, match="failed"):
         call_command("ingest", str(path), "--no-index", "--no-progress")
     assert "broken.warc.gz" in capsys.readouterr().err
+
+
+def test_a_warc_made_elsewhere_gives_its_pages_a_capture_with_their_stylesheet_and_image(
+    db, tmp_path, client, warc_dir
+):
+    """A crawl made with another tool (its page, stylesheet and image records): once ingested, the
+    page's "bản lưu gốc" shows the stylesheet and image from the file, found by their addresses."""
+    site = "http://baothu.example.vn"
+    image = "/anh/tin-3.html.png"
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for url, kind, body in [
+        (f"{site}/tin/3.html", "text/html; charset=utf-8", _page(3, resources=True)),
+        (f"{site}{STYLESHEET}", "text/css", STYLESHEET_TEXT.encode()),
+        (f"{site}{image}", "image/png", image_of(image)),
+        (f"{site}/quang-cao.js", "application/javascript", b"alert(1)"),  # not a page requisite we serve
+    ]:
+        http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+        )
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(out.getvalue())
+    for _ in range(2):  # a second ingest of the same file keeps one copy and one capture per record
+        call_command("ingest", str(path), "--no-index", "--no-progress")
+    article = Article.objects.get(source_file=f"{site}/tin/3.html")
+    assert sorted(Capture.objects.values_list("kind", "url")) == [
+        ("page", f"{site}/tin/3.html"),
+        ("resource", f"{site}{image}"),
+        ("resource", f"{site}{STYLESHEET}"),
+    ]
+    assert [p.name.endswith("-crawl.warc.gz") for p in (warc_dir / "ingest").iterdir()] == [True]
+    assert f"/bai-viet/{article.pk}/ban-luu-goc/" in client.get(f"/bai-viet/{article.pk}/").content.decode()
+    page = client.get(f"/bai-viet/{article.pk}/ban-luu-goc/")
+    html = page.content.decode()
+    local = f"/bai-viet/{article.pk}/ban-luu-goc/tai-nguyen/"
+    assert page.status_code == 200 and html.count(f'="{local}') == 2 and image not in html
+    served = {
+        r["Content-Type"]: r.content
+        for r in (client.get(u) for u in sorted(set(re.findall(rf'"({local}\d+/)"', html))))
+    }
+    assert served == {"text/css": STYLESHEET_TEXT.encode(), "image/png": image_of(image)}
+
+
+def test_a_warc_file_with_no_page_stored_is_not_kept(db, tmp_path, warc_dir):
+    path = tmp_path / "only-images.warc"
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            "http://baothu.example.vn/x", "response", payload=io.BytesIO(b"<p>x</p>"), http_headers=http
+        )
+    )
+    path.write_bytes(out.getvalue())
+    with pytest.raises(Exception, match="failed"):
+        call_command("ingest", str(path), "--no-index", "--no-progress")
+    assert Capture.objects.count() == 0 and not list((warc_dir / "ingest").iterdir())

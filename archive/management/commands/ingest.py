@@ -99,6 +99,8 @@ class Command(BaseCommand):
                             # runs again: every bulk insert of another size kept its batch's texts
                             # (issue #16: 650 MB after 335 large articles). A new connection frees them.
                             connection.close()
+                    if not dry_run:
+                        self._keep_warcs(path)
         finally:
             # Whatever stopped the run (even Ctrl-C), what was stored gets indexed and the summary prints.
             # Everything queued: this run's articles and any a killed earlier run left behind.
@@ -107,6 +109,20 @@ class Command(BaseCommand):
             self._summary(counts, started, dry_run)
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} file(s) or line(s) failed; see the messages above")
+
+    def _keep_warcs(self, path) -> None:
+        """WARC files kept with a capture per response, for "bản lưu gốc" (issue #17)."""
+        from archive.extract import WARC_SUFFIXES
+        from archive.harvest.kept import warc_keep
+
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            if file.is_symlink() or not file.name.lower().endswith(WARC_SUFFIXES):
+                continue
+            try:
+                warc_keep(path=file)
+            except Exception as err:  # noqa: BLE001 — the articles are stored; only the copy failed
+                self.stderr.write(f"{file}: not kept for 'bản lưu gốc': {type(err).__name__}: {err}")
 
     def _summary(self, counts, started, dry_run):
         elapsed = time.monotonic() - started
