@@ -1,11 +1,11 @@
 """The PostgreSQL engine's lexicon (issue #18): documents and titles holding each syllable, so that
 readings and spelling count without reading the rows (search/engines/postgres/schema.py). A table
 that already holds documents is counted here, from its stored vectors (about 27 s at 100,000
-articles); nothing needs re-indexing."""
+articles); nothing needs re-indexing. And `search_read` without JIT (schema.py)."""
 
 from django.db import migrations
 
-from search.engines.postgres.schema import LEXICON, LEXICON_REBUILD
+from search.engines.postgres.schema import LEXICON, LEXICON_REBUILD, READ_FUNCTION
 
 
 def create(apps, schema_editor):
@@ -17,6 +17,7 @@ def create(apps, schema_editor):
         )
         if not all(cursor.fetchone()):
             return  # the engine's setup() creates everything, the lexicon with it
+        cursor.execute(READ_FUNCTION)  # now without JIT
         for statement in LEXICON:
             cursor.execute(statement)
         cursor.execute("SELECT lexicon FROM search_state WHERE id = 1")
