@@ -81,7 +81,11 @@ def search_articles(
     plan = search_plan(params, per_page=per_page, facet_limit=facet_limit, trend_by=trend_by)
     outcome = engine().search(plan)
     pks = [h.pk for h in outcome.hits]
-    articles = Article.objects.select_related("province__successor", "outlet").in_bulk(pks)
+    # The page as received (`raw`) and the extraction's evidence are never shown in a result: left
+    # unread (a common word's page read 20 raw pages, 8-50 ms at 100,004 articles, for nothing).
+    articles = (
+        Article.objects.select_related("province__successor", "outlet").defer("raw", "evidence").in_bulk(pks)
+    )
     rows = []
     for hit in outcome.hits:
         article = articles.get(hit.pk)

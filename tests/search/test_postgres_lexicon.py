@@ -10,6 +10,7 @@ from django.db import connection
 from archive.models import Article
 from search import indexing
 from search.engines import engine
+from search.engines.postgres import schema
 
 
 @pytest.fixture
@@ -26,13 +27,16 @@ def kept() -> dict[str, tuple[int, int]]:
 
 
 def counted() -> dict[str, tuple[int, int]]:
-    """The same counts from the stored vectors themselves."""
+    """The same counts from the stored vectors themselves: every syllable, and the pairs the
+    lexicon holds."""
+    held = {lex for lex in kept() if " " in lex}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT u.lexeme, count(*), count(*) FILTER (WHERE 'A' = ANY(u.weights)) "
-            "FROM search_document d, unnest(d.tsv) u WHERE position(' ' IN u.lexeme) = 0 GROUP BY 1"
+            "FROM search_document d, unnest(d.tsv) u GROUP BY 1"
         )
-        return {lex: (int(d), int(t)) for lex, d, t in cursor.fetchall()}
+        every = {lex: (int(d), int(t)) for lex, d, t in cursor.fetchall()}
+    return {lex: n for lex, n in every.items() if " " not in lex or lex in held}
 
 
 def whole() -> bool:
@@ -50,10 +54,13 @@ def answers() -> list:
         be.readings(("dan", "van")),
         be.readings(("kim", "boi")),
         be.term_counts(["dan", "van", "kheo", "khoong", "hoa", "thuy"]),
+        be._term_counts(["~dan van", "dân vận", "~van kheo", "~cau khoong"]),
+        # Title counts are asked of accented readings (exact lexemes), as `readings` asks them.
+        be._term_counts(["dân vận", "dân", "cầu khoóng"], weight="A"),
     ]
 
 
-def test_the_lexicon_counts_what_is_stored_through_every_write(seeded):
+def test_the_lexicon_counts_what_is_stored_through_every_write(seeded, monkeypatch):
     assert whole()
     after_ingest = kept()
     assert after_ingest == counted()
@@ -81,13 +88,27 @@ def test_the_lexicon_counts_what_is_stored_through_every_write(seeded):
     assert answers() == with_lexicon
     assert with_lexicon[0] and with_lexicon[3]["dan"] == 4
 
-    # A rebuild counts it again (and makes it whole); the edit back is counted too.
+    # A rebuild counts it again (and makes it whole); the edit back is counted too. With pairs held
+    # from 2 documents up (PAIR_MIN), the pairs' counts follow every write as the syllables' do.
+    monkeypatch.setattr(schema, "PAIR_MIN", 2)
     article.title = old_title
     article.save()
     with engine().bulk_load():
         indexing.index_articles(list(Article.objects.values_list("pk", flat=True)), procs=1)
     assert whole() and kept() == counted()
     assert "khoóng" not in kept()
+    assert kept()["~dan van"][0] == 4 and kept()["dân vận"][0] == 4
+    assert "~cau khoong" not in kept()  # in no document
+    article.title = "Khánh thành cầu Khoóng, dân vận khéo"
+    article.save()
+    indexing.index_articles([article.pk])
+    assert kept() == counted()
+    with_pairs = answers()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_state SET lexicon = false WHERE id = 1")
+    assert answers() == with_pairs
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_state SET lexicon = true WHERE id = 1")
 
     engine().clear()
     assert whole() and kept() == {} == counted()

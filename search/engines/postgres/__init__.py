@@ -58,7 +58,8 @@ COPY = """COPY search_document (article_id, tsv, rank_tsv, published, province, 
 outlet, dan_van, kind, official, digest) FROM STDIN"""
 PARALLEL_MIN = 1000  # fewer documents than this are analysed in the writing process
 # A syllable's counts come from the lexicon (schema.py) once it is whole; a pair's from the GIN index.
-LEXICON_HOLDS = "position(' ' IN k) = 0 AND (SELECT lexicon FROM search_state WHERE id = 1)"
+# (a syllable the lexicon does not hold is in no document; a pair it does not hold is rare).
+LEXICON_WHOLE = "(SELECT lexicon FROM search_state WHERE id = 1)"
 COUNTS_MAX = 100_000  # term counts remembered per index version
 FACETS = {
     "province": False,
@@ -323,12 +324,17 @@ class PostgresEngine(SearchEngine):
         # row: a necessary condition) are read, and the count stops at TITLE_COUNT_MAX. `dien`'s
         # readings took 2 s at 100,000 articles, `chinh quyen`'s title counts 334 ms with the cap.
         if weight:
-            rows = self._read(
-                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_HOLDS} "
-                f"THEN (SELECT LEAST(COALESCE(sum(titles), 0), {TITLE_COUNT_MAX}) FROM search_lexicon WHERE lexeme = k) "
-                "ELSE (SELECT count(*) FROM (SELECT 1 FROM search_document "
+            title_gin = (
+                "(SELECT count(*) FROM (SELECT 1 FROM search_document "
                 "WHERE tsv @@ p AND title_rank @@ f AND (tsv @@ q) IS TRUE "
-                f"LIMIT {TITLE_COUNT_MAX}) x) END "
+                f"LIMIT {TITLE_COUNT_MAX}) x)"
+            )
+            rows = self._read(
+                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_WHOLE} "
+                f"THEN COALESCE((SELECT LEAST(sum(titles), {TITLE_COUNT_MAX}) FROM search_lexicon WHERE lexeme = k "
+                "HAVING count(*) > 0), "
+                f"CASE WHEN position(' ' IN k) = 0 THEN 0 ELSE {title_gin} END) "
+                f"ELSE {title_gin} END "
                 "FROM unnest(%s::text[], %s::text[], %s::tsquery[], %s::tsquery[], %s::tsquery[]) AS u(t, k, p, f, q) "
                 "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
                 [
@@ -341,8 +347,9 @@ class PostgresEngine(SearchEngine):
             )
         else:
             rows = self._read(
-                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_HOLDS} "
-                "THEN (SELECT COALESCE(sum(docs), 0) FROM search_lexicon WHERE lexeme = k) "
+                f"SELECT t, NULL::text, NULL::float8, CASE WHEN {LEXICON_WHOLE} "
+                "THEN COALESCE((SELECT sum(docs) FROM search_lexicon WHERE lexeme = k), "
+                "CASE WHEN position(' ' IN k) = 0 THEN 0 ELSE (SELECT count(*) FROM search_document WHERE tsv @@ q) END) "
                 "ELSE (SELECT count(*) FROM search_document WHERE tsv @@ q) END "
                 "FROM unnest(%s::text[], %s::text[], %s::tsquery[]) AS u(t, k, q) "
                 "UNION ALL SELECT NULL, 'pg:' || epoch || ':' || version, NULL, NULL FROM search_state WHERE id = 1",
@@ -458,12 +465,15 @@ class PostgresEngine(SearchEngine):
         if not parsed.empty and not plan.by_date:
             # The title's rank, computed as the rows are read: carrying `title_rank` itself through
             # m cost more than the rank (dien at 100,000 articles: 17 ms of 60 for m's rows). A title
-            # without any syllable typed ranks 0 without ts_rank's work.
+            # without any syllable typed ranks 0 without ts_rank's work, and so does a row the
+            # filters leave out (only the filtered rows are ranked: `dien` in one year is 5,000 of
+            # its 57,000 matches).
+            kept = [cond for cond, _ in filters.values()]
             select.append(
-                "CASE WHEN title_rank @@ %s::tsquery THEN ts_rank(%s::float4[], title_rank, %s::tsquery, 32) "
-                "ELSE 0 END AS trank"
+                f"CASE WHEN {' AND '.join(f'({cond})' for cond in kept + ['title_rank @@ %s::tsquery'])} "
+                "THEN ts_rank(%s::float4[], title_rank, %s::tsquery, 32) ELSE 0 END AS trank"
             )
-            params += [c.rank, WEIGHTS, c.rank]
+            params += [v for _, values in filters.values() for v in values] + [c.rank, WEIGHTS, c.rank]
         if parsed.empty:
             select.append("true AS word")
             where = "true" if not parsed.excluded else "NOT (tsv @@ %s::tsquery)"
@@ -779,15 +789,18 @@ class PostgresEngine(SearchEngine):
 
     @staticmethod
     def _lexicon_delta(cursor, ids: list[int], sign: int) -> None:
-        """Add (sign 1) or take away (-1) the syllables these stored documents hold, under the write
-        lock. Read back from the rows' own vectors: what is counted is exactly what is stored."""
+        """Add (sign 1) or take away (-1) what these stored documents hold, under the write lock:
+        their syllables, and the pairs the lexicon holds. Read back from the rows' own vectors:
+        what is counted is exactly what is stored."""
         if not ids:
             return
         cursor.execute(
+            "WITH d AS (SELECT u.lexeme, %s * count(*) AS docs, %s * count(*) FILTER (WHERE 'A' = ANY(u.weights)) AS titles "
+            "FROM search_document d, unnest(d.tsv) u WHERE d.article_id = ANY(%s) GROUP BY 1), "
+            "pairs AS (UPDATE search_lexicon l SET docs = l.docs + d.docs, titles = l.titles + d.titles FROM d "
+            "WHERE l.lexeme = d.lexeme AND l.shard = 0 AND position(' ' IN d.lexeme) > 0) "
             "INSERT INTO search_lexicon (lexeme, shard, docs, titles) "
-            "SELECT u.lexeme, 0, %s * count(*), %s * count(*) FILTER (WHERE 'A' = ANY(u.weights)) "
-            "FROM search_document d, unnest(d.tsv) u "
-            "WHERE d.article_id = ANY(%s) AND position(' ' IN u.lexeme) = 0 GROUP BY 1 "
+            "SELECT lexeme, 0, docs, titles FROM d WHERE position(' ' IN lexeme) = 0 "
             "ON CONFLICT (lexeme, shard) DO UPDATE SET docs = search_lexicon.docs + excluded.docs, "
             "titles = search_lexicon.titles + excluded.titles",
             [sign, sign, ids],
@@ -795,12 +808,13 @@ class PostgresEngine(SearchEngine):
 
     def rebuild_lexicon(self) -> None:
         """Count the lexicon again from every stored vector, under the write lock (writes wait)."""
-        from search.engines.postgres.schema import LEXICON_REBUILD
+        from search.engines.postgres import schema
 
         with transaction.atomic(using=self.db), self._cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            for statement in LEXICON_REBUILD:
+            cursor.execute("SET LOCAL jit = off")
+            for statement in schema.lexicon_rebuild(schema.PAIR_MIN):
                 cursor.execute(statement)
 
     def _flush(self, cursor) -> None:

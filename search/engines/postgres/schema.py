@@ -13,12 +13,14 @@ frequencies: what `ts_rank` reads (small, where `tsv` is about 20 kB an article)
 text: what is searched is exactly what the Whoosh engine searches. A GIN index answers the plan's
 tsquery; facets and trends are SQL aggregates over the same rows.
 
-`search_lexicon` holds, for every syllable lexeme (exact and folded: no pairs), the documents
-holding it and those holding it in the title, in shards whose sums are the counts. A count through
+`search_lexicon` holds, for every syllable lexeme (exact and folded) and every pair of syllables
+held by at least PAIR_MIN documents at the last rebuild, the documents holding it and those
+holding it in the title (in shards whose sums are the counts: a rebuild writes shard 0). A count through
 the GIN index reads every matching row's heap page (`dien`'s accented readings: 30-60 ms cold at
 100,000 articles); the lexicon answers in one index look-up. A rebuild writes it from the stored
-vectors (a shard a partition, beside the GIN builds); every other write adds and takes away its
-documents' syllables under the write lock. `search_state.lexicon` is true once it is whole: until
+vectors (beside the GIN builds); every other write adds and takes away its documents' syllables
+(and the counts of the pairs the lexicon holds) under the write lock. A pair it does not hold is
+rare, and counted through the GIN index. `search_state.lexicon` is true once it is whole: until
 then the counts come from the GIN index as before.
 
 `search_state.version` grows with every committed write, and `epoch` is new with every database
@@ -55,18 +57,27 @@ LEXICON = [
     # An empty index has a whole (empty) lexicon; a table with documents waits for LEXICON_REBUILD.
     "UPDATE search_state SET lexicon = true WHERE NOT lexicon AND NOT EXISTS (SELECT 1 FROM search_document)",
 ]
-# The whole lexicon counted again from the stored vectors, a shard a partition (run under the write
-# lock: PostgresEngine.rebuild_lexicon); 27 s at 100,000 articles.
-LEXICON_REBUILD = [
-    "DELETE FROM search_lexicon",
-    *(
+# A pair of syllables is kept in the lexicon when at least PAIR_MIN documents hold it at a rebuild:
+# a rarer pair is counted through the GIN index, which reads few rows for it. 108,870 pairs at
+# 100,004 articles (of millions), beside 217,558 syllables.
+PAIR_MIN = 100
+
+
+def lexicon_rebuild(pair_min: int = PAIR_MIN) -> list[str]:
+    """The whole lexicon counted again from the stored vectors, in one statement (PostgreSQL may
+    aggregate it with parallel workers); run under the write lock (PostgresEngine.rebuild_lexicon):
+    51 s at 100,004 articles."""
+    return [
+        "DELETE FROM search_lexicon",
         f"""INSERT INTO search_lexicon (lexeme, shard, docs, titles)
-        SELECT u.lexeme, {i}, count(*), count(*) FILTER (WHERE 'A' = ANY(u.weights))
-        FROM search_document_p{i} d, unnest(d.tsv) u WHERE position(' ' IN u.lexeme) = 0 GROUP BY 1"""
-        for i in range(PARTITIONS)
-    ),
-    "UPDATE search_state SET lexicon = true",
-]
+        SELECT u.lexeme, 0, count(*), count(*) FILTER (WHERE 'A' = ANY(u.weights))
+        FROM search_document d, unnest(d.tsv) u GROUP BY 1
+        HAVING position(' ' IN u.lexeme) = 0 OR count(*) >= {int(pair_min)}""",
+        "UPDATE search_state SET lexicon = true",
+    ]
+
+
+LEXICON_REBUILD = lexicon_rebuild()
 READ_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_read(statement text)
 RETURNS TABLE (k text, v text, x float8, n bigint)
