@@ -29,6 +29,7 @@ from whoosh.matching import AndNotMatcher, ListMatcher
 from whoosh.writing import OPTIMIZE
 
 from search import indexing
+from search.abbreviations import alternatives
 from search.analysis import fold, index_terms, parse_query, run_terms
 from search.engines.whoosh import docsets
 from search.engines.whoosh.backend import ExclusionMatcher, FastSegmentWriter
@@ -240,6 +241,18 @@ def _expected_syllables(parsed, live, brute) -> set[int]:
     }
 
 
+def _spells_an_abbreviation(parsed) -> bool:
+    """A run holding an abbreviation or what one stands for (`tp hcm`, `ủy ban nhân dân`) also finds
+    its other spellings: the brute force below does not model that (tests/search/test_query_lines.py
+    and the engine conformance suite test abbreviations), so such lines are left out here."""
+    for run in (*parsed.runs, *parsed.excluded):
+        syllables = run.syllables
+        n = len(syllables)
+        if any(alternatives(tuple(syllables[i:j])) for i in range(n) for j in range(i + 1, n + 1)):
+            return True
+    return False
+
+
 @st.composite
 def queries(draw, vocab):
     def word():
@@ -302,7 +315,7 @@ def test_exclusion_phrase_and_or_agree_with_brute_force_on_every_layout(layouts,
     @given(queries(vocabulary), st.booleans())
     def check(text, with_filter):
         parsed = parse_query(text)
-        if not parsed.required:
+        if not parsed.required or _spells_an_abbreviation(parsed):
             return
         q = be.text_query(parsed, widened=False)
         if with_filter:
