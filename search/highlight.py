@@ -49,11 +49,21 @@ def _run_pattern(syls: tuple[str, ...], exact: bool) -> re.Pattern[str]:
     parts = _syllable_patterns(syls, exact)
     # Between syllables: spaces, or one hyphen or dot inside a word (analysis._JOINER); after a
     # dotted abbreviation, also a dot and spaces (`TP. Hồ`: analysis.join_inword).
-    out = [parts[0]]
+    out = [_starting(parts[0])]
     for syl, part in zip(syls, parts[1:], strict=False):
         out.append(_ABBREVIATION_JOINER if syl in _DOTTED else _JOINER)
         out.append(part)
-    return re.compile(r"(?<![^\W_])" + "".join(out) + r"(?![^\W_])", re.IGNORECASE)
+    return re.compile("".join(out) + r"(?![^\W_])", re.IGNORECASE)
+
+
+def _starting(part: str) -> str:
+    """A syllable's pattern that starts a match: its first letter, then "no letter or digit
+    before it" (a lookbehind over that letter and the one before). The same matches as the
+    lookbehind first, but a pattern that starts with a letter or a set of letters lets `re` skip
+    to where that letter is, instead of trying the whole pattern at every position: 2-3 times
+    faster over news text (the search page's snippets, cold: 50 of a long line's 110 ms)."""
+    size = part.index("]") + 1 if part.startswith("[") else 2 if part.startswith("\\") else 1
+    return part[:size] + r"(?<![^\W_][\s\S])" + part[size:]
 
 
 def _syllable_patterns(syls: tuple[str, ...], exact: bool) -> list[str]:
@@ -73,7 +83,7 @@ def literal_pattern(run: Run, exact: bool) -> re.Pattern[str]:
     the comma between the two words (spaces around it as they come), `"TP. Hồ Chí Minh"` the dot."""
     parts = _syllable_patterns(run.syllables, exact)
     seps = dict(zip(run.cuts, run.seps, strict=True))
-    out = [parts[0]]
+    out = [_starting(parts[0])]
     for i, part in enumerate(parts[1:]):
         sep = seps.get(i, "").strip()
         if i in seps:
@@ -81,7 +91,7 @@ def literal_pattern(run: Run, exact: bool) -> re.Pattern[str]:
         else:
             out.append(_ABBREVIATION_JOINER if run.syllables[i] in _DOTTED else _JOINER)
         out.append(part)
-    return re.compile(r"(?<![^\W_])" + "".join(out) + r"(?![^\W_])", re.IGNORECASE)
+    return re.compile("".join(out) + r"(?![^\W_])", re.IGNORECASE)
 
 
 def match_spans(
@@ -165,11 +175,15 @@ def _snippet(text: str, query: ParsedQuery, widened: bool, size: int) -> str:
             cut = cut.rsplit(" ", 1)[0] + " …"
         return escape(cut, quote=False)
     # The window that holds the most matches, starting a little before one of them.
-    best_start, best_count = 0, -1
-    for start, _ in spans:
-        count = sum(1 for s, e in spans if start <= s and e <= start + size)
-        if count > best_count:
-            best_start, best_count = start, count
+    # The spans are merged, so starts and ends both increase: the spans inside a window starting
+    # at spans[i] are spans[i:j] for the first j whose end passes it (one pass, not one per span).
+    best_start, best_count, j = 0, -1, 0
+    for i, (start, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= start + size:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = start, j - i
     lo = max(0, best_start - 60)
     if lo > 0:
         space = text.find(" ", lo)

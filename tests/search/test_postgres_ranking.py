@@ -49,21 +49,25 @@ def test_the_title_part_of_the_rank_vector_is_kept_in_the_row(seeded):
 )
 def test_the_ranking_features_read_from_the_rows_or_looked_up_agree(seeded, monkeypatch, q):
     """With few matches the features are checked in each row's vector; with many, each is looked
-    up in the GIN index (FEATURES_READ_ROWS). Both give the same scores, order and counts."""
+    up in the GIN index (FEATURES_READ_ROWS), a pair alone or with the line's match
+    (FEATURE_ALONE). All give the same scores, order and counts."""
     plan = build_plan(q, per_page=50, facets=("province", "year", "kind", "official"), trend_by="month")
     read = engine().search(plan)
     monkeypatch.setattr(pg, "FEATURES_READ_ROWS", -1)
-    looked_up = engine().search(plan)
     assert read.hits, q
-    assert [(h.pk, round(h.score, 6), h.apart) for h in looked_up.hits] == [
-        (h.pk, round(h.score, 6), h.apart) for h in read.hits
-    ]
-    assert (looked_up.total, looked_up.apart, looked_up.facets, looked_up.trend) == (
-        read.total,
-        read.apart,
-        read.facets,
-        read.trend,
-    )
+    # Looked up, each pair alone (held by few documents) or with the line's match (a common one).
+    for alone in (-1, 10**9):
+        monkeypatch.setattr(pg, "FEATURE_ALONE", alone)
+        looked_up = engine().search(plan)
+        assert [(h.pk, round(h.score, 6), h.apart) for h in looked_up.hits] == [
+            (h.pk, round(h.score, 6), h.apart) for h in read.hits
+        ]
+        assert (looked_up.total, looked_up.apart, looked_up.facets, looked_up.trend) == (
+            read.total,
+            read.apart,
+            read.facets,
+            read.trend,
+        )
     # The line has ranking features for both paths to compute (pairs, the line as typed, or the exact form).
     compiled = pg.Compiled(engine().segment(plan.query), widened=read.widened)
     assert compiled.pairs or compiled.line or compiled.exact, q

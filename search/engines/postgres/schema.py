@@ -78,6 +78,63 @@ def lexicon_rebuild(pair_min: int = PAIR_MIN) -> list[str]:
 
 
 LEXICON_REBUILD = lexicon_rebuild()
+# The facet values a search counts, as integers: `search_facet_code` numbers every (facet, value) a
+# document holds, and `search_document.fcodes` holds the codes of the row's values (province,
+# year, outlet, dan_van, its event kinds and officials: `CODED`). A search carries one small array
+# a row instead of four texts and two text arrays, and counts every facet in one pass (unnest,
+# one hash table of integers), then names the counted codes: `dien` (56,904 matches at 100,004
+# articles) 139 → 112 ms. The low FACET_BITS of a code are its facet's place in CODED, so that a
+# selected facet's values can be counted without its own filter, code by code. Codes are numbered
+# as writes meet new values, under the write lock, and never reused or renumbered.
+CODED = ("province", "year", "kind", "official", "outlet", "dan_van")  # search.query.FACET_NAMES
+FACET_BITS = 3
+FACET_CODES = [
+    "CREATE SEQUENCE IF NOT EXISTS search_facet_code_seq",
+    """
+    CREATE TABLE IF NOT EXISTS search_facet_code (
+        code integer PRIMARY KEY,
+        facet text NOT NULL,
+        value text NOT NULL,
+        UNIQUE (facet, value)
+    )
+    """,
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS fcodes integer[] NOT NULL DEFAULT '{}'",
+]
+# The codes of every (facet, value) among these (the i-th's facet place, facet, value), numbering
+# the new ones: one statement, under the write lock.
+CODES_NUMBER = f"""
+WITH u AS (SELECT DISTINCT i, f, v FROM unnest(%s::int[], %s::text[], %s::text[]) AS u(i, f, v)),
+new AS (
+    INSERT INTO search_facet_code (code, facet, value)
+    SELECT nextval('search_facet_code_seq')::int * {2**FACET_BITS} + u.i, u.f, u.v FROM u
+    WHERE NOT EXISTS (SELECT 1 FROM search_facet_code c WHERE c.facet = u.f AND c.value = u.v)
+    ON CONFLICT DO NOTHING RETURNING code, facet, value
+)
+SELECT code, facet, value FROM new
+UNION ALL SELECT c.code, c.facet, c.value FROM search_facet_code c JOIN u ON c.facet = u.f AND c.value = u.v
+"""
+# The codes of the rows already stored (the migration that adds them): numbered, then written
+# into each row. The GIN index is dropped for the update and built again (an update writes a new
+# row version, and the GIN index would take every lexeme of it again, row by row).
+_CODED_VALUES = " UNION ALL ".join(
+    f"SELECT {i}, '{name}', unnest(d.{name})"
+    if name in ("kind", "official")
+    else f"SELECT {i}, '{name}', d.{name}"
+    for i, name in enumerate(CODED)
+)
+FACET_CODES_FILL = [
+    f"""INSERT INTO search_facet_code (code, facet, value)
+    SELECT nextval('search_facet_code_seq')::int * {2**FACET_BITS} + i, f, v
+    FROM (SELECT DISTINCT x.i, x.f, x.v FROM search_document d, LATERAL ({_CODED_VALUES}) AS x(i, f, v)
+          WHERE x.v IS NOT NULL) u
+    ON CONFLICT DO NOTHING""",
+    "DROP INDEX IF EXISTS search_document_tsv",
+    f"""UPDATE search_document d SET fcodes = x.codes FROM (
+        SELECT d.article_id, array_agg(c.code ORDER BY c.code) AS codes
+        FROM search_document d, LATERAL ({_CODED_VALUES}) AS x(i, f, v)
+        JOIN search_facet_code c ON c.facet = x.f AND c.value = x.v GROUP BY 1
+    ) x WHERE x.article_id = d.article_id""",
+]
 READ_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_read(statement text)
 RETURNS TABLE (k text, v text, x float8, n bigint)
@@ -102,6 +159,7 @@ CREATE = [
         kind text[] NOT NULL DEFAULT '{}',
         official text[] NOT NULL DEFAULT '{}',
         digest text NOT NULL DEFAULT '',
+        fcodes integer[] NOT NULL DEFAULT '{}',
         title_rank tsvector GENERATED ALWAYS AS (ts_filter(rank_tsv, '{a}')) STORED,
         PRIMARY KEY (article_id)
     ) PARTITION BY HASH (article_id)
@@ -124,8 +182,11 @@ CREATE = [
     ON CONFLICT (id) DO NOTHING""",
     READ_FUNCTION,
     *LEXICON,
+    *FACET_CODES,
 ]
 DROP = [
+    "DROP TABLE IF EXISTS search_facet_code",
+    "DROP SEQUENCE IF EXISTS search_facet_code_seq",
     "DROP TABLE IF EXISTS search_lexicon",
     "DROP FUNCTION IF EXISTS search_read(text)",
     "DROP TABLE IF EXISTS search_document CASCADE",
