@@ -70,7 +70,10 @@ class SearchPlan:
     page: int = 1
     per_page: int = 20
     facets: tuple[str, ...] = ()
+    # Values per facet, most counted first; a selected value is always counted, and the facets in
+    # `whole_facets` (the page's year chart) are never cut.
     facet_limit: int | None = None
+    whole_facets: tuple[str, ...] = ()
     trend_by: str | None = None  # also count the matches per period, in the same evaluation
     ranking: Ranking = Ranking()
 
@@ -97,12 +100,21 @@ class SearchPlan:
 
     def counting(self) -> SearchPlan:
         """The same search, asking only how many it finds (did-you-mean): no page, no facets."""
-        return replace(self, page=0, per_page=1, facets=(), facet_limit=None, trend_by=None)
+        return replace(self, page=0, per_page=1, facets=(), facet_limit=None, whole_facets=(), trend_by=None)
 
     def matching(self) -> SearchPlan:
         """The part that decides which articles match (what an engine evaluates): two plans with
         the same `matching()` find the same articles, whatever page, facets or trend they show."""
-        return replace(self, sort="relevance", page=1, per_page=0, facets=(), facet_limit=None, trend_by=None)
+        return replace(
+            self,
+            sort="relevance",
+            page=1,
+            per_page=0,
+            facets=(),
+            facet_limit=None,
+            whole_facets=(),
+            trend_by=None,
+        )
 
 
 def _ranking(parsed: ParsedQuery) -> Ranking:
@@ -133,6 +145,7 @@ def build_plan(
     per_page: int = 20,
     facets: tuple[str, ...] = (),
     facet_limit: int | None = None,
+    whole_facets: tuple[str, ...] = (),
     trend_by: str | None = None,
 ) -> SearchPlan:
     """The plan of a parsed line (or a raw one) and its filters. Values arrive normalised (the
@@ -161,6 +174,7 @@ def build_plan(
         per_page=per_page,
         facets=tuple(facets),
         facet_limit=facet_limit,
+        whole_facets=tuple(whole_facets),
         trend_by=trend_by,
         ranking=_ranking(parsed),
     )

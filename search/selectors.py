@@ -65,9 +65,21 @@ class Suggestion:
 
 
 def search_plan(
-    params: SearchParams, *, per_page: int = 20, facet_limit: int | None = None, trend_by: str | None = None
+    params: SearchParams,
+    *,
+    per_page: int = 20,
+    facet_limit: int | None = None,
+    whole_facets: tuple[str, ...] = (),
+    trend_by: str | None = None,
 ) -> SearchPlan:
-    return plan_for(params, per_page=per_page, facets=FACETS, facet_limit=facet_limit, trend_by=trend_by)
+    return plan_for(
+        params,
+        per_page=per_page,
+        facets=FACETS,
+        facet_limit=facet_limit,
+        whole_facets=whole_facets,
+        trend_by=trend_by,
+    )
 
 
 def search_articles(
@@ -75,10 +87,13 @@ def search_articles(
     *,
     per_page: int = 20,
     facet_limit: int | None = None,
+    whole_facets: tuple[str, ...] = (),
     trend_by: str | None = None,
 ) -> tuple[SearchOutcome, list[ResultRow]]:
     """One evaluation of the search: its page of rows, totals, facets and (asked) the trend."""
-    plan = search_plan(params, per_page=per_page, facet_limit=facet_limit, trend_by=trend_by)
+    plan = search_plan(
+        params, per_page=per_page, facet_limit=facet_limit, whole_facets=whole_facets, trend_by=trend_by
+    )
     outcome = engine().search(plan)
     pks = [h.pk for h in outcome.hits]
     # The page as received (`raw`) and the extraction's evidence are never shown in a result: left

@@ -184,7 +184,10 @@ def _search_response(request: HttpRequest) -> HttpResponse:
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     # The month trend is counted with the results, in the one evaluation of the search (issue #18:
     # `Kim Bôi` evaluated its query twice, results then months); the chart uses it when it shows months.
-    outcome, rows = search_articles(params, per_page=PER_PAGE, trend_by="month")
+    # The sidebar shows FACET_SHOWN values a facet (the selected ones too) and every year (the chart).
+    outcome, rows = search_articles(
+        params, per_page=PER_PAGE, facet_limit=FACET_SHOWN, whole_facets=("year",), trend_by="month"
+    )
     num_pages = max(1, math.ceil(outcome.listed / PER_PAGE))
     if params.page > num_pages:
         raise Http404("Trang này nằm ngoài kết quả tìm kiếm.")

@@ -77,6 +77,25 @@ def fill_periods(counts: Counter, by: str) -> list[tuple[str, int]]:
     return [(k, counts.get(k, 0)) for k in keys]
 
 
+def limit_facets(
+    plan: SearchPlan, facets: dict[str, list[tuple[str, int]]]
+) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values (most counted first) cut at the plan's `facet_limit`, but for the
+    facets it wants whole and the values its filters select (a page shows those whatever their
+    count): what every engine answers for a limited plan."""
+    if not plan.facet_limit:
+        return facets
+    selected = plan.filter_map
+    out = {}
+    for name, ordered in facets.items():
+        if name in plan.whole_facets:
+            out[name] = ordered
+            continue
+        keep = set(selected.get(name, ()))
+        out[name] = ordered[: plan.facet_limit] + [vn for vn in ordered[plan.facet_limit :] if vn[0] in keep]
+    return out
+
+
 # produce() → (prepared documents to add or replace, article ids to delete)
 Produce = Callable[[], tuple[list[dict], list[int]]]
 

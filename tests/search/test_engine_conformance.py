@@ -152,6 +152,28 @@ def test_facets_count_the_matches_and_a_selected_facet_keeps_its_other_values(se
     assert found(both.query, filters=both.filter_map) == {"002", "003"}
 
 
+def test_a_limited_plan_cuts_each_facet_but_keeps_the_selected_values_and_the_whole_facets(seeds):
+    """The search page asks for 12 values a facet and every year (the chart): a selected value
+    beyond the cut still shows, with its count."""
+    facets = ("province", "year", "kind", "official", "outlet", "dan_van")
+    full = engine().search(build_plan("dân vận", facets=facets))
+    cut = engine().search(build_plan("dân vận", facets=facets, facet_limit=1, whole_facets=("year",)))
+    assert cut.facets["year"] == full.facets["year"] and len(full.facets["year"]) == 4
+    for name in ("province", "kind", "official", "outlet", "dan_van"):
+        assert cut.facets[name] == full.facets[name][:1], name
+    chosen = engine().search(
+        build_plan(
+            "dân vận",
+            filters={"province": ["Lạng Sơn"]},
+            facets=facets,
+            facet_limit=1,
+            whole_facets=("year",),
+        )
+    )
+    assert chosen.facets["province"] == [("Long An", 2), ("Lạng Sơn", 1)]
+    assert chosen.total == 1 and cut.total == full.total == 5
+
+
 def test_the_dan_van_facet_counts_both_sets_and_filters_either(seeds):
     """Issue #17: search covers every article; the dân vận flag is a facet ("1"/"0") with its counts,
     and a filter narrows to either set. An editor's change of the flag reaches the index."""

@@ -35,7 +35,7 @@ from haystack.exceptions import SkipDocument
 from archive.extract.normalize import fold
 from search.abbreviations import word_groups
 from search.analysis import ParsedQuery, Run, accented_forms, adjacency_terms, analyse, segment, word_terms
-from search.engines.base import Hit, SearchEngine, SearchOutcome, Trend, fill_periods
+from search.engines.base import Hit, SearchEngine, SearchOutcome, Trend, fill_periods, limit_facets
 from search.engines.postgres.schema import CODED, CODES_NUMBER, FACET_BITS
 from search.query import SearchPlan
 
@@ -632,11 +632,34 @@ class PostgresEngine(SearchEngine):
                 coded = f"SELECT unnest(fcodes) AS code, {flags} FROM m WHERE {counted}"
             else:
                 coded = f"SELECT unnest(fcodes) AS code FROM m WHERE {counted}"
-            parts.append(
-                "SELECT 'f:' || x.facet, x.value, NULL, g.n FROM (SELECT code, count(*) AS n "
+            named = (
+                "SELECT x.facet, x.value, g.n FROM (SELECT code, count(*) AS n "
                 f"FROM ({coded}) u {'WHERE ' + ' AND '.join(keep) if keep else ''} GROUP BY code) g "
                 "JOIN search_facet_code x USING (code)"
             )
+            if plan.facet_limit:
+                # The values a limited plan shows, cut here (`limit_facets`, in the same order:
+                # "C" sorts as Python does): a common word counts 6,880 officials at 100,004
+                # articles, and a page shows 12.
+                named = named.replace(
+                    "SELECT x.facet, x.value, g.n",
+                    "SELECT x.facet, x.value, g.n, "
+                    'row_number() OVER (PARTITION BY x.facet ORDER BY g.n DESC, x.value COLLATE "C") AS r',
+                )
+                selected = [
+                    (name, v) for name, values in plan.filters if name in counted_facets for v in values
+                ]
+                named = (
+                    f"SELECT facet, value, n FROM ({named}) x WHERE r <= %s OR facet = ANY(%s::text[]) "
+                    "OR (facet, value) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+                )
+                tail_params += [
+                    plan.facet_limit,
+                    list(plan.whole_facets),
+                    [name for name, _ in selected],
+                    [v for _, v in selected],
+                ]
+            parts.append(f"SELECT 'f:' || facet, value, NULL, n FROM ({named}) f")
         sql = (
             f"WITH m AS MATERIALIZED (SELECT {', '.join(select)} FROM search_document WHERE {where}), "
             f"a AS NOT MATERIALIZED (SELECT * FROM m WHERE {allowed()}), "
@@ -667,10 +690,11 @@ class PostgresEngine(SearchEngine):
     def search(self, plan: SearchPlan) -> SearchOutcome:
         started = time.perf_counter()
         found = self._evaluate(plan)
-        facets = {}
-        for name in plan.facets:
-            ordered = sorted(found["facets"].get(name, []), key=lambda kv: (-kv[1], kv[0]))
-            facets[name] = ordered[: plan.facet_limit] if plan.facet_limit else ordered
+        facets = {
+            name: sorted(found["facets"].get(name, []), key=lambda kv: (-kv[1], kv[0]))
+            for name in plan.facets
+        }
+        facets = limit_facets(plan, facets)
         trend = None
         if plan.trend_by:
             trend = (fill_periods(found["periods"], plan.trend_by), found["undated"])

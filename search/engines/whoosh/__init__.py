@@ -11,6 +11,7 @@ interface of `search.engines.base`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from haystack import connections
 from haystack.constants import DJANGO_ID, ID
@@ -19,7 +20,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 
 from search.analysis import ParsedQuery
-from search.engines.base import SearchEngine, SearchOutcome, Trend
+from search.engines.base import SearchEngine, SearchOutcome, Trend, limit_facets
 from search.query import SearchPlan
 
 FOLDED_TEXT = "text_f"  # the folded syllables of the full text (spelling suggestions count them)
@@ -48,7 +49,7 @@ class WhooshEngine(SearchEngine):
     # --- reads ------------------------------------------------------------------------------------
 
     def search(self, plan: SearchPlan) -> SearchOutcome:
-        return self.backend.article_search(
+        outcome = self.backend.article_search(
             plan.query,
             filters=plan.filter_map,
             date_from=plan.date_from,
@@ -57,9 +58,10 @@ class WhooshEngine(SearchEngine):
             page=plan.page,
             per_page=plan.per_page,
             facets=plan.facets,
-            facet_limit=plan.facet_limit,
             trend_by=plan.trend_by,
         )
+        # Every value is counted (the cut is a slice of the counts): cut as every engine cuts.
+        return replace(outcome, facets=limit_facets(plan, outcome.facets))
 
     def trend(self, plan: SearchPlan) -> Trend:
         series, undated, total = self.backend.trend(
