@@ -75,6 +75,9 @@ class SearchPlan:
     facet_limit: int | None = None
     whole_facets: tuple[str, ...] = ()
     trend_by: str | None = None  # also count the matches per period, in the same evaluation
+    # Count that trend only when the year facet's years span at most this many (the search page
+    # charts months then, years otherwise): `search.engines.base.trend_wanted`.
+    trend_years: int | None = None
     ranking: Ranking = Ranking()
 
     @property
@@ -100,7 +103,16 @@ class SearchPlan:
 
     def counting(self) -> SearchPlan:
         """The same search, asking only how many it finds (did-you-mean): no page, no facets."""
-        return replace(self, page=0, per_page=1, facets=(), facet_limit=None, whole_facets=(), trend_by=None)
+        return replace(
+            self,
+            page=0,
+            per_page=1,
+            facets=(),
+            facet_limit=None,
+            whole_facets=(),
+            trend_by=None,
+            trend_years=None,
+        )
 
     def matching(self) -> SearchPlan:
         """The part that decides which articles match (what an engine evaluates): two plans with
@@ -147,6 +159,7 @@ def build_plan(
     facet_limit: int | None = None,
     whole_facets: tuple[str, ...] = (),
     trend_by: str | None = None,
+    trend_years: int | None = None,
 ) -> SearchPlan:
     """The plan of a parsed line (or a raw one) and its filters. Values arrive normalised (the
     forms read them at the edge); the plan keeps them in a fixed order so equal asks are equal."""
@@ -176,6 +189,7 @@ def build_plan(
         facet_limit=facet_limit,
         whole_facets=tuple(whole_facets),
         trend_by=trend_by,
+        trend_years=trend_years,
         ranking=_ranking(parsed),
     )
 

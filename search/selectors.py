@@ -71,6 +71,7 @@ def search_plan(
     facet_limit: int | None = None,
     whole_facets: tuple[str, ...] = (),
     trend_by: str | None = None,
+    trend_years: int | None = None,
 ) -> SearchPlan:
     return plan_for(
         params,
@@ -79,6 +80,7 @@ def search_plan(
         facet_limit=facet_limit,
         whole_facets=whole_facets,
         trend_by=trend_by,
+        trend_years=trend_years,
     )
 
 
@@ -89,10 +91,16 @@ def search_articles(
     facet_limit: int | None = None,
     whole_facets: tuple[str, ...] = (),
     trend_by: str | None = None,
+    trend_years: int | None = None,
 ) -> tuple[SearchOutcome, list[ResultRow]]:
     """One evaluation of the search: its page of rows, totals, facets and (asked) the trend."""
     plan = search_plan(
-        params, per_page=per_page, facet_limit=facet_limit, whole_facets=whole_facets, trend_by=trend_by
+        params,
+        per_page=per_page,
+        facet_limit=facet_limit,
+        whole_facets=whole_facets,
+        trend_by=trend_by,
+        trend_years=trend_years,
     )
     outcome = engine().search(plan)
     pks = [h.pk for h in outcome.hits]

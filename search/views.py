@@ -184,9 +184,16 @@ def _search_response(request: HttpRequest) -> HttpResponse:
 def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     # The month trend is counted with the results, in the one evaluation of the search (issue #18:
     # `Kim Bôi` evaluated its query twice, results then months); the chart uses it when it shows months.
-    # The sidebar shows FACET_SHOWN values a facet (the selected ones too) and every year (the chart).
+    # The sidebar shows FACET_SHOWN values a facet (the selected ones too) and every year (the
+    # chart); the months are counted only when the chart shows them (years spanning at most
+    # CHART_MONTHS_YEARS: `_trend_chart`).
     outcome, rows = search_articles(
-        params, per_page=PER_PAGE, facet_limit=FACET_SHOWN, whole_facets=("year",), trend_by="month"
+        params,
+        per_page=PER_PAGE,
+        facet_limit=FACET_SHOWN,
+        whole_facets=("year",),
+        trend_by="month",
+        trend_years=CHART_MONTHS_YEARS,
     )
     num_pages = max(1, math.ceil(outcome.listed / PER_PAGE))
     if params.page > num_pages:
@@ -361,6 +368,7 @@ def _reading_links(request, query, data: QueryDict) -> list[dict]:
 
 
 CHART_W, CHART_H = 300, 90  # the search page's trend chart, in SVG user units
+CHART_MONTHS_YEARS = 3  # the chart shows months when the matches' years span at most this many
 
 
 def _trend_chart(request, params, outcome) -> dict | None:
@@ -370,7 +378,7 @@ def _trend_chart(request, params, outcome) -> dict | None:
     counts = Counter({year: n for year, n in outcome.facets.get("year", []) if year.isdigit()})
     series, undated = fill_periods(counts, "year"), max(0, outcome.counted - sum(counts.values()))
     by = "year"
-    if 0 < len(series) <= 3:
+    if 0 < len(series) <= CHART_MONTHS_YEARS:
         by = "month"
         series, undated = outcome.trend
     if not series:

@@ -96,6 +96,25 @@ def limit_facets(
     return out
 
 
+def years_rule(plan: SearchPlan) -> int | None:
+    """The plan's `trend_years`, where the year facet it counts is whole (the rule reads it)."""
+    if not plan.trend_by or not plan.trend_years or "year" not in plan.facets:
+        return None
+    if plan.facet_limit and "year" not in plan.whole_facets:
+        return None
+    return plan.trend_years
+
+
+def trend_wanted(plan: SearchPlan, facets: dict[str, list[tuple[str, int]]]) -> bool:
+    """Whether a plan's trend is counted: always, unless its `trend_years` rule applies and the
+    year facet's years (first to last) span more than that, or there are none."""
+    most = years_rule(plan)
+    if most is None:
+        return bool(plan.trend_by)
+    years = [int(v) for v, _ in facets.get("year", []) if v.isdigit()]
+    return bool(years) and max(years) - min(years) + 1 <= most
+
+
 # produce() → (prepared documents to add or replace, article ids to delete)
 Produce = Callable[[], tuple[list[dict], list[int]]]
 

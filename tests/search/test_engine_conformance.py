@@ -174,6 +174,36 @@ def test_a_limited_plan_cuts_each_facet_but_keeps_the_selected_values_and_the_wh
     assert chosen.total == 1 and cut.total == full.total == 5
 
 
+def test_a_trend_counted_only_when_the_years_span_few_is_the_same_trend(seeds):
+    """The search page charts months when the matches' years span at most 3 (`trend_years`):
+    the engines count the months only then; otherwise the plan has no trend."""
+    facets = ("province", "year")
+    plain = engine().search(build_plan("dân vận", facets=facets, trend_by="month"))
+    assert plain.trend is not None and plain.trend[0]
+    years = sorted(int(y) for y, _ in plain.facets["year"])  # 2018 … 2024: 7 years
+    assert (
+        engine().search(build_plan("dân vận", facets=facets, trend_by="month", trend_years=3)).trend is None
+    )
+    wide = engine().search(build_plan("dân vận", facets=facets, trend_by="month", trend_years=7))
+    assert years[-1] - years[0] + 1 == 7 and wide.trend == plain.trend
+    # Narrowed to one province: its years (2019, 2024) span 6.
+    one = {"province": ["Long An"]}
+    assert (
+        engine()
+        .search(build_plan("dân vận", filters=one, facets=facets, trend_by="month", trend_years=5))
+        .trend
+        is None
+    )
+    narrow = engine().search(
+        build_plan("dân vận", filters=one, facets=facets, trend_by="month", trend_years=6)
+    )
+    assert (
+        narrow.trend
+        == engine().search(build_plan("dân vận", filters=one, facets=facets, trend_by="month")).trend
+    )
+    assert sum(n for _, n in narrow.trend[0]) + narrow.trend[1] == 2
+
+
 def test_the_dan_van_facet_counts_both_sets_and_filters_either(seeds):
     """Issue #17: search covers every article; the dân vận flag is a facet ("1"/"0") with its counts,
     and a filter narrows to either set. An editor's change of the flag reaches the index."""

@@ -35,7 +35,16 @@ from haystack.exceptions import SkipDocument
 from archive.extract.normalize import fold
 from search.abbreviations import word_groups
 from search.analysis import ParsedQuery, Run, accented_forms, adjacency_terms, analyse, segment, word_terms
-from search.engines.base import Hit, SearchEngine, SearchOutcome, Trend, fill_periods, limit_facets
+from search.engines.base import (
+    Hit,
+    SearchEngine,
+    SearchOutcome,
+    Trend,
+    fill_periods,
+    limit_facets,
+    trend_wanted,
+    years_rule,
+)
 from search.engines.postgres.schema import CODED, CODES_NUMBER, FACET_BITS
 from search.query import SearchPlan
 
@@ -608,15 +617,7 @@ class PostgresEngine(SearchEngine):
             apart_sql,
         ]
         tail_params: list = [*words_params, limit, offset, *apart_params, end, offset, offset]
-        if plan.trend_by:
-            # The period's first day (date arithmetic, not to_char, per row); undated rows as UNDATED.
-            part = "doy" if plan.trend_by == "year" else "day"
-            fmt = "YYYY" if plan.trend_by == "year" else "YYYY-MM"
-            parts.append(
-                f"SELECT 't', CASE WHEN k <> DATE '{UNDATED}' THEN to_char(k, '{fmt}') END, NULL, count(*) "
-                f"FROM (SELECT COALESCE(published - (extract({part} FROM published)::int - 1), DATE '{UNDATED}') AS k "
-                f"FROM m WHERE {counted} AND {allowed()}) t GROUP BY k"
-            )
+        facet_part = None
         if counted_facets:
             # Every facet in one pass: the rows' codes unnested, counted in one hash table of
             # integers, then named. A code counts where its facet's filter is left out (a selected
@@ -632,11 +633,11 @@ class PostgresEngine(SearchEngine):
                 coded = f"SELECT unnest(fcodes) AS code, {flags} FROM m WHERE {counted}"
             else:
                 coded = f"SELECT unnest(fcodes) AS code FROM m WHERE {counted}"
-            named = (
-                "SELECT x.facet, x.value, g.n FROM (SELECT code, count(*) AS n "
-                f"FROM ({coded}) u {'WHERE ' + ' AND '.join(keep) if keep else ''} GROUP BY code) g "
-                "JOIN search_facet_code x USING (code)"
+            ctes.append(
+                "fc AS (SELECT code, count(*) AS n "
+                f"FROM ({coded}) u {'WHERE ' + ' AND '.join(keep) if keep else ''} GROUP BY code)"
             )
+            named = "SELECT x.facet, x.value, g.n FROM fc g JOIN search_facet_code x USING (code)"
             if plan.facet_limit:
                 # The values a limited plan shows, cut here (`limit_facets`, in the same order:
                 # "C" sorts as Python does): a common word counts 6,880 officials at 100,004
@@ -659,7 +660,28 @@ class PostgresEngine(SearchEngine):
                     [name for name, _ in selected],
                     [v for _, v in selected],
                 ]
-            parts.append(f"SELECT 'f:' || facet, value, NULL, n FROM ({named}) f")
+            facet_part = f"SELECT 'f:' || facet, value, NULL, n FROM ({named}) f"
+        if plan.trend_by:
+            # The period's first day (date arithmetic, not to_char, per row); undated rows as UNDATED.
+            part = "doy" if plan.trend_by == "year" else "day"
+            fmt = "YYYY" if plan.trend_by == "year" else "YYYY-MM"
+            # The plan's rule (`trend_wanted`): counted only when the year facet's years span at
+            # most trend_years: a one-time filter, so that the matches are not read again for a
+            # trend the page will not chart (a common word spans 20 years).
+            most, span = years_rule(plan), ""
+            if most is not None:
+                span = (
+                    " AND (SELECT max(x.value::int) - min(x.value::int) + 1 FROM fc g JOIN search_facet_code x "
+                    f"USING (code) WHERE (g.code & {2**FACET_BITS - 1}) = {CODED.index('year')} "
+                    f"AND x.value ~ '^[0-9]+$') <= {int(most)}"
+                )
+            parts.append(
+                f"SELECT 't', CASE WHEN k <> DATE '{UNDATED}' THEN to_char(k, '{fmt}') END, NULL, count(*) "
+                f"FROM (SELECT COALESCE(published - (extract({part} FROM published)::int - 1), DATE '{UNDATED}') AS k "
+                f"FROM m WHERE {counted} AND {allowed()}{span}) t GROUP BY k"
+            )
+        if facet_part:
+            parts.append(facet_part)
         sql = (
             f"WITH m AS MATERIALIZED (SELECT {', '.join(select)} FROM search_document WHERE {where}), "
             f"a AS NOT MATERIALIZED (SELECT * FROM m WHERE {allowed()}), "
@@ -694,10 +716,10 @@ class PostgresEngine(SearchEngine):
             name: sorted(found["facets"].get(name, []), key=lambda kv: (-kv[1], kv[0]))
             for name in plan.facets
         }
-        facets = limit_facets(plan, facets)
         trend = None
-        if plan.trend_by:
+        if trend_wanted(plan, facets):
             trend = (fill_periods(found["periods"], plan.trend_by), found["undated"])
+        facets = limit_facets(plan, facets)
         return SearchOutcome(
             total=found["total"],
             apart=found["apart"],

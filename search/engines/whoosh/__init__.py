@@ -20,7 +20,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 
 from search.analysis import ParsedQuery
-from search.engines.base import SearchEngine, SearchOutcome, Trend, limit_facets
+from search.engines.base import SearchEngine, SearchOutcome, Trend, limit_facets, trend_wanted
 from search.query import SearchPlan
 
 FOLDED_TEXT = "text_f"  # the folded syllables of the full text (spelling suggestions count them)
@@ -60,8 +60,10 @@ class WhooshEngine(SearchEngine):
             facets=plan.facets,
             trend_by=plan.trend_by,
         )
-        # Every value is counted (the cut is a slice of the counts): cut as every engine cuts.
-        return replace(outcome, facets=limit_facets(plan, outcome.facets))
+        # Every value is counted (the cut is a slice of the counts): cut as every engine cuts,
+        # and the trend left out where the plan's rule leaves it out.
+        trend = outcome.trend if trend_wanted(plan, outcome.facets) else None
+        return replace(outcome, facets=limit_facets(plan, outcome.facets), trend=trend)
 
     def trend(self, plan: SearchPlan) -> Trend:
         series, undated, total = self.backend.trend(
