@@ -103,30 +103,22 @@ class SearchPlan:
 
     def counting(self) -> SearchPlan:
         """The same search, asking only how many it finds (did-you-mean): no page, no facets."""
-        return replace(
-            self,
-            page=0,
-            per_page=1,
-            facets=(),
-            facet_limit=None,
-            whole_facets=(),
-            trend_by=None,
-            trend_years=None,
-        )
+        return replace(self, page=0, per_page=1, **_NOTHING_SHOWN)
 
     def matching(self) -> SearchPlan:
         """The part that decides which articles match (what an engine evaluates): two plans with
         the same `matching()` find the same articles, whatever page, facets or trend they show."""
-        return replace(
-            self,
-            sort="relevance",
-            page=1,
-            per_page=0,
-            facets=(),
-            facet_limit=None,
-            whole_facets=(),
-            trend_by=None,
-        )
+        return replace(self, sort="relevance", page=1, per_page=0, **_NOTHING_SHOWN)
+
+
+# What a plan shows beside its hits: none of it decides what matches.
+_NOTHING_SHOWN = {
+    "facets": (),
+    "facet_limit": None,
+    "whole_facets": (),
+    "trend_by": None,
+    "trend_years": None,
+}
 
 
 def _ranking(parsed: ParsedQuery) -> Ranking:

@@ -64,44 +64,16 @@ class Suggestion:
     note: str = ""  # what the suggestion changes, in the page's language: "(bỏ các bộ lọc)"
 
 
-def search_plan(
-    params: SearchParams,
-    *,
-    per_page: int = 20,
-    facet_limit: int | None = None,
-    whole_facets: tuple[str, ...] = (),
-    trend_by: str | None = None,
-    trend_years: int | None = None,
-) -> SearchPlan:
-    return plan_for(
-        params,
-        per_page=per_page,
-        facets=FACETS,
-        facet_limit=facet_limit,
-        whole_facets=whole_facets,
-        trend_by=trend_by,
-        trend_years=trend_years,
-    )
+def search_plan(params: SearchParams, **options) -> SearchPlan:
+    """The plan of the page's, API's or feed's search, counting every facet the sidebar shows;
+    `options` are `build_plan`'s (per_page, facet_limit, whole_facets, trend_by, trend_years)."""
+    return plan_for(params, facets=FACETS, **options)
 
 
-def search_articles(
-    params: SearchParams,
-    *,
-    per_page: int = 20,
-    facet_limit: int | None = None,
-    whole_facets: tuple[str, ...] = (),
-    trend_by: str | None = None,
-    trend_years: int | None = None,
-) -> tuple[SearchOutcome, list[ResultRow]]:
-    """One evaluation of the search: its page of rows, totals, facets and (asked) the trend."""
-    plan = search_plan(
-        params,
-        per_page=per_page,
-        facet_limit=facet_limit,
-        whole_facets=whole_facets,
-        trend_by=trend_by,
-        trend_years=trend_years,
-    )
+def search_articles(params: SearchParams, **options) -> tuple[SearchOutcome, list[ResultRow]]:
+    """One evaluation of the search: its page of rows, totals, facets and (asked) the trend;
+    `options` as `search_plan`'s."""
+    plan = search_plan(params, **options)
     outcome = engine().search(plan)
     pks = [h.pk for h in outcome.hits]
     # The page as received (`raw`) and the extraction's evidence are never shown in a result: left
