@@ -152,6 +152,19 @@ def test_facets_count_the_matches_and_a_selected_facet_keeps_its_other_values(se
     assert found(both.query, filters=both.filter_map) == {"002", "003"}
 
 
+def test_filters_that_leave_nothing_still_count_each_facet_without_its_own_filter(seeds):
+    """Long An has no dân vận article in 2018: the page finds nothing, and its sidebar still
+    offers Long An's years and 2018's provinces (before, the PostgreSQL engine counted nothing)."""
+    none = engine().search(
+        build_plan(
+            "dân vận", filters={"province": ["Long An"], "year": ["2018"]}, facets=("province", "year")
+        )
+    )
+    assert (none.total, none.apart, none.hits) == (0, 0, [])
+    assert none.facets["year"] == [("2019", 1), ("2024", 1)]
+    assert none.facets["province"] == [("Lạng Sơn", 1)]
+
+
 def test_a_limited_plan_cuts_each_facet_but_keeps_the_selected_values_and_the_whole_facets(seeds):
     """The search page asks for 12 values a facet and every year (the chart): a selected value
     beyond the cut still shows, with its count."""

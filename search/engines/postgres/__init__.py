@@ -603,7 +603,11 @@ class PostgresEngine(SearchEngine):
                 f"ORDER BY {order} {window}"
             ), source_params
 
-        counted = "word = ((SELECT total FROM c) > 0)"
+        # What the facets and the trend count (as the Whoosh engine): the word-level matches, or
+        # the syllables apart when the filters leave no word-level match but some apart. When the
+        # filters leave nothing, the word-level matches: each facet is still counted without its
+        # own filter, so a person can change a year that finds nothing (before, nothing counted).
+        counted = "word = ((SELECT total FROM c) > 0 OR (SELECT apart FROM c) = 0)"
         words_sql, words_params = tier(True, "LIMIT %s OFFSET %s")
         apart_sql, apart_params = tier(
             False,
