@@ -11,12 +11,11 @@ from django.db import migrations
 from search.engines.postgres.schema import (
     FACET_CODES,
     FACET_CODES_FILL,
+    LOCK_KEY,
     PARTITION_TSV_INDEX,
     PARTITIONS,
     TSV_INDEX,
 )
-
-LOCK_KEY = 0x64616E76  # the engine's write lock (search.engines.postgres.LOCK_KEY)
 
 
 def create(apps, schema_editor):

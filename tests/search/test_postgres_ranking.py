@@ -71,3 +71,20 @@ def test_the_ranking_features_read_from_the_rows_or_looked_up_agree(seeded, monk
     # The line has ranking features for both paths to compute (pairs, the line as typed, or the exact form).
     compiled = pg.Compiled(engine().segment(plan.query), widened=read.widened)
     assert compiled.pairs or compiled.line or compiled.exact, q
+
+
+@pytest.mark.parametrize("q", ["dan van kheo tinh", "Ban Dân vận tỉnh tổ chức hội nghị"])
+def test_a_line_with_pairs_reads_their_counts_once(seeded, q):
+    """The pairs' counts `segment` reads also decide how each ranking pair is looked up: no second
+    read of them, and no version look-up of its own (before: one more round trip a search)."""
+    from django.test.utils import CaptureQueriesContext
+
+    engine()._counts.clear()
+    plan = build_plan(q, facets=("province",))
+    assert pg.Compiled(engine().segment(plan.query), widened=False).pairs
+    engine()._counts.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        engine().search(plan)
+    statements = [x["sql"] for x in ctx.captured_queries]
+    assert all(sql.startswith("SELECT k, v, x, n FROM search_read(") for sql in statements), statements
+    assert sum("COALESCE(CASE WHEN (SELECT lexicon" in sql for sql in statements) == 1

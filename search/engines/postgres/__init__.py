@@ -45,11 +45,10 @@ from search.engines.base import (
     trend_wanted,
     years_rule,
 )
-from search.engines.postgres.schema import CODED, CODES_NUMBER, FACET_BITS
+from search.engines.postgres.schema import CODED, CODED_LISTS, CODES_NUMBER, FACET_BITS, LOCK_KEY
 from search.query import SearchPlan
 
 FOLDED = "~"  # folded lexemes are stored behind this mark: "~dan van" beside "dân vận"
-LOCK_KEY = 0x64616E76  # pg_advisory_xact_lock key of the index's one write lock ("danv")
 FREQ_SHOWN = 3  # positions per syllable in the rank vector: ts_rank's frequency saturates
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_LEXEME_BYTES = 2046  # PostgreSQL's longest lexeme
@@ -65,10 +64,12 @@ FEATURE_ALONE = 5000  # documents up to which a ranking pair is looked up alone 
 RANK_CANDIDATES = 200  # rows of a tier whose rank vectors are read (see _evaluate)
 CHUNK = 50  # documents a pool process analyses per task
 MAINTENANCE_WORK_MEM = "512MB"  # per GIN build (one per partition at once)
-COPY = """COPY search_document (article_id, tsv, rank_tsv, published, province, province_2025, year,
-outlet, dan_van, kind, official, digest, fcodes) FROM STDIN"""
-# Where each coded facet's values are in a row of `_row` (schema.CODED's order).
-CODED_AT = {"province": 4, "year": 6, "kind": 9, "official": 10, "outlet": 7, "dan_van": 8}
+# The columns of a row of `_row`, in its order; COPY writes them and the row's facet codes.
+ROW = (
+    "article_id tsv rank_tsv published province province_2025 year outlet dan_van kind official digest"
+).split()
+COPY = f"COPY search_document ({', '.join(ROW)}, fcodes) FROM STDIN"
+CODED_AT = {name: ROW.index(name) for name in CODED}  # where each coded facet's values are in a row
 PARALLEL_MIN = 1000  # fewer documents than this are analysed in the writing process
 # A syllable's counts come from the lexicon (schema.py) once it is whole; a pair's from the GIN index.
 # (a syllable the lexicon does not hold is in no document; a pair it does not hold is rare).
@@ -371,6 +372,14 @@ class PostgresEngine(SearchEngine):
             return self._term_counts(lexemes, weight=weight)
         return {x: self._counts[(weight, x)] for x in lexemes}
 
+    def _remembered(self, lexemes: list[str]) -> dict[str, int]:
+        """Counts as remembered, without the version look-up `_term_counts` makes first (one round
+        trip): for a choice that cannot change an answer, such as how a ranking feature is looked
+        up, right after `segment` read them. A lexeme not remembered is read."""
+        if all(("", x) in self._counts for x in lexemes):
+            return {x: self._counts[("", x)] for x in lexemes}
+        return self._term_counts(lexemes)
+
     def term_counts(self, syllables: Iterable[str]) -> dict[str, int]:
         keys = list(syllables)
         counts = self._term_counts([lexeme(k, folded=True) for k in keys])
@@ -548,8 +557,8 @@ class PostgresEngine(SearchEngine):
                 # match, so that only matching rows are visited; the index then reads the posting
                 # list of every syllable typed again, once per feature (a 9-syllable line of common
                 # words matching 938 articles at 100,004: 7 features × 12 ms, now 52 ms in all).
-                # The pairs' counts are the ones `segment` read (the lexicon): no round trip.
-                held = self._term_counts(list(c.pairs.values())) if c.pairs else {}
+                # The pairs' counts are the ones `segment` has just read (the lexicon).
+                held = self._remembered(list(c.pairs.values()))
                 for i, (f, _) in enumerate(weighted):
                     ctes.append(
                         f"p{i} AS MATERIALIZED (SELECT article_id FROM search_document WHERE tsv @@ %s::tsquery)"
@@ -646,18 +655,17 @@ class PostgresEngine(SearchEngine):
                 # The values a limited plan shows, cut here (`limit_facets`, in the same order:
                 # "C" sorts as Python does): a common word counts 6,880 officials at 100,004
                 # articles, and a page shows 12.
-                named = named.replace(
-                    "SELECT x.facet, x.value, g.n",
-                    "SELECT x.facet, x.value, g.n, "
-                    'row_number() OVER (PARTITION BY x.facet ORDER BY g.n DESC, x.value COLLATE "C") AS r',
+                ranked = (
+                    "SELECT x.facet, x.value, g.n, row_number() OVER (PARTITION BY x.facet "
+                    'ORDER BY g.n DESC, x.value COLLATE "C") AS r FROM fc g JOIN search_facet_code x USING (code)'
+                )
+                named = (
+                    f"SELECT facet, value, n FROM ({ranked}) x WHERE r <= %s OR facet = ANY(%s::text[]) "
+                    "OR (facet, value) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
                 )
                 selected = [
                     (name, v) for name, values in plan.filters if name in counted_facets for v in values
                 ]
-                named = (
-                    f"SELECT facet, value, n FROM ({named}) x WHERE r <= %s OR facet = ANY(%s::text[]) "
-                    "OR (facet, value) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
-                )
                 tail_params += [
                     plan.facet_limit,
                     list(plan.whole_facets),
@@ -790,16 +798,19 @@ class PostgresEngine(SearchEngine):
             return pool.map(self._row, docs, chunksize=CHUNK)
 
     @staticmethod
-    def _codes(cursor, rows: list[tuple]) -> dict[tuple[str, str], int]:
+    def _facet_values(row: tuple) -> Iterator[tuple[int, str, str]]:
+        """(place in CODED, facet, value) of every coded facet value a row of `_row` holds."""
+        for i, name in enumerate(CODED):
+            value = row[CODED_AT[name]]
+            for v in value if name in CODED_LISTS else (value,):
+                if v is not None:
+                    yield i, name, v
+
+    @classmethod
+    def _codes(cls, cursor, rows: list[tuple]) -> dict[tuple[str, str], int]:
         """{(facet, value): code} of every coded facet value these rows hold, the new ones
         numbered (schema.CODES_NUMBER): one statement."""
-        wanted: set[tuple[int, str, str]] = set()
-        for row in rows:
-            for i, name in enumerate(CODED):
-                value = row[CODED_AT[name]]
-                for v in value if isinstance(value, list) else (value,):
-                    if v is not None:
-                        wanted.add((i, name, v))
+        wanted = {found for row in rows for found in cls._facet_values(row)}
         if not wanted:
             return {}
         places, names, values = zip(*wanted, strict=True)
@@ -818,15 +829,7 @@ class PostgresEngine(SearchEngine):
         cursor.execute("DELETE FROM search_document WHERE article_id = ANY(%s)", [ids])
         with cursor.cursor.copy(COPY) as copy:
             for row in rows:
-                coded = []
-                for name in CODED:
-                    value = row[CODED_AT[name]]
-                    coded += [
-                        codes[name, v]
-                        for v in (value if isinstance(value, list) else (value,))
-                        if v is not None
-                    ]
-                copy.write_row((*row, sorted(coded)))
+                copy.write_row((*row, sorted(codes[name, v] for _, name, v in cls._facet_values(row))))
 
     def write_under_lock(self, produce, *, procs: int = 1, quick_merge: bool = False) -> int:
         self.setup()

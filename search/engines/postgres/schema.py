@@ -28,6 +28,7 @@ then the counts come from the GIN index as before.
 front of the engine, on every machine that shares the database.
 """
 
+LOCK_KEY = 0x64616E76  # pg_advisory_xact_lock key of the index's one write lock ("danv")
 PARTITIONS = 2  # hash partitions of search_document: a rebuild builds their GIN indexes at once
 TSV_INDEX = "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv)"
 # One partition's GIN index; TSV_INDEX on the parent then attaches it (it matches) instead of building.
@@ -86,7 +87,10 @@ LEXICON_REBUILD = lexicon_rebuild()
 # articles) 139 → 112 ms. The low FACET_BITS of a code are its facet's place in CODED, so that a
 # selected facet's values can be counted without its own filter, code by code. Codes are numbered
 # as writes meet new values, under the write lock, and never reused or renumbered.
-CODED = ("province", "year", "kind", "official", "outlet", "dan_van")  # search.query.FACET_NAMES
+# The facets' places in a code. Not search.query.FACET_NAMES itself, although the same: stored codes
+# carry these places, so this order can only grow at its end, whatever order the forms list.
+CODED = ("province", "year", "kind", "official", "outlet", "dan_van")
+CODED_LISTS = ("kind", "official")  # the facets a document holds several values of
 FACET_BITS = 3
 FACET_CODES = [
     "CREATE SEQUENCE IF NOT EXISTS search_facet_code_seq",
@@ -117,9 +121,7 @@ UNION ALL SELECT c.code, c.facet, c.value FROM search_facet_code c JOIN u ON c.f
 # into each row. The GIN index is dropped for the update and built again (an update writes a new
 # row version, and the GIN index would take every lexeme of it again, row by row).
 _CODED_VALUES = " UNION ALL ".join(
-    f"SELECT {i}, '{name}', unnest(d.{name})"
-    if name in ("kind", "official")
-    else f"SELECT {i}, '{name}', d.{name}"
+    f"SELECT {i}, '{name}', unnest(d.{name})" if name in CODED_LISTS else f"SELECT {i}, '{name}', d.{name}"
     for i, name in enumerate(CODED)
 )
 FACET_CODES_FILL = [
