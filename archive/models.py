@@ -1,6 +1,6 @@
 """Articles, provinces, outlets, officials and the meetings the articles report."""
 
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 
 from archive.history import HistoricalRecords
@@ -121,6 +121,21 @@ class ArticleQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
 
+    def lock_for_delete(self) -> None:
+        """Lock the rows before their meetings and mentions are collected (PostgreSQL; SQLite has one writer).
+
+        Without it, an editor adding a meeting to an article while another deletes the article let the
+        delete collect the meetings it could see, wait on the article, and fail at COMMIT on the new
+        meeting's foreign key. With the lock taken first, the collection reads after the other save commits.
+        In pk order, so two deletes of overlapping sets cannot deadlock.
+        """
+        list(self.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            self.lock_for_delete()
+            return super().delete()
+
 
 class Article(models.Model):
     class Precision(models.TextChoices):
@@ -200,6 +215,12 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article_detail", args=[self.pk])
+
+    def delete(self, using=None, keep_parents=False):
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            Article.objects.using(using).filter(pk=self.pk).lock_for_delete()
+            return super().delete(using=using, keep_parents=keep_parents)
 
     @property
     def review_reasons_display(self) -> list[str]:
