@@ -34,7 +34,7 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocReader
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
@@ -70,6 +70,7 @@ from search.query import SORTS, TREND_BY  # noqa: F401 — read here by older ca
 FOLDED_SUFFIX = "_f"
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for the lock before giving up loudly
 WRITE_DELAY = 0.05
+OPEN_ATTEMPTS = 5  # a searcher opened while writers commit: tries before the error is shown
 PARALLEL_MIN = 1000  # fewer documents than this are written by one process
 MERGE_SEGMENT_MAX = 2_000  # segments this small get merged together ...
 MERGE_MIN_SEGMENTS = 8  # ... once there are this many of them ...
@@ -415,6 +416,44 @@ def _build_segment(storage, indexname, docs, results, kwargs) -> None:
 _NONE = np.zeros(0, dtype=np.int64)
 
 
+class PinnedColumns(W3PerDocReader):
+    """A segment's per-document reader with every column file opened when the searcher opens.
+
+    Whoosh opens a column file (article ids, facets, field lengths, stored fields) the first time a
+    search reads it, and tells whether a column exists by looking for its file. A writer that merges
+    the segment away in between deletes those files: the search then read no lengths and no facets
+    without a word, or failed on the stored fields (CI, four editors with the index worker merging).
+    Held open, a deleted file stays readable (POSIX), and the searcher answers from the generation
+    it opened, as a searcher should.
+    """
+
+    def __init__(self, storage, segment, files: set[str]):
+        super().__init__(storage, segment)
+        prefix = segment.make_filename(".")
+        for filename in files:
+            if filename.startswith(prefix) and filename.endswith(W3Codec.COLUMN_EXT):
+                name = filename[len(prefix) : -len(W3Codec.COLUMN_EXT)]
+                self._colfiles[name] = (storage.open_file(filename), 0, storage.file_length(filename))
+        self._pinned = frozenset(self._colfiles)
+
+    def has_column(self, fieldname):
+        return fieldname in self._pinned
+
+
+def pin_columns(searcher) -> None:
+    """Give each file-stored segment of `searcher` a PinnedColumns reader (FileNotFoundError when a
+    writer deleted a file since the searcher read the generation: the caller opens the next one)."""
+    files = None
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if type(perdoc) is not W3PerDocReader:  # already pinned, or another codec
+            continue
+        if files is None:
+            files = set(leaf._storage.list())
+        leaf._perdoc = PinnedColumns(leaf._storage, leaf._segment, files)
+        perdoc.close()
+
+
 @dataclass
 class Matched:
     """What `_match` found: word-level matches (all, with scores, and those the filters allow),
@@ -699,9 +738,19 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
         # document would still be found. A fresh searcher on non-compound segments costs ~1 ms.
         if s is not None:
             s.close()
-        self.index = self.index.refresh()
-        self._searcher = self.index.searcher()
-        return self._searcher
+        self._searcher = None
+        for attempt in range(OPEN_ATTEMPTS):
+            self.index = self.index.refresh()
+            searcher = self.index.searcher()
+            try:
+                pin_columns(searcher)
+            except FileNotFoundError:  # a writer committed meanwhile and removed a merged segment
+                searcher.close()
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                continue
+            self._searcher = searcher
+            return searcher
 
     def _arrays(self, searcher) -> docsets.SearchArrays:
         """Whole-set evaluation's view of the open searcher (`docsets.py`)."""
