@@ -133,7 +133,7 @@ class WhooshEngine(SearchEngine):
     def digests(self) -> dict[int, str]:
         self.setup()
         found: dict[int, str] = {}
-        with self.backend.index.refresh().searcher() as searcher:
+        with self.backend.open_searcher() as searcher:
             for stored in searcher.reader().all_stored_fields():
                 if stored.get(ID, "").startswith("archive.article."):
                     found[int(stored[DJANGO_ID])] = stored.get("digest", "")

@@ -735,22 +735,32 @@ class VietnameseWhooshBackend(WhooshSearchBackend):
             return s
         # Not `s.refresh()`: Whoosh reuses a segment's reader when the segment id is unchanged,
         # with the old deletion list (Segment.__eq__ compares ids only), so a deleted or replaced
-        # document would still be found. A fresh searcher on non-compound segments costs ~1 ms.
+        # document would still be found. A fresh searcher on non-compound segments costs ~1 ms,
+        # ~3 ms with its column files opened (100,004 articles: 11 segments, 148 column files).
         if s is not None:
             s.close()
         self._searcher = None
-        for attempt in range(OPEN_ATTEMPTS):
-            self.index = self.index.refresh()
-            searcher = self.index.searcher()
+        self._searcher = self.open_searcher()
+        return self._searcher
+
+    def open_searcher(self):
+        """A searcher on the index's newest generation, its column files held open (`PinnedColumns`)."""
+        for _ in range(OPEN_ATTEMPTS - 1):
             try:
-                pin_columns(searcher)
+                return self._open_pinned()
             except FileNotFoundError:  # a writer committed meanwhile and removed a merged segment
-                searcher.close()
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise
                 continue
-            self._searcher = searcher
-            return searcher
+        return self._open_pinned()
+
+    def _open_pinned(self):
+        self.index = self.index.refresh()
+        searcher = self.index.searcher()
+        try:
+            pin_columns(searcher)
+        except BaseException:
+            searcher.close()
+            raise
+        return searcher
 
     def _arrays(self, searcher) -> docsets.SearchArrays:
         """Whole-set evaluation's view of the open searcher (`docsets.py`)."""
