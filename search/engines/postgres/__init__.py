@@ -75,15 +75,9 @@ PARALLEL_MIN = 1000  # fewer documents than this are analysed in the writing pro
 # (a syllable the lexicon does not hold is in no document; a pair it does not hold is rare).
 LEXICON_WHOLE = "(SELECT lexicon FROM search_state WHERE id = 1)"
 COUNTS_MAX = 100_000  # term counts remembered per index version
-FACETS = {
-    "province": False,
-    "province_2025": False,
-    "year": False,
-    "outlet": False,
-    "dan_van": False,
-    "kind": True,
-    "official": True,
-}
+# The columns a search filters on, True where the column holds a list: the counted facets (CODED)
+# and the province's successor after the 2025 merger (indexed by both engines; no page filters on it yet).
+FACETS = {name: name in CODED_LISTS for name in (*CODED, "province_2025")}
 
 
 def _fit(lexeme: str) -> str:
