@@ -609,14 +609,17 @@ class PostgresEngine(SearchEngine):
                 f"ORDER BY {order} {window}"
             ), source_params
 
-        # What the facets and the trend count (as the Whoosh engine): the word-level matches, or
-        # the syllables apart when the filters leave no word-level match but some apart. When the
-        # filters leave nothing, the word-level matches: each facet is still counted without its
-        # own filter, so a person can change a year that finds nothing (before, nothing counted).
+        # What the facets and the trend count (as the Whoosh engine): the word-level matches, or,
+        # when the filters leave no word-level match but some articles holding the syllables apart,
+        # every article holding the syllables (a facet counted without its own filter then shows
+        # the years that hold the words too; before, it counted the syllables apart only, and a
+        # year holding the words was not offered). When the filters leave nothing, the word-level
+        # matches: each facet is still counted without its own filter, so a person can change a
+        # year that finds nothing.
         counted = "m"
         if loosened:
             words_counted = "((SELECT total FROM c) > 0 OR (SELECT apart FROM c) = 0)"
-            counted = f"(SELECT * FROM m WHERE {words_counted} UNION ALL SELECT * FROM ma WHERE NOT {words_counted}) m"
+            counted = f"(SELECT * FROM m UNION ALL SELECT * FROM ma WHERE NOT {words_counted}) m"
         words_sql, words_params = tier(True, "LIMIT %s OFFSET %s")
         apart_sql, apart_params = tier(
             False,
