@@ -705,11 +705,11 @@ class PostgresEngine(SearchEngine):
                 "WHERE tsv @@ %s::tsquery AND article_id NOT IN (SELECT article_id FROM m))",
                 f"a AS NOT MATERIALIZED (SELECT *, true AS word FROM m WHERE {allowed()} "
                 f"UNION ALL SELECT *, false AS word FROM ma WHERE {allowed()})",
-                # The syllables apart counted without reading them into ma (no rank, no facet codes).
-                f"c AS (SELECT (SELECT count(*) FROM m WHERE {allowed()}) AS total, "
-                "(SELECT count(*) FROM search_document WHERE tsv @@ %s::tsquery AND "
-                f"{' AND '.join(f'({cond})' for cond, _ in filters.values()) or 'true'} "
-                "AND article_id NOT IN (SELECT article_id FROM m)) AS apart)",
+                # The syllables apart counted without reading them into ma (no rank, no facet codes):
+                # every article holding the syllables, less the word-level matches (m is a part of it).
+                f"c AS (SELECT t.total, e.n - t.total AS apart FROM (SELECT count(*) AS total FROM m "
+                f"WHERE {allowed()}) t, (SELECT count(*) AS n FROM search_document WHERE tsv @@ %s::tsquery "
+                f"AND {' AND '.join(f'({cond})' for cond, _ in filters.values()) or 'true'}) e)",
             ]
             params += [_and([c.every, excluded]), *(v for _, values in filters.values() for v in values)]
         else:
