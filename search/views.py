@@ -205,11 +205,9 @@ def _search_page(request: HttpRequest, params, context: dict) -> HttpResponse:
     for name in FACETS:
         selected = params.filters.get(name, [])
         counts = dict(outcome.facets.get(name, []))
-        values = list(outcome.facets.get(name, []))
+        values = list(outcome.facets.get(name, []))  # cut at FACET_SHOWN by the engine (the plan's)
         if name == "year":
             values.sort()
-        else:
-            values = values[:FACET_SHOWN]
         shown = {v for v, _ in values}
         values += [(v, counts.get(v, 0)) for v in selected if v not in shown]
         top = max((c for _, c in values), default=0)

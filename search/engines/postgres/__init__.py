@@ -153,6 +153,12 @@ def _terms(terms: list[str], *, folded: bool) -> str:
     return _and([_quote(lexeme(t, folded=folded)) for t in dict.fromkeys(terms)])
 
 
+def _all_of(filters: dict[str, tuple[str, list]], *more: str) -> tuple[str, list]:
+    """Every filter's condition, then `more`, as one SQL condition, with the filters' parameters."""
+    conds = [f"({cond})" for cond, _ in filters.values()] + list(more)
+    return " AND ".join(conds) or "true", [v for _, values in filters.values() for v in values]
+
+
 def _has_diacritics(syllables: Iterable[str]) -> bool:
     return any(fold(s) != s for s in syllables)
 
@@ -446,15 +452,11 @@ class PostgresEngine(SearchEngine):
         exact = Compiled(parsed, widened=False)
         short = parsed.syllable_count <= WIDEN_SYLLABLES
         need = WIDEN_BELOW if short else 1
-        where = ["tsv @@ %s::tsquery"]
-        params: list = [_and([exact.every, f"!{exact.excluded}" if exact.excluded else ""])]
-        for cond, values in filters.values():
-            where.append(cond)
-            params += values
+        kept, kept_params = _all_of(filters)
         rows = self._read(
             "SELECT NULL::text, NULL::text, NULL::float8, count(*) FROM (SELECT 1 FROM search_document "
-            f"WHERE {' AND '.join(where)} LIMIT %s) x",
-            [*params, need],
+            f"WHERE tsv @@ %s::tsquery AND {kept} LIMIT %s) x",
+            [_and([exact.every, f"!{exact.excluded}" if exact.excluded else ""]), *kept_params, need],
         )
         return int(rows[0][3]) < need
 
@@ -479,12 +481,11 @@ class PostgresEngine(SearchEngine):
             # without any syllable typed ranks 0 without ts_rank's work, and so does a row the
             # filters leave out (only the filtered rows are ranked: `dien` in one year is 5,000 of
             # its 57,000 matches).
-            kept = [cond for cond, _ in filters.values()]
+            kept, kept_params = _all_of(filters, "title_rank @@ %s::tsquery")
             select.append(
-                f"CASE WHEN {' AND '.join(f'({cond})' for cond in kept + ['title_rank @@ %s::tsquery'])} "
-                "THEN ts_rank(%s::float4[], title_rank, %s::tsquery, 32) ELSE 0 END AS trank"
+                f"CASE WHEN {kept} THEN ts_rank(%s::float4[], title_rank, %s::tsquery, 32) ELSE 0 END AS trank"
             )
-            params += [v for _, values in filters.values() for v in values] + [c.rank, WEIGHTS, c.rank]
+            params += [*kept_params, c.rank, WEIGHTS, c.rank]
         # A line whose words were loosened to their syllables (c.loosened: `thu tuong` also finds
         # "thu" and "tuong" apart) reads its word-level matches into m, and the matches holding the
         # syllables apart into ma only where they are shown or counted (the words find nothing, or
@@ -502,10 +503,8 @@ class PostgresEngine(SearchEngine):
         for name, (cond, values) in filters.items():
             select.append(f"({cond}) AS ok_{name}")
             params += values
-        row_params = list(params)
+        row_params = list(params)  # the columns' own, again for ma's
         params += where_params
-        if loosened:
-            params += [*row_params, _and([c.every, excluded])]
 
         def allowed(without: str | None = None) -> str:
             flags = [f"ok_{n}" for n in filters if n != without]
@@ -700,6 +699,8 @@ class PostgresEngine(SearchEngine):
         columns = ", ".join(select)
         ctes[:0] = [f"m AS MATERIALIZED (SELECT {columns} FROM search_document WHERE {where})"]
         if loosened:
+            every = _and([c.every, excluded])
+            kept, kept_params = _all_of(filters)
             ctes[1:1] = [
                 f"ma AS MATERIALIZED (SELECT {columns} FROM search_document "
                 "WHERE tsv @@ %s::tsquery AND article_id NOT IN (SELECT article_id FROM m))",
@@ -709,9 +710,9 @@ class PostgresEngine(SearchEngine):
                 # every article holding the syllables, less the word-level matches (m is a part of it).
                 f"c AS (SELECT t.total, e.n - t.total AS apart FROM (SELECT count(*) AS total FROM m "
                 f"WHERE {allowed()}) t, (SELECT count(*) AS n FROM search_document WHERE tsv @@ %s::tsquery "
-                f"AND {' AND '.join(f'({cond})' for cond, _ in filters.values()) or 'true'}) e)",
+                f"AND {kept}) e)",
             ]
-            params += [_and([c.every, excluded]), *(v for _, values in filters.values() for v in values)]
+            params += [*row_params, every, every, *kept_params]  # ma's columns and match, then c's
         else:
             ctes[1:1] = [
                 f"a AS NOT MATERIALIZED (SELECT *, true AS word FROM m WHERE {allowed()})",
